@@ -1,0 +1,91 @@
+//! Command-line interface. Exit codes: 0 success, 1 a check failed, 2 usage or input error.
+
+mod buffer;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exact WGS84 geodesic buffers and an air-protection-zone planner.
+#[derive(Parser)]
+#[command(name = "iapz", version, about, long_about = None)]
+pub struct Cli {
+    /// No progress display and no summary on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Geodesic buffer of every feature of a GeoJSON file.
+    Buffer(buffer::Args),
+}
+
+/// What a command ended with.
+pub enum Outcome {
+    Success,
+    /// Checks ran and at least one failed (exit 1).
+    ChecksFailed,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Buffer(args) => buffer::run(args, cli.quiet),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::ChecksFailed) => ExitCode::from(1),
+        Err(e) => {
+            report(&e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints an error once, with its hint.
+pub fn report(e: &iapz::Error) {
+    eprintln!("error: {e}");
+    if let Some(h) = e.hint() {
+        eprintln!("  hint: {h}");
+    }
+}
+
+/// Parses a distance option, naming the option in the error.
+pub fn distance_arg(option: &str, text: &str) -> iapz::Result<f64> {
+    iapz::units::parse_distance(text)
+        .map_err(|e| iapz::Error::input(option.to_string(), "", e.to_string()))
+}
+
+/// Writes `bytes` to a file atomically, or to standard output for `-`.
+pub fn write_output(path: &str, bytes: &[u8]) -> iapz::Result<()> {
+    if path == "-" {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| iapz::Error::io("<stdout>", e));
+    }
+    iapz::io::write_atomic(std::path::Path::new(path), bytes)
+}
+
+/// Refuses an output path that is the input path.
+pub fn distinct_paths(input: &str, output: &str) -> iapz::Result<()> {
+    if input != "-" && output != "-" {
+        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => input == output,
+        };
+        if same {
+            return Err(iapz::Error::input(
+                output.to_string(),
+                "",
+                "the output path is the input path",
+            )
+            .with_hint("write the result to another file (-o OTHER.geojson)"));
+        }
+    }
+    Ok(())
+}

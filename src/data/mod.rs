@@ -1,0 +1,91 @@
+//! The datasets iapz plans with: Ukraine in its 1991 borders, oblasts, neighbours, the
+//! approximate line of contact, the occupied territory, airfields, assets and aircraft.
+//!
+//! The default data are compiled into the binary (`geodata/`); [`Datasets::from_dir`] reads the
+//! same file names from a folder instead. Provenance of every file: `geodata/README.md`.
+//!
+//! CONTRACT (filled in by the geodata work; other modules code against these types).
+
+use geo::{Coord, LineString, MultiPolygon};
+
+/// A named area: an oblast (ISO 3166-2 code, e.g. `UA-46`) or a country (ISO 3166-1 alpha-2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// ISO 3166-2 code for oblasts (`UA-46`), ISO 3166-1 alpha-2 for countries (`PL`).
+    pub code: String,
+    pub name_en: String,
+    /// Ukrainian name (oblasts only).
+    pub name_uk: Option<String>,
+    pub geometry: MultiPolygon,
+}
+
+/// An air base or airport.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Airfield {
+    pub icao: String,
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub location: Coord,
+    pub role: String,
+    pub based_aircraft: String,
+    pub source: String,
+}
+
+/// A protected or reference point (city, nuclear plant).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    /// Stable identifier used in scenarios (`kyiv`, `npp_rivne`).
+    pub id: String,
+    pub name: String,
+    /// `capital_city`, `city`, `nuclear_power_plant`, …
+    pub kind: String,
+    pub location: Coord,
+    pub status: String,
+    pub source: String,
+}
+
+/// A fighter type with published planning figures (ranges where sources disagree).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aircraft {
+    /// As in `aircraft.csv` (`F-16C/D Block 52+`).
+    pub type_name: String,
+    /// Lowest and highest published combat radius, km (None where nothing citable was found).
+    pub combat_radius_km_low: Option<f64>,
+    pub combat_radius_km_high: Option<f64>,
+    pub cruise_speed_kmh: Option<f64>,
+    pub endurance_h: Option<f64>,
+    pub operators: String,
+    pub source: String,
+}
+
+/// Provenance of one dataset, for `iapz data list`, reports and map attributions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub file: String,
+    pub source: String,
+    pub licence: String,
+    pub date: String,
+    pub approximate: bool,
+    pub feature_count: usize,
+}
+
+/// Everything the planner needs.
+#[derive(Debug, Clone)]
+pub struct Datasets {
+    pub ukraine_1991: MultiPolygon,
+    pub oblasts: Vec<Region>,
+    /// Poland, Romania, Slovakia, Hungary, Moldova, Belarus, Russia (European window, no Crimea).
+    pub neighbours: Vec<Region>,
+    /// North (Russian border) to south (Black Sea). Approximate.
+    pub contact_line: LineString,
+    /// `as_of` date of the contact line (e.g. `2026-01`).
+    pub contact_line_as_of: String,
+    /// Russian-occupied Ukraine. Approximate.
+    pub occupied: MultiPolygon,
+    pub airfields: Vec<Airfield>,
+    pub assets: Vec<Asset>,
+    pub aircraft: Vec<Aircraft>,
+    pub provenance: Vec<DatasetInfo>,
+}

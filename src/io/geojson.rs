@@ -1,0 +1,492 @@
+//! GeoJSON (RFC 7946) reading with errors that name the feature, and deterministic writing:
+//! WGS84 lon/lat, 7 decimals (≈1 cm), right-hand rule, `bbox` members, no `crs` member.
+
+use crate::error::{Error, Result};
+use crate::layer::{Feature, Layer};
+use crate::ops::check_coordinates;
+use geo::orient::Direction;
+use geo::{BoundingRect, Coord, Geometry, LineString, Orient, Polygon, Rect};
+use serde_json::{Map, Value};
+
+/// Limits and repairs applied while reading.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Most vertices accepted in one file.
+    pub max_vertices: usize,
+    /// Most features accepted in one file.
+    pub max_features: usize,
+    /// Make self-intersecting polygons valid instead of refusing them.
+    pub repair: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_vertices: 2_000_000,
+            max_features: 100_000,
+            repair: false,
+        }
+    }
+}
+
+/// What was read, with the repairs that were made (one line each).
+#[derive(Debug, Clone, Default)]
+pub struct ReadResult {
+    pub features: Vec<Feature>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads a GeoJSON Geometry, Feature or FeatureCollection. `file` names the source in errors.
+pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<ReadResult> {
+    let mut warnings = Vec::new();
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            file,
+            format!("byte {}", e.valid_up_to()),
+            "is not valid UTF-8",
+        )
+        .with_hint("GeoJSON must be UTF-8 text (RFC 7946 §2); re-save the file as UTF-8")
+    })?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            warnings.push(format!("{file}: ignored a UTF-8 byte-order mark"));
+            rest
+        }
+        None => text,
+    };
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::input(
+            file,
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("invalid JSON: {e}"),
+        )
+        .with_hint("fix the JSON syntax (is the file complete?)")
+    })?;
+    check_crs(&value, file)?;
+    let geojson = serde_json::from_value::<geojson::GeoJson>(value).map_err(|e| {
+        Error::input(file, "", format!("not GeoJSON: {e}"))
+            .with_hint("expected a Geometry, Feature or FeatureCollection")
+    })?;
+    let raw: Vec<(Option<geojson::Geometry>, Map<String, Value>, String)> = match geojson {
+        geojson::GeoJson::Geometry(g) => vec![(Some(g), Map::new(), "geometry".to_string())],
+        geojson::GeoJson::Feature(f) => vec![(
+            f.geometry,
+            f.properties.unwrap_or_default(),
+            describe(0, &f.id),
+        )],
+        geojson::GeoJson::FeatureCollection(fc) => fc
+            .features
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                (
+                    f.geometry,
+                    f.properties.unwrap_or_default(),
+                    describe(i, &f.id),
+                )
+            })
+            .collect(),
+    };
+    if raw.len() > options.max_features {
+        return Err(Error::input(
+            file,
+            "",
+            format!(
+                "{} features exceed the limit of {}",
+                raw.len(),
+                options.max_features
+            ),
+        )
+        .with_hint("split the file or raise the limit with --max-features"));
+    }
+    let mut features = Vec::with_capacity(raw.len());
+    let mut vertices = 0usize;
+    for (geometry, properties, label) in raw {
+        let Some(g) = geometry else {
+            warnings.push(format!("{file}: {label} has no geometry; skipped"));
+            continue;
+        };
+        let geom = convert_geometry(g, file, &label)?;
+        vertices += geo::CoordsIter::coords_count(&geom);
+        if vertices > options.max_vertices {
+            return Err(Error::input(
+                file,
+                label,
+                format!("the file has more than {} vertices", options.max_vertices),
+            )
+            .with_hint("simplify the input or raise the limit with --max-vertices"));
+        }
+        let geom = repair_geometry(geom, file, &label, options, &mut warnings)?;
+        features.push(Feature {
+            geometry: geom,
+            properties,
+        });
+    }
+    Ok(ReadResult { features, warnings })
+}
+
+fn describe(index: usize, id: &Option<geojson::feature::Id>) -> String {
+    match id {
+        Some(geojson::feature::Id::String(s)) => format!("feature #{index} (id {s:?})"),
+        Some(geojson::feature::Id::Number(n)) => format!("feature #{index} (id {n})"),
+        None => format!("feature #{index}"),
+    }
+}
+
+/// RFC 7946 dropped `crs`; a legacy member naming anything but WGS84 lon/lat is refused.
+fn check_crs(value: &Value, file: &str) -> Result<()> {
+    let Some(crs) = value.get("crs") else {
+        return Ok(());
+    };
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let wgs84 = [
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+    ];
+    if wgs84.contains(&name) {
+        return Ok(());
+    }
+    Err(Error::input(file, "crs member", format!("declares the coordinate system {name:?}; iapz reads only WGS84 longitude/latitude (RFC 7946)"))
+        .with_hint("reproject to EPSG:4326 first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"))
+}
+
+fn convert_geometry(g: geojson::Geometry, file: &str, label: &str) -> Result<Geometry> {
+    if let geojson::GeometryValue::GeometryCollection { geometries } = &g.value {
+        if geometries
+            .iter()
+            .any(|x| matches!(x.value, geojson::GeometryValue::GeometryCollection { .. }))
+        {
+            return Err(
+                Error::input(file, label, "nested GeometryCollections are not supported")
+                    .with_hint("flatten the collection (RFC 7946 §3.1.8 advises against nesting)"),
+            );
+        }
+    }
+    check_positions(&g.value, file, label)?;
+    let geom: Geometry = Geometry::try_from(g)
+        .map_err(|e| Error::input(file, label, format!("invalid geometry: {e}")))?;
+    check_coordinates(&geom).map_err(|e| Error::input(file, label, e.to_string()))?;
+    Ok(geom)
+}
+
+/// Empty coordinate arrays and short rings, which the conversion would otherwise accept.
+fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Result<()> {
+    use geojson::GeometryValue as G;
+    let ring_check = |rings: &Vec<Vec<geojson::Position>>| -> Result<()> {
+        if rings.is_empty() {
+            return Err(Error::input(file, label, "polygon has no rings"));
+        }
+        for (i, r) in rings.iter().enumerate() {
+            let closed_len = if r.first() == r.last() {
+                r.len()
+            } else {
+                r.len() + 1
+            };
+            if closed_len < 4 {
+                return Err(Error::input(file, label, format!("ring {i} has {} positions; a ring needs at least 4 (3 corners and the closing one)", r.len())));
+            }
+        }
+        Ok(())
+    };
+    match v {
+        G::Point { coordinates } if coordinates.len() < 2 => Err(Error::input(
+            file,
+            label,
+            "point has fewer than 2 coordinates",
+        )),
+        G::MultiPoint { coordinates } if coordinates.is_empty() => {
+            Err(Error::input(file, label, "empty MultiPoint"))
+        }
+        G::LineString { coordinates } if coordinates.len() < 2 => Err(Error::input(
+            file,
+            label,
+            "a LineString needs at least 2 positions",
+        )),
+        G::MultiLineString { coordinates }
+            if coordinates.is_empty() || coordinates.iter().any(|l| l.len() < 2) =>
+        {
+            Err(Error::input(
+                file,
+                label,
+                "a MultiLineString needs lines of at least 2 positions",
+            ))
+        }
+        G::Polygon { coordinates } => ring_check(coordinates),
+        G::MultiPolygon { coordinates } if coordinates.is_empty() => {
+            Err(Error::input(file, label, "empty MultiPolygon"))
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().try_for_each(ring_check),
+        _ => Ok(()),
+    }
+}
+
+/// Closes open rings, fixes orientation and checks OGC validity (repairing it with `--repair`).
+fn repair_geometry(
+    geom: Geometry,
+    file: &str,
+    label: &str,
+    options: &ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Geometry> {
+    use geo::Validation;
+    let polys: Vec<Polygon> = match &geom {
+        Geometry::Polygon(p) => vec![p.clone()],
+        Geometry::MultiPolygon(m) => m.0.clone(),
+        _ => return Ok(geom),
+    };
+    let mut closed_any = false;
+    let polys: Vec<Polygon> = polys
+        .into_iter()
+        .map(|p| {
+            let mut close = |r: &LineString| {
+                let mut c = r.0.clone();
+                if c.first() != c.last() {
+                    closed_any = true;
+                    c.push(c[0]);
+                }
+                LineString::new(c)
+            };
+            let ext = close(p.exterior());
+            let ints = p.interiors().iter().map(close).collect();
+            Polygon::new(ext, ints)
+        })
+        .collect();
+    if closed_any {
+        warnings.push(format!("{file}: {label}: closed an unclosed ring"));
+    }
+    let mp = geo::MultiPolygon::new(polys);
+    let oriented = mp.orient(Direction::Default);
+    if oriented != mp {
+        warnings.push(format!(
+            "{file}: {label}: re-oriented rings to the right-hand rule"
+        ));
+    }
+    if let Err(errors) = oriented.check_validation() {
+        let first = errors.to_string();
+        if options.repair {
+            warnings.push(format!(
+                "{file}: {label}: repaired an invalid polygon ({first})"
+            ));
+            let repaired = geo::unary_union(&oriented.0).orient(Direction::Default);
+            return Ok(Geometry::MultiPolygon(repaired));
+        }
+        return Err(
+            Error::input(file, label, format!("invalid polygon: {first}"))
+                .with_hint("fix the geometry, or pass --repair to make it valid"),
+        );
+    }
+    Ok(match geom {
+        Geometry::Polygon(_) => Geometry::Polygon(
+            oriented
+                .0
+                .into_iter()
+                .next()
+                .expect("one polygon in, one out"),
+        ),
+        _ => Geometry::MultiPolygon(oriented),
+    })
+}
+
+/// Reads a file (or `-` for standard input).
+pub fn read_path(path: &str, options: &ReadOptions) -> Result<ReadResult> {
+    let bytes = read_input(path)?;
+    let name = if path == "-" { "<stdin>" } else { path };
+    read_features(&bytes, name, options)
+}
+
+/// Bytes of a file or of standard input (`-`), with a clear error for folders and missing files.
+pub fn read_input(path: &str) -> Result<Vec<u8>> {
+    if path == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Error::io("<stdin>", e))?;
+        return Ok(buf);
+    }
+    let p = std::path::Path::new(path);
+    if p.is_dir() {
+        return Err(Error::input(path, "", "is a folder, not a file")
+            .with_hint("give the path of a GeoJSON file"));
+    }
+    std::fs::read(p).map_err(|e| Error::io(p, e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/// Number of decimals written for coordinates (1e-7° ≈ 1.1 cm).
+pub const DECIMALS: usize = 7;
+
+fn push_num(out: &mut String, v: f64, decimals: usize) {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    out.push_str(if s == "-0" { "0" } else { s });
+}
+
+fn push_coord(out: &mut String, c: Coord) {
+    out.push('[');
+    push_num(out, c.x, DECIMALS);
+    out.push(',');
+    push_num(out, c.y, DECIMALS);
+    out.push(']');
+}
+
+fn push_coords(out: &mut String, cs: &[Coord]) {
+    out.push('[');
+    for (i, c) in cs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_coord(out, *c);
+    }
+    out.push(']');
+}
+
+fn push_polygon(out: &mut String, p: &Polygon) {
+    out.push('[');
+    push_coords(out, &p.exterior().0);
+    for r in p.interiors() {
+        out.push(',');
+        push_coords(out, &r.0);
+    }
+    out.push(']');
+}
+
+fn push_list<T>(out: &mut String, items: &[T], f: impl Fn(&mut String, &T)) {
+    out.push('[');
+    for (i, it) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        f(out, it);
+    }
+    out.push(']');
+}
+
+/// A geometry as RFC 7946 JSON text (polygons oriented by the right-hand rule).
+pub fn geometry_json(g: &Geometry) -> String {
+    let mut out = String::new();
+    push_geometry(&mut out, g);
+    out
+}
+
+fn push_geometry(out: &mut String, g: &Geometry) {
+    match g {
+        Geometry::Point(p) => {
+            out.push_str("{\"type\":\"Point\",\"coordinates\":");
+            push_coord(out, p.0);
+        }
+        Geometry::MultiPoint(m) => {
+            out.push_str("{\"type\":\"MultiPoint\",\"coordinates\":");
+            push_list(out, &m.0, |o, p| push_coord(o, p.0));
+        }
+        Geometry::Line(l) => {
+            out.push_str("{\"type\":\"LineString\",\"coordinates\":");
+            push_coords(out, &[l.start, l.end]);
+        }
+        Geometry::LineString(l) => {
+            out.push_str("{\"type\":\"LineString\",\"coordinates\":");
+            push_coords(out, &l.0);
+        }
+        Geometry::MultiLineString(m) => {
+            out.push_str("{\"type\":\"MultiLineString\",\"coordinates\":");
+            push_list(out, &m.0, |o, l| push_coords(o, &l.0));
+        }
+        Geometry::Polygon(p) => {
+            out.push_str("{\"type\":\"Polygon\",\"coordinates\":");
+            push_polygon(out, &p.orient(Direction::Default));
+        }
+        Geometry::MultiPolygon(m) => {
+            out.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":");
+            push_list(out, &m.orient(Direction::Default).0, push_polygon);
+        }
+        Geometry::Rect(r) => return push_geometry(out, &Geometry::Polygon(r.to_polygon())),
+        Geometry::Triangle(t) => return push_geometry(out, &Geometry::Polygon(t.to_polygon())),
+        Geometry::GeometryCollection(gc) => {
+            out.push_str("{\"type\":\"GeometryCollection\",\"geometries\":");
+            push_list(out, &gc.0, push_geometry);
+        }
+    }
+    out.push('}');
+}
+
+fn push_bbox(out: &mut String, r: Option<Rect>) {
+    if let Some(r) = r {
+        out.push_str("\"bbox\":[");
+        for (i, v) in [r.min().x, r.min().y, r.max().x, r.max().y]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(',');
+            }
+            push_num(out, *v, DECIMALS);
+        }
+        out.push_str("],");
+    }
+}
+
+fn push_feature(out: &mut String, f: &Feature) {
+    out.push_str("{\"type\":\"Feature\",");
+    push_bbox(out, f.geometry.bounding_rect());
+    out.push_str("\"properties\":");
+    out.push_str(&serde_json::to_string(&f.properties).expect("a JSON map always serialises"));
+    out.push_str(",\"geometry\":");
+    push_geometry(out, &f.geometry);
+    out.push('}');
+}
+
+fn union_rect(a: Option<Rect>, b: Option<Rect>) -> Option<Rect> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(Rect::new(
+            Coord {
+                x: a.min().x.min(b.min().x),
+                y: a.min().y.min(b.min().y),
+            },
+            Coord {
+                x: a.max().x.max(b.max().x),
+                y: a.max().y.max(b.max().y),
+            },
+        )),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// A FeatureCollection as deterministic RFC 7946 text, one feature per line.
+pub fn feature_collection<'a>(features: impl IntoIterator<Item = &'a Feature>) -> String {
+    let features: Vec<&Feature> = features.into_iter().collect();
+    let bbox = features
+        .iter()
+        .fold(None, |acc, f| union_rect(acc, f.geometry.bounding_rect()));
+    let mut out = String::from("{\"type\":\"FeatureCollection\",");
+    push_bbox(&mut out, bbox);
+    out.push_str("\"features\":[\n");
+    for (i, f) in features.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        push_feature(&mut out, f);
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+/// All layers in one FeatureCollection (each feature carries its `layer` property).
+pub fn layers_collection(layers: &[Layer]) -> String {
+    feature_collection(layers.iter().flat_map(|l| l.features.iter()))
+}
+
+/// Rounds a figure for a property (e.g. `area_km2` to 0.1 km²) so outputs stay stable and readable.
+pub fn round(v: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (v * f).round() / f
+}

@@ -1,0 +1,6 @@
+//! Readers and writers: GeoJSON (RFC 7946), atomic file writes.
+
+pub mod atomic;
+pub mod geojson;
+
+pub use atomic::{write_atomic, AtomicDir};

@@ -1,0 +1,20 @@
+//! # iapz — exact WGS84 geometry for an Integrated Air Protection Zone
+//!
+//! Layers, from the ground up:
+//! - [`geodesy`]: GeographicLib primitives (distance, destination, densify, point↔segment);
+//! - [`ops`]: geodesic buffers, overlays and measures on lon/lat geometries;
+//! - [`units`]: distances with units ("200 km", "25 mi");
+//! - [`layer`], [`style`]: what the planner produces and how every output draws it;
+//! - [`io`]: GeoJSON reading/writing and atomic outputs.
+//!
+//! The geometry core (`geodesy`, `ops`) knows nothing of Ukraine, scenarios or files.
+
+pub mod error;
+pub mod geodesy;
+pub mod io;
+pub mod layer;
+pub mod ops;
+pub mod style;
+pub mod units;
+
+pub use error::{Error, Result};

@@ -1,0 +1,127 @@
+//! The one style table: the map painter, the GeoPackage `layer_styles` and the KML writer all
+//! read their colours here, so the three outputs always agree.
+
+/// An sRGB colour with alpha, 0–255 each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgba(pub u8, pub u8, pub u8, pub u8);
+
+impl Rgba {
+    /// `#rrggbb` (alpha dropped), as QML/SLD/SVG want.
+    pub fn hex(&self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+    /// KML's `aabbggrr`.
+    pub fn kml(&self) -> String {
+        format!("{:02x}{:02x}{:02x}{:02x}", self.3, self.2, self.1, self.0)
+    }
+    /// Alpha as 0–1.
+    pub fn opacity(&self) -> f64 {
+        self.3 as f64 / 255.0
+    }
+}
+
+/// How a point is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    None,
+    Circle,
+    Triangle,
+    Square,
+    Diamond,
+}
+
+/// Style of one layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub fill: Option<Rgba>,
+    pub stroke: Option<Rgba>,
+    /// Stroke width in millimetres at map scale (QGIS units; the painter converts to pixels).
+    pub stroke_mm: f64,
+    /// Draw the fill as diagonal hatching instead of a flat colour.
+    pub hatched: bool,
+    /// Dashed outline.
+    pub dashed: bool,
+    pub marker: Marker,
+    /// Marker size, millimetres.
+    pub marker_mm: f64,
+}
+
+const fn area(fill: Rgba, stroke: Rgba, stroke_mm: f64) -> Style {
+    Style {
+        fill: Some(fill),
+        stroke: Some(stroke),
+        stroke_mm,
+        hatched: false,
+        dashed: false,
+        marker: Marker::None,
+        marker_mm: 0.0,
+    }
+}
+
+const fn outline(stroke: Rgba, stroke_mm: f64, dashed: bool) -> Style {
+    Style {
+        fill: None,
+        stroke: Some(stroke),
+        stroke_mm,
+        hatched: false,
+        dashed,
+        marker: Marker::None,
+        marker_mm: 0.0,
+    }
+}
+
+const fn point(fill: Rgba, marker: Marker, marker_mm: f64) -> Style {
+    Style {
+        fill: Some(fill),
+        stroke: Some(Rgba(40, 40, 40, 255)),
+        stroke_mm: 0.2,
+        hatched: false,
+        dashed: false,
+        marker,
+        marker_mm,
+    }
+}
+
+/// The style of a layer by its stable name; unknown layers get a neutral grey.
+pub fn style_for(layer: &str) -> Style {
+    match layer {
+        "ukraine_1991" => outline(Rgba(30, 30, 30, 255), 0.5, false),
+        "oblasts" => outline(Rgba(120, 120, 120, 140), 0.15, false),
+        "countries" | "neighbours" => area(Rgba(236, 232, 222, 255), Rgba(110, 110, 110, 255), 0.3),
+        "occupied" => area(Rgba(150, 60, 60, 110), Rgba(130, 40, 40, 255), 0.3),
+        "controlled" => area(Rgba(250, 248, 235, 255), Rgba(90, 90, 90, 255), 0.2),
+        "contact_line" => outline(Rgba(170, 20, 20, 255), 0.7, false),
+        "threat" => area(Rgba(180, 40, 40, 70), Rgba(160, 30, 30, 255), 0.3),
+        "standoff" => area(Rgba(240, 150, 60, 90), Rgba(220, 120, 40, 255), 0.25),
+        "zone" => area(Rgba(40, 110, 200, 90), Rgba(20, 80, 170, 255), 0.6),
+        "strip" => Style {
+            hatched: true,
+            ..area(Rgba(120, 60, 150, 140), Rgba(100, 40, 130, 255), 0.4)
+        },
+        "reach" => Style {
+            dashed: true,
+            ..outline(Rgba(30, 130, 80, 200), 0.3, true)
+        },
+        "reach_union" => outline(Rgba(20, 110, 60, 255), 0.6, false),
+        "coverage" => area(Rgba(60, 170, 90, 60), Rgba(40, 140, 70, 0), 0.0),
+        "gap" => Style {
+            hatched: true,
+            ..area(Rgba(220, 40, 40, 120), Rgba(200, 30, 30, 255), 0.3)
+        },
+        "redundancy" => area(Rgba(40, 150, 80, 60), Rgba(30, 120, 60, 0), 0.0),
+        "airfields" => point(Rgba(20, 20, 120, 255), Marker::Triangle, 3.0),
+        "assets" => point(Rgba(250, 200, 30, 255), Marker::Circle, 2.6),
+        "cap_stations" => outline(Rgba(90, 40, 160, 220), 0.3, true),
+        "cap_transit" => outline(Rgba(90, 40, 160, 160), 0.2, true),
+        _ => area(Rgba(150, 150, 150, 80), Rgba(90, 90, 90, 255), 0.3),
+    }
+}
+
+/// Colour of an asset marker by its status (`protected`, `outside_zone`, `occupied`).
+pub fn asset_status_colour(status: &str) -> Rgba {
+    match status {
+        "protected" => Rgba(30, 150, 60, 255),
+        "occupied" => Rgba(120, 30, 30, 255),
+        _ => Rgba(230, 120, 20, 255),
+    }
+}
