@@ -18,3 +18,6 @@ pub mod style;
 pub mod units;
 
 pub use error::{Error, Result};
+pub mod data;
+pub mod plan;
+pub mod scenario;

@@ -2,5 +2,6 @@
 
 pub mod atomic;
 pub mod geojson;
+pub mod outputs;
 
 pub use atomic::{write_atomic, AtomicDir};

@@ -1,0 +1,49 @@
+//! `iapz plan [SCENARIO] [--out DIR] [--data DIR]`
+
+use super::Outcome;
+use iapz::data::Datasets;
+use iapz::scenario::Scenario;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Scenario file (TOML); default: the embedded scenarios/sky-shield.toml.
+    pub scenario: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "outputs")]
+    pub out: PathBuf,
+    /// Read the datasets from this folder instead of the embedded ones (same file names as geodata/).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+/// Loads the scenario and the datasets, resolved.
+pub fn load(scenario: Option<&Path>, data: Option<&Path>) -> iapz::Result<iapz::scenario::Resolved> {
+    let scenario = match scenario {
+        Some(p) => Scenario::from_path(p)?,
+        None => Scenario::default_embedded()?,
+    };
+    let datasets = match data {
+        Some(dir) => Datasets::from_dir(dir)?,
+        None => Datasets::embedded()?,
+    };
+    scenario.resolve(&datasets)
+}
+
+pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
+    let resolved = load(args.scenario.as_deref(), args.data.as_deref())?;
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("static template"));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let plan = iapz::plan::run(&resolved, &|stage| bar.set_message(stage.to_string()))?;
+    bar.set_message("writing");
+    let written = iapz::io::outputs::write_plan(&plan, &args.out, Vec::new())?;
+    bar.finish_and_clear();
+    if !quiet {
+        eprint!("{}", plan.report.summary());
+        eprintln!("wrote {} files to {}", written.len(), args.out.display());
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,306 @@
+//! The plan's figures: areas, coverage, distances, assets' status, assumptions.
+
+use super::layers::{point_distance_m, PlanGeometry};
+use crate::io::geojson::round;
+use crate::ops::{geodesic_area_m2, geodesic_length_m, GeometryDistance};
+use crate::scenario::Resolved;
+use geo::{Contains, Geometry, MultiPolygon, Point};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Area of one layer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LayerFigure {
+    pub layer: String,
+    pub area_km2: f64,
+    /// Share of Ukraine in its 1991 borders, %.
+    pub pct_of_ukraine: f64,
+}
+
+/// A base that reaches an asset.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BaseInReach {
+    pub icao: String,
+    pub aircraft: String,
+    pub distance_km: f64,
+    /// Transit time at cruise speed, minutes (None where no cruise speed is known).
+    pub transit_min: Option<f64>,
+}
+
+/// Status of one asset.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AssetReport {
+    pub id: String,
+    pub name: String,
+    /// Listed in the scenario's `protect`.
+    pub protect: bool,
+    /// `protected` (in the zone), `outside_zone` or `occupied`.
+    pub status: String,
+    pub in_zone: bool,
+    pub reason: String,
+    pub distance_to_threat_km: f64,
+    pub bases_in_reach: Vec<BaseInReach>,
+}
+
+/// Minimum distance between two layers with the two closest points (lon, lat).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MinDistance {
+    pub km: f64,
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+}
+
+/// Strip figures.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StripFigures {
+    pub width_km: f64,
+    pub side: String,
+    pub line_length_km: f64,
+    pub area_km2: f64,
+}
+
+/// Every figure of a plan; serialised as `report.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub scenario: String,
+    pub description: String,
+    pub standoff_km: f64,
+    pub threat: Vec<String>,
+    pub tolerance_m: f64,
+    pub contact_line_as_of: String,
+    pub layers: Vec<LayerFigure>,
+    pub zone_km2: f64,
+    pub coverage_pct: f64,
+    pub redundancy_pct: f64,
+    pub gap_km2: f64,
+    pub zone_to_threat: Option<MinDistance>,
+    pub strip: Option<StripFigures>,
+    pub bases: Vec<BaseFigure>,
+    pub assets: Vec<AssetReport>,
+    pub assumptions: Vec<String>,
+    pub replaced_datasets: Vec<(String, String)>,
+}
+
+/// One base × aircraft.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BaseFigure {
+    pub icao: String,
+    pub name: String,
+    pub country: String,
+    pub aircraft: String,
+    pub radius_km: f64,
+    pub radius_basis: String,
+    pub cruise_kmh: Option<f64>,
+    /// Share of the zone this base × aircraft reaches, %.
+    pub zone_reached_pct: f64,
+}
+
+fn km2(g: &MultiPolygon) -> f64 {
+    geodesic_area_m2(&Geometry::MultiPolygon(g.clone())) / 1e6
+}
+
+fn pct(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        round(100.0 * part / whole, 2)
+    } else {
+        0.0
+    }
+}
+
+/// Builds the report from the computed geometry.
+pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
+    let tol = s.tolerance_m;
+    let ukraine = km2(&s.data.ukraine_1991);
+    let mut named: Vec<(&str, &MultiPolygon)> = vec![
+        ("ukraine_1991", &s.data.ukraine_1991),
+        ("occupied", &s.data.occupied),
+        ("controlled", &g.controlled),
+        ("standoff", &g.standoff),
+        ("zone", &g.zone),
+    ];
+    if let Some(strip) = &g.strip {
+        named.push(("strip", strip));
+    }
+    named.extend([("reach_union", &g.reach_union), ("coverage", &g.coverage), ("gap", &g.gap), ("redundancy", &g.redundancy)]);
+    let layers = named
+        .iter()
+        .map(|(n, m)| {
+            let a = km2(m);
+            LayerFigure { layer: n.to_string(), area_km2: round(a, 1), pct_of_ukraine: pct(a, ukraine) }
+        })
+        .collect();
+    let zone = km2(&g.zone);
+    let threat_geom = Geometry::MultiPolygon(g.threat.clone());
+    let threat_index = GeometryDistance::new(&threat_geom);
+    let zone_geom = Geometry::MultiPolygon(g.zone.clone());
+    let zone_to_threat = (!g.zone.0.is_empty()).then(|| {
+        let c = GeometryDistance::new(&zone_geom).to_geometry(&threat_index);
+        MinDistance { km: round(c.distance_m / 1000.0, 4), from: [round(c.a.x, 6), round(c.a.y, 6)], to: [round(c.b.x, 6), round(c.b.y, 6)] }
+    });
+    let strip = g.strip.as_ref().zip(s.strip).map(|(m, (w, side))| StripFigures {
+        width_km: round(w / 1000.0, 4),
+        side: format!("{side:?}").to_lowercase(),
+        line_length_km: round(geodesic_length_m(&Geometry::LineString(s.data.contact_line.clone())) / 1000.0, 1),
+        area_km2: round(km2(m), 1),
+    });
+    let bases = s
+        .bases
+        .iter()
+        .zip(&g.reach)
+        .map(|(b, r)| BaseFigure {
+            icao: b.airfield.icao.clone(),
+            name: b.airfield.name.clone(),
+            country: b.airfield.country.clone(),
+            aircraft: b.aircraft.type_name.clone(),
+            radius_km: round(b.radius_m / 1000.0, 3),
+            radius_basis: b.radius_basis.clone(),
+            cruise_kmh: b.cruise_kmh,
+            zone_reached_pct: pct(km2(&crate::ops::intersection(&g.zone, r, tol)), zone),
+        })
+        .collect();
+    let assets = s.data.assets.iter().map(|a| asset_report(s, g, a, &threat_index)).collect();
+    Report {
+        scenario: s.name.clone(),
+        description: s.description.clone(),
+        standoff_km: round(s.standoff_m / 1000.0, 4),
+        threat: s.threat.iter().map(|t| t.name().to_string()).collect(),
+        tolerance_m: s.tolerance_m,
+        contact_line_as_of: s.data.contact_line_as_of.clone(),
+        layers,
+        zone_km2: round(zone, 1),
+        coverage_pct: pct(km2(&g.coverage), zone),
+        redundancy_pct: pct(km2(&g.redundancy), zone),
+        gap_km2: round(km2(&g.gap), 1),
+        zone_to_threat,
+        strip,
+        bases,
+        assets,
+        assumptions: assumptions(s),
+        replaced_datasets: s.replaced.clone(),
+    }
+}
+
+fn asset_report(s: &Resolved, g: &PlanGeometry, a: &crate::data::Asset, threat: &GeometryDistance) -> AssetReport {
+    let p = Point(a.location);
+    let d_threat = threat.to_point(a.location).distance_m;
+    let in_zone = g.zone.contains(&p);
+    let (status, reason) = if s.data.occupied.contains(&p) {
+        ("occupied", "in occupied territory".to_string())
+    } else if in_zone {
+        ("protected", "inside the zone".to_string())
+    } else if d_threat < s.standoff_m {
+        ("outside_zone", format!("within {:.0} km of the threat ({:.1} km)", s.standoff_m / 1000.0, d_threat / 1000.0))
+    } else {
+        ("outside_zone", "outside the zone's region".to_string())
+    };
+    let bases_in_reach = s
+        .bases
+        .iter()
+        .filter_map(|b| {
+            let d = point_distance_m(b.airfield.location, a.location);
+            (d <= b.radius_m).then(|| BaseInReach {
+                icao: b.airfield.icao.clone(),
+                aircraft: b.aircraft.type_name.clone(),
+                distance_km: round(d / 1000.0, 1),
+                transit_min: b.cruise_kmh.map(|v| round(d / 1000.0 / v * 60.0, 1)),
+            })
+        })
+        .collect();
+    AssetReport {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        protect: s.protect.iter().any(|x| x.id == a.id),
+        status: status.to_string(),
+        in_zone,
+        reason,
+        distance_to_threat_km: round(d_threat / 1000.0, 1),
+        bases_in_reach,
+    }
+}
+
+fn assumptions(s: &Resolved) -> Vec<String> {
+    let mut v = vec![
+        format!("Distances are geodesics on the WGS84 ellipsoid; boundaries within {} m of the requested distances.", s.tolerance_m),
+        format!("The line of contact is approximate ({}); occupied territory is built from it and is approximate too.", s.data.contact_line_as_of),
+        "The threat is clipped to a window around Ukraine (stand-off + 150 km); farther territory cannot affect the zone.".to_string(),
+        "Combat radii are published figures of uneven quality (aircraft.csv); reach is a circle of that radius around the airfield.".to_string(),
+    ];
+    for b in &s.bases {
+        if b.aircraft.cruise_speed_kmh.is_none() {
+            if let Some(v2) = b.cruise_kmh {
+                let line = format!("Cruise speed of {} assumed {v2} km/h (none in aircraft.csv).", b.aircraft.type_name);
+                if !v.contains(&line) {
+                    v.push(line);
+                }
+            }
+        }
+    }
+    v
+}
+
+impl Report {
+    /// The report as Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut m = String::new();
+        let _ = writeln!(m, "# {}\n\n{}\n", self.scenario, self.description);
+        let _ = writeln!(m, "Stand-off {} km from {}; line of contact as of {}; tolerance {} m.\n", self.standoff_km, self.threat.join(" + "), self.contact_line_as_of, self.tolerance_m);
+        let _ = writeln!(m, "## Zone\n");
+        let _ = writeln!(m, "- Area: {:.0} km²", self.zone_km2);
+        let _ = writeln!(m, "- Reached from at least one base: {:.1} %", self.coverage_pct);
+        let _ = writeln!(m, "- Reached from two or more bases: {:.1} %", self.redundancy_pct);
+        let _ = writeln!(m, "- Out of reach: {:.0} km²", self.gap_km2);
+        if let Some(d) = &self.zone_to_threat {
+            let _ = writeln!(m, "- Minimum distance zone → threat: {:.3} km (zone point {:.5}, {:.5}; threat point {:.5}, {:.5})", d.km, d.from[0], d.from[1], d.to[0], d.to[1]);
+        }
+        if let Some(s) = &self.strip {
+            let _ = writeln!(m, "\n## Demilitarised strip\n\n- Width {} km on the {} side; line length {:.0} km; area {:.0} km²", s.width_km, s.side, s.line_length_km, s.area_km2);
+        }
+        let _ = writeln!(m, "\n## Layers\n\n| layer | area km² | % of Ukraine (1991) |\n|---|---:|---:|");
+        for l in &self.layers {
+            let _ = writeln!(m, "| {} | {:.0} | {:.1} |", l.layer, l.area_km2, l.pct_of_ukraine);
+        }
+        let _ = writeln!(m, "\n## Bases\n\n| base | aircraft | radius km | basis | zone reached % |\n|---|---|---:|---|---:|");
+        for b in &self.bases {
+            let _ = writeln!(m, "| {} {} ({}) | {} | {:.0} | {} | {:.1} |", b.icao, b.name, b.country, b.aircraft, b.radius_km, b.radius_basis, b.zone_reached_pct);
+        }
+        let _ = writeln!(m, "\n## Assets\n\n| asset | protect | status | why | km to threat | bases in reach (km, min) |\n|---|---|---|---|---:|---|");
+        for a in &self.assets {
+            let bases: Vec<String> = a
+                .bases_in_reach
+                .iter()
+                .map(|b| match b.transit_min {
+                    Some(t) => format!("{} {:.0} km {:.0} min", b.icao, b.distance_km, t),
+                    None => format!("{} {:.0} km", b.icao, b.distance_km),
+                })
+                .collect();
+            let _ = writeln!(m, "| {} | {} | {} | {} | {:.1} | {} |", a.name, if a.protect { "yes" } else { "" }, a.status, a.reason, a.distance_to_threat_km, bases.join("; "));
+        }
+        let _ = writeln!(m, "\n## Assumptions\n");
+        for a in &self.assumptions {
+            let _ = writeln!(m, "- {a}");
+        }
+        for (name, file) in &self.replaced_datasets {
+            let _ = writeln!(m, "- Dataset `{name}` replaced by {file}.");
+        }
+        m
+    }
+
+    /// A short table for the terminal.
+    pub fn summary(&self) -> String {
+        let mut m = String::new();
+        let _ = writeln!(m, "{}", self.scenario);
+        let _ = writeln!(m, "  zone            {:>10.0} km²", self.zone_km2);
+        let _ = writeln!(m, "  covered         {:>10.1} %   (≥ 2 bases {:.1} %)", self.coverage_pct, self.redundancy_pct);
+        if let Some(d) = &self.zone_to_threat {
+            let _ = writeln!(m, "  zone → threat   {:>10.3} km  (stand-off {} km)", d.km, self.standoff_km);
+        }
+        if let Some(s) = &self.strip {
+            let _ = writeln!(m, "  strip           {:>10.0} km²  ({} km wide, {:.0} km long)", s.area_km2, s.width_km, s.line_length_km);
+        }
+        let _ = writeln!(m, "  assets:");
+        for a in self.assets.iter().filter(|a| a.protect) {
+            let _ = writeln!(m, "    {:<28} {:<13} {:>7.1} km from threat, {} base(s) in reach", a.name, a.status, a.distance_to_threat_km, a.bases_in_reach.len());
+        }
+        m
+    }
+}

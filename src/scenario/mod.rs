@@ -1,0 +1,202 @@
+//! Scenario files (TOML): what to plan. Parsing checks syntax, keys and units and reports
+//! `file:line:column`; [`resolve`](Scenario::resolve) checks names against the datasets.
+//!
+//! The default scenario, `scenarios/sky-shield.toml`, is embedded in the binary.
+
+mod resolve;
+
+pub use resolve::{BaseAircraft, Resolved, StripSide, ThreatSource};
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The embedded default scenario.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/sky-shield.toml");
+/// Name shown for the embedded default scenario in messages.
+pub const DEFAULT_SCENARIO_NAME: &str = "scenarios/sky-shield.toml (embedded)";
+
+/// A parsed scenario, with the text it came from (for error positions).
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub spec: ScenarioSpec,
+    /// File name used in messages.
+    pub file: String,
+    /// Folder that relative `[data]` paths are resolved against.
+    pub base_dir: PathBuf,
+    text: String,
+}
+
+/// The scenario file's schema. Unknown keys are errors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Title of the scenario (map title, report heading).
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Geometric tolerance of every buffer and overlay (default "1 m").
+    #[serde(default)]
+    pub tolerance: Option<Spanned<String>>,
+    pub standoff: StandoffSpec,
+    pub zone: ZoneSpec,
+    #[serde(default)]
+    pub strip: Option<StripSpec>,
+    #[serde(default)]
+    pub bases: Vec<BaseSpec>,
+    #[serde(default)]
+    pub data: DataSpec,
+}
+
+/// `[standoff]`: the threat and the distance to keep from it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandoffSpec {
+    pub distance: Spanned<String>,
+    /// Any of "russia", "occupied", "belarus".
+    pub from: Vec<Spanned<String>>,
+}
+
+/// `[zone]`: where the protection zone may be, and which assets to report on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSpec {
+    /// "controlled" or a list of oblast codes (ISO 3166-2, e.g. "UA-46").
+    pub region: Spanned<RegionSpec>,
+    #[serde(default)]
+    pub protect: Vec<Spanned<String>>,
+}
+
+/// Either a named region or a list of oblast codes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RegionSpec {
+    Named(String),
+    Oblasts(Vec<String>),
+}
+
+/// `[strip]`: the demilitarised strip along the line of contact.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StripSpec {
+    pub width: Spanned<String>,
+    /// "controlled" (default), "occupied" or "both" (half the width on each side).
+    #[serde(default)]
+    pub side: Option<Spanned<String>>,
+}
+
+/// `[[bases]]`: airfields (by ICAO or by country) and the aircraft flown from them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseSpec {
+    #[serde(default)]
+    pub airfields: Vec<Spanned<String>>,
+    /// ISO 3166-1 alpha-2 codes: every shipped airfield of those countries.
+    #[serde(default)]
+    pub countries: Vec<Spanned<String>>,
+    /// Aircraft types as in `aircraft.csv`.
+    pub aircraft: Vec<Spanned<String>>,
+    /// "low" (default), "high", "mid", or a distance with a unit ("550 km").
+    #[serde(default)]
+    pub radius: Option<Spanned<String>>,
+    /// Cruise speed in km/h where `aircraft.csv` has none (used for transit times).
+    #[serde(default)]
+    pub cruise_kmh: Option<f64>,
+}
+
+/// `[data]`: replace a shipped dataset by a file (paths relative to the scenario file).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    pub occupied: Option<Spanned<String>>,
+    pub contact_line: Option<Spanned<String>>,
+    pub ukraine_1991: Option<Spanned<String>>,
+}
+
+impl Scenario {
+    /// The embedded default scenario.
+    pub fn default_embedded() -> Result<Scenario> {
+        Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Path::new("."))
+    }
+
+    /// Reads and parses a scenario file.
+    pub fn from_path(path: &Path) -> Result<Scenario> {
+        if path.is_dir() {
+            return Err(Error::input(path.display().to_string(), "", "is a folder, not a scenario file")
+                .with_hint("give the path of a .toml scenario, e.g. scenarios/sky-shield.toml"));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Scenario::parse(&text, &path.display().to_string(), &base)
+    }
+
+    /// Parses scenario text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str, base_dir: &Path) -> Result<Scenario> {
+        let spec: ScenarioSpec = toml::from_str(text).map_err(|e| {
+            let location = e.span().map(|s| line_col(text, s)).unwrap_or_default();
+            Error::input(file, location, e.message().trim().to_string()).with_hint(SCHEMA_HINT)
+        })?;
+        Ok(Scenario { spec, file: file.to_string(), base_dir: base_dir.to_path_buf(), text: text.to_string() })
+    }
+
+    /// An error located at a value of the scenario.
+    pub fn error_at(&self, span: Range<usize>, message: impl Into<String>) -> Error {
+        Error::input(self.file.clone(), line_col(&self.text, span), message)
+    }
+
+    /// Parses a distance value of the scenario, with its position on error.
+    pub fn distance(&self, value: &Spanned<String>) -> Result<f64> {
+        let metres = crate::units::parse_distance(value.get_ref()).map_err(|e| self.error_at(value.span(), e.to_string()))?;
+        if metres <= 0.0 {
+            return Err(self.error_at(value.span(), format!("distance {:?} must be positive", value.get_ref())));
+        }
+        Ok(metres)
+    }
+
+    /// The scenario text (as read), for the report's provenance.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [zone] region/protect, \
+                           [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
+                           [data] occupied/contact_line/ukraine_1991 — see the README";
+
+/// "line L, column C" of a byte offset range's start (1-based).
+fn line_col(text: &str, span: Range<usize>) -> String {
+    let start = span.start.min(text.len());
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    format!("line {line}, column {column}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_parses() {
+        let s = Scenario::default_embedded().unwrap();
+        assert!(!s.spec.bases.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let text = "name = \"x\"\n[standoff]\ndistance = \"200 km\"\nfrom = [\"russia\"]\nfrum = 1\n[zone]\nregion = \"controlled\"\n";
+        let e = Scenario::parse(text, "s.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.starts_with("s.toml: line 5, column 1"), "{e}");
+        assert!(e.contains("frum"), "{e}");
+    }
+
+    #[test]
+    fn bare_number_distance_is_refused_with_position() {
+        let text = "name = \"x\"\n[standoff]\ndistance = \"200\"\nfrom = [\"russia\"]\n[zone]\nregion = \"controlled\"\n";
+        let s = Scenario::parse(text, "s.toml", Path::new(".")).unwrap();
+        let e = s.distance(&s.spec.standoff.distance).unwrap_err().to_string();
+        assert!(e.contains("line 3, column 12") && e.contains("no unit"), "{e}");
+    }
+}
