@@ -6,7 +6,7 @@ use super::source::{feature_label, LoadedLayer};
 use super::{fmt_area, fmt_coord, square_metres, Figure, Location, Measured};
 use crate::ops::geodesic_area_m2;
 use geo::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
-use geo::{Area, Contains, CoordsIter, Geometry, LineString, Polygon, Validation};
+use geo::{Contains, CoordsIter, Geometry, Polygon, Validation, Winding};
 
 /// Geodesic area of the layer's polygons (overlaps counted once), between `min` − tol and
 /// `max` + tol, square metres.
@@ -161,7 +161,7 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
     for (j, p) in polys.iter().enumerate() {
         let rings = std::iter::once(p.exterior()).chain(p.interiors());
         for (k, ring) in rings.enumerate() {
-            let ccw = LineString::new(ring.0.clone()).signed_area() > 0.0;
+            let ccw = ring.is_ccw();
             let want_ccw = k == 0;
             if ccw != want_ccw && ring.0.len() > 1 {
                 let role = if k == 0 {
