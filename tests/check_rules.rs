@@ -583,3 +583,44 @@ fn cli_layers_files_and_exit_2_for_bad_rules() {
     let (code, _, stderr) = iapz(&["check", "missing.toml"], d);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn default_rules_file_parses() {
+    let rules = iapz::check::read_rules(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/sky-shield.toml"
+    ))
+    .unwrap();
+    let kinds: Vec<&str> = rules.rules.iter().map(|r| r.kind.name()).collect();
+    for k in [
+        "min_distance",
+        "width",
+        "within",
+        "covers",
+        "asset_status",
+        "valid",
+    ] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
+}
+
+#[test]
+fn cli_zones_iapz_did_not_make() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
+    let (code, stdout, stderr) = iapz(
+        &["check", "tests/fixtures/check/repo-rules.toml"],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("PASS square is valid"), "{stdout}");
+    assert!(
+        lines[1].starts_with("PASS site inside the square"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].starts_with("FAIL bowtie is valid") && lines[2].contains("(25.000000, 50.000000)"),
+        "{stdout}"
+    );
+    assert!(Path::new(dir).join("bowtie.geojson").is_file());
+}
