@@ -5,10 +5,12 @@
 //! - [`ops`]: geodesic buffers, overlays and measures on lon/lat geometries;
 //! - [`units`]: distances with units ("200 km", "25 mi");
 //! - [`layer`], [`style`]: what the planner produces and how every output draws it;
-//! - [`io`]: GeoJSON reading/writing and atomic outputs.
+//! - [`io`]: GeoJSON reading/writing and atomic outputs;
+//! - [`check`]: rules about zones (`iapz check`), measured with [`ops`].
 //!
 //! The geometry core (`geodesy`, `ops`) knows nothing of Ukraine, scenarios or files.
 
+pub mod check;
 pub mod error;
 pub mod geodesy;
 pub mod io;

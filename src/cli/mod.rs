@@ -2,6 +2,7 @@
 
 mod buffer;
 mod plan;
+mod check;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ pub enum Command {
     Buffer(buffer::Args),
     /// Plan a zone from a scenario: layers, report and maps in --out.
     Plan(plan::Args),
+    /// Check zones against rules (distances, widths, containment, coverage, validity).
+    Check(check::Args),
 }
 
 /// What a command ended with.
@@ -37,6 +40,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Buffer(args) => buffer::run(args, cli.quiet),
         Command::Plan(args) => plan::run(args, cli.quiet),
+        Command::Check(args) => check::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -1,0 +1,25 @@
+//! The default `iapz plan`: datasets → layers → GeoJSON + report in a temporary folder.
+//! Target (issue 4): ≤ 1 s wall on the 2-core reference machine.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use iapz::data::Datasets;
+use iapz::scenario::Scenario;
+use std::time::Duration;
+
+fn default_plan(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = c.benchmark_group("plan");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function("default_plan_end_to_end", |b| {
+        b.iter(|| {
+            let data = Datasets::embedded().unwrap();
+            let s = Scenario::default_embedded().unwrap().resolve(&data).unwrap();
+            let plan = iapz::plan::run(&s, &|_| {}).unwrap();
+            iapz::io::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, default_plan);
+criterion_main!(benches);

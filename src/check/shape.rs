@@ -1,0 +1,261 @@
+//! Rules on one layer's shape: `area`, `valid` (OGC validity and RFC 7946 orientation),
+//! `vertices`.
+
+use super::geometry::first_crossing;
+use super::source::{feature_label, LoadedLayer};
+use super::{fmt_area, fmt_coord, square_metres, Figure, Location, Measured};
+use crate::ops::geodesic_area_m2;
+use geo::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
+use geo::{Contains, CoordsIter, Geometry, Polygon, Validation, Winding};
+
+/// Geodesic area of the layer's polygons (overlaps counted once), between `min` − tol and
+/// `max` + tol, square metres.
+pub(super) fn area(
+    layer: &LoadedLayer,
+    min_m2: Option<f64>,
+    max_m2: Option<f64>,
+    tol_m2: f64,
+) -> Measured {
+    let region = super::geometry::region(layer, 1.0);
+    let a = geodesic_area_m2(&Geometry::MultiPolygon(region));
+    let low_ok = min_m2.is_none_or(|m| a >= m - tol_m2);
+    let high_ok = max_m2.is_none_or(|m| a <= m + tol_m2);
+    let expected = match (min_m2, max_m2) {
+        (Some(lo), Some(hi)) => format!("between {} and {}", fmt_area(lo), fmt_area(hi)),
+        (Some(lo), None) => format!("≥ {}", fmt_area(lo)),
+        (None, Some(hi)) => format!("≤ {}", fmt_area(hi)),
+        (None, None) => "any".into(),
+    } + &format!(" (tolerance {})", fmt_area(tol_m2));
+    let detail = match (low_ok, high_ok) {
+        (true, true) => format!("{} has a geodesic area of {}", layer.name, fmt_area(a)),
+        (false, _) => format!(
+            "{} is {} too small",
+            layer.name,
+            fmt_area(min_m2.unwrap_or(0.0) - a)
+        ),
+        (_, false) => format!(
+            "{} is {} too large",
+            layer.name,
+            fmt_area(a - max_m2.unwrap_or(0.0))
+        ),
+    };
+    Measured {
+        passed: low_ok && high_ok,
+        measured: square_metres(a),
+        expected,
+        location: Some(Location::named(format!(
+            "{} ({})",
+            layer.name, layer.origin
+        ))),
+        detail,
+    }
+}
+
+/// A problem of one feature: what and where.
+pub(super) struct Problem {
+    pub location: Location,
+    pub message: String,
+    /// True for OGC invalidity (measures would be wrong); false for orientation only.
+    pub invalid: bool,
+}
+
+/// Every feature valid (OGC) and oriented by the right-hand rule (RFC 7946 §3.1.6).
+pub(super) fn valid(layer: &LoadedLayer) -> Measured {
+    let problems = problems(layer);
+    let first = problems.first();
+    Measured {
+        passed: problems.is_empty(),
+        measured: Figure {
+            value: problems.len() as f64,
+            unit: "count",
+            text: format!(
+                "{} of {} features with problems",
+                problems.len(),
+                layer.features.len()
+            ),
+        },
+        expected: "every feature valid, shells counter-clockwise, holes clockwise".into(),
+        location: first.map(|p| p.location.clone()),
+        detail: match first {
+            None => format!(
+                "{} features of {} are valid",
+                layer.features.len(),
+                layer.name
+            ),
+            Some(p) => p.message.clone(),
+        },
+    }
+}
+
+/// The problems of every feature, in feature order (one per feature at most).
+pub(super) fn problems(layer: &LoadedLayer) -> Vec<Problem> {
+    layer
+        .features
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let label = format!("{} {}", layer.name, feature_label(i, f));
+            feature_problem(&f.geometry, &label)
+        })
+        .collect()
+}
+
+/// The first OGC-invalid feature of a layer, if any: measures on it would be meaningless.
+pub(super) fn first_invalid(layer: &LoadedLayer) -> Option<Problem> {
+    problems(layer).into_iter().find(|p| p.invalid)
+}
+
+fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
+    let polys: Vec<&Polygon> = match g {
+        Geometry::Polygon(p) => vec![p],
+        Geometry::MultiPolygon(m) => m.0.iter().collect(),
+        Geometry::GeometryCollection(gc) => {
+            return gc.0.iter().find_map(|x| feature_problem(x, label));
+        }
+        other => {
+            let e = other.validation_errors();
+            let c = other.coords_iter().next()?;
+            return e.first().map(|e| Problem {
+                location: Location::at(label, c),
+                message: format!("{label}: {e}"),
+                invalid: true,
+            });
+        }
+    };
+    for (j, p) in polys.iter().enumerate() {
+        if let Some(e) = p.validation_errors().into_iter().next() {
+            let (at, what) = polygon_problem_point(p, &e);
+            return Some(Problem {
+                location: Location::at(format!("{label} polygon {j}"), at),
+                message: format!("{label}: polygon {j}: {e} {what} at {}", fmt_coord(at)),
+                invalid: true,
+            });
+        }
+    }
+    if let Geometry::MultiPolygon(m) = g {
+        if let Some(
+            InvalidMultiPolygon::ElementsOverlaps(i, j)
+            | InvalidMultiPolygon::ElementsTouchOnALine(i, j),
+        ) = m
+            .validation_errors()
+            .into_iter()
+            .find(|e| !matches!(e, InvalidMultiPolygon::InvalidPolygon(..)))
+        {
+            let (pi, pj) = (&m.0[i.0], &m.0[j.0]);
+            let at = first_crossing(pi.exterior(), pj.exterior(), false)
+                .or_else(|| pi.exterior().coords().find(|c| pj.contains(*c)).copied())
+                .or_else(|| pj.exterior().coords().find(|c| pi.contains(*c)).copied())
+                .unwrap_or(pi.exterior().0[0]);
+            return Some(Problem {
+                location: Location::at(format!("{label} polygons {} and {}", i.0, j.0), at),
+                message: format!(
+                    "{label}: polygons {} and {} overlap or share an edge (near {})",
+                    i.0,
+                    j.0,
+                    fmt_coord(at)
+                ),
+                invalid: true,
+            });
+        }
+    }
+    for (j, p) in polys.iter().enumerate() {
+        let rings = std::iter::once(p.exterior()).chain(p.interiors());
+        for (k, ring) in rings.enumerate() {
+            let ccw = ring.is_ccw();
+            let want_ccw = k == 0;
+            if ccw != want_ccw && ring.0.len() > 1 {
+                let role = if k == 0 {
+                    "exterior ring".to_string()
+                } else {
+                    format!("hole {}", k - 1)
+                };
+                let at = ring.0[0];
+                return Some(Problem {
+                    location: Location::at(format!("{label} polygon {j} {role}"), at),
+                    message: format!(
+                        "{label}: polygon {j}: {role} is {}, RFC 7946 wants it {} (first vertex {})",
+                        if ccw { "counter-clockwise" } else { "clockwise" },
+                        if want_ccw { "counter-clockwise" } else { "clockwise" },
+                        fmt_coord(at)
+                    ),
+                    invalid: false,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// A point showing a polygon's problem, and words for it.
+fn polygon_problem_point(p: &Polygon, e: &InvalidPolygon) -> (geo::Coord, &'static str) {
+    let ring = |r: &RingRole| match r {
+        RingRole::Exterior => p.exterior(),
+        RingRole::Interior(i) => &p.interiors()[*i],
+    };
+    let first = |r: &RingRole| ring(r).0.first().copied().unwrap_or_default();
+    match e {
+        InvalidPolygon::SelfIntersection(r) => (
+            first_crossing(ring(r), ring(r), true).unwrap_or_else(|| first(r)),
+            "(crossing)",
+        ),
+        InvalidPolygon::IntersectingRingsOnALine(r1, r2)
+        | InvalidPolygon::IntersectingRingsOnAnArea(r1, r2) => (
+            first_crossing(ring(r1), ring(r2), false).unwrap_or_else(|| first(r1)),
+            "(rings meet)",
+        ),
+        InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => {
+            let ext = Polygon::new(p.exterior().clone(), vec![]);
+            let out = ring(r).coords().find(|c| !ext.contains(*c)).copied();
+            (
+                out.unwrap_or_else(|| first(r)),
+                "(vertex outside the shell)",
+            )
+        }
+        InvalidPolygon::NonFiniteCoord(r, i) => {
+            (ring(r).0.get(i.0).copied().unwrap_or_else(|| first(r)), "")
+        }
+        InvalidPolygon::TooFewPointsInRing(r) => (first(r), "(ring start)"),
+    }
+}
+
+/// At most `max` vertices in the layer; the location is the feature with the most.
+pub(super) fn vertices(layer: &LoadedLayer, max: u64) -> Measured {
+    let counts: Vec<usize> = layer
+        .features
+        .iter()
+        .map(|f| f.geometry.coords_count())
+        .collect();
+    let total: usize = counts.iter().sum();
+    let biggest = counts
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, n)| (i, *n));
+    let location = biggest.and_then(|(i, _)| {
+        let f = &layer.features[i];
+        f.geometry
+            .coords_iter()
+            .next()
+            .map(|c| Location::at(format!("{} {}", layer.name, feature_label(i, f)), c))
+    });
+    let passed = total as u64 <= max;
+    Measured {
+        passed,
+        measured: Figure {
+            value: total as f64,
+            unit: "count",
+            text: format!("{total} vertices"),
+        },
+        expected: format!("≤ {max} vertices"),
+        location,
+        detail: match biggest {
+            Some((i, n)) => format!(
+                "{} has {total} vertices in {} features; the largest, {}, has {n}",
+                layer.name,
+                layer.features.len(),
+                feature_label(i, &layer.features[i])
+            ),
+            None => format!("{} has no features", layer.name),
+        },
+    }
+}

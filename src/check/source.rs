@@ -1,0 +1,251 @@
+//! Where a rule's layers come from: plan outputs (`DIR/layers/<name>.geojson`), files given with
+//! `--layers`, or any GeoJSON/GeoPackage named in the rules. Layers are read once and shared.
+//!
+//! Features are read *as written*: rings are not re-oriented and invalid polygons are not
+//! refused here, so that the `valid` rule can report them. Measuring rules check validity first.
+
+use super::rules::{LayerRef, Source, PLAN_LAYERS};
+use crate::error::{Error, Result};
+use crate::layer::Feature;
+use crate::ops::check_coordinates;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Where plan layers are looked up.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// A plan's output folder (`--out`, default `outputs/`).
+    pub out_dir: PathBuf,
+    /// Files that provide layers by name (`--layers`): a GeoJSON file provides the layer named
+    /// by its file stem, and every value of its features' `layer` property; a GeoPackage provides
+    /// its tables. When given, plan layer names are looked up only in these files.
+    pub layer_files: Vec<PathBuf>,
+}
+
+/// The features of one layer, and the file they came from.
+#[derive(Debug, Clone)]
+pub struct LoadedLayer {
+    /// How the rules named it.
+    pub name: String,
+    /// The file read (and the layer inside it).
+    pub origin: String,
+    pub features: Vec<Feature>,
+}
+
+/// Reads layers on demand, each file once.
+#[derive(Default)]
+pub struct LayerCache {
+    inputs: Inputs,
+    files: BTreeMap<PathBuf, Rc<Vec<Feature>>>,
+}
+
+impl LayerCache {
+    pub fn new(inputs: Inputs) -> Self {
+        LayerCache {
+            inputs,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// The features a rule's layer reference names. `rules_path` is for error messages.
+    pub fn load(&mut self, r: &LayerRef, rules_path: &str) -> Result<LoadedLayer> {
+        let (path, filter) = self.resolve(r, rules_path)?;
+        let all = self.file(&path)?;
+        let features: Vec<Feature> = match &filter {
+            None => all.to_vec(),
+            Some(layer) => all
+                .iter()
+                .filter(|f| f.str_prop("layer") == Some(layer.as_str()))
+                .cloned()
+                .collect(),
+        };
+        let origin = match &filter {
+            Some(l) => format!("{}#{l}", path.display()),
+            None => path.display().to_string(),
+        };
+        if features.is_empty() && filter.is_some() {
+            return Err(Error::input(
+                origin.clone(),
+                "",
+                format!(
+                    "no feature has the property \"layer\": {:?}",
+                    filter.unwrap_or_default()
+                ),
+            )
+            .with_hint(
+                "check the layer name (a combined GeoJSON tags each feature with `layer`)",
+            ));
+        }
+        Ok(LoadedLayer {
+            name: r.display.clone(),
+            origin,
+            features,
+        })
+    }
+
+    /// The file (and `layer` filter) a reference points to.
+    fn resolve(&mut self, r: &LayerRef, rules_path: &str) -> Result<(PathBuf, Option<String>)> {
+        let name = match &r.source {
+            Source::File { path, layer } => {
+                if is_gpkg(path) {
+                    return Err(gpkg_unsupported(path));
+                }
+                return Ok((path.clone(), layer.clone()));
+            }
+            Source::Plan(name) => name,
+        };
+        let at = format!("line {}, column {}", r.pos.line, r.pos.column);
+        if !self.inputs.layer_files.is_empty() {
+            for file in self.inputs.layer_files.clone() {
+                if is_gpkg(&file) {
+                    return Err(gpkg_unsupported(&file));
+                }
+                if file.file_stem().and_then(|s| s.to_str()) == Some(name.as_str()) {
+                    return Ok((file, None));
+                }
+                let tagged = self
+                    .file(&file)?
+                    .iter()
+                    .any(|f| f.str_prop("layer") == Some(name.as_str()));
+                if tagged {
+                    return Ok((file, Some(name.clone())));
+                }
+            }
+            let files: Vec<String> = self
+                .inputs
+                .layer_files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(Error::input(
+                rules_path,
+                at,
+                format!("no --layers file provides the layer {name:?}"),
+            )
+            .with_hint(format!(
+                "the files {} provide layers named by their file stem or by their features' `layer` property; or write {{ file = \"path.geojson\" }}",
+                files.join(", ")
+            )));
+        }
+        if !PLAN_LAYERS.contains(&name.as_str()) {
+            return Err(Error::input(rules_path, at, format!("unknown layer {name:?}"))
+                .with_hint(format!(
+                    "plan layers are: {}; a [layers] alias or {{ file = \"path.geojson\" }} names any other file",
+                    PLAN_LAYERS.join(", ")
+                )));
+        }
+        let path = self
+            .inputs
+            .out_dir
+            .join("layers")
+            .join(format!("{name}.geojson"));
+        if !path.is_file() {
+            return Err(Error::input(
+                path.display().to_string(),
+                "",
+                format!(
+                    "the plan layer {name:?} (named at {rules_path}:{}:{}) is missing",
+                    r.pos.line, r.pos.column
+                ),
+            )
+            .with_hint(format!(
+                "run `iapz plan --out {}` first, or point --out at a plan's output folder",
+                self.inputs.out_dir.display()
+            )));
+        }
+        Ok((path, None))
+    }
+
+    fn file(&mut self, path: &Path) -> Result<Rc<Vec<Feature>>> {
+        if let Some(f) = self.files.get(path) {
+            return Ok(f.clone());
+        }
+        let features = Rc::new(load_layer(path)?);
+        self.files.insert(path.to_path_buf(), features.clone());
+        Ok(features)
+    }
+}
+
+fn is_gpkg(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+}
+
+// TODO(gpkg): wire `iapz::io::gpkg::read_gpkg` here (a table name → features) once it lands;
+// `load_layer` and `resolve` are the only two places that need it.
+fn gpkg_unsupported(path: &Path) -> Error {
+    Error::input(
+        path.display().to_string(),
+        "",
+        "GeoPackage input needs the GeoPackage reader, which this build of `iapz check` does not have yet",
+    )
+    .with_hint("convert the table to GeoJSON, e.g. `ogr2ogr -f GeoJSON zone.geojson zones.gpkg zone`")
+}
+
+/// Reads every feature of a GeoJSON file as written (no re-orientation, no validity repair).
+/// Errors name the file and the feature. GeoPackage files are refused with a hint (see TODO).
+pub fn load_layer(path: &Path) -> Result<Vec<Feature>> {
+    if is_gpkg(path) {
+        return Err(gpkg_unsupported(path));
+    }
+    let name = path.display().to_string();
+    let bytes = crate::io::geojson::read_input(&name)?;
+    read_geojson_as_written(&bytes, &name)
+}
+
+/// Parses GeoJSON into features, keeping ring order and orientation exactly as written.
+pub fn read_geojson_as_written(bytes: &[u8], file: &str) -> Result<Vec<Feature>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            file,
+            format!("byte {}", e.valid_up_to()),
+            "is not valid UTF-8",
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::input(
+            file,
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("invalid JSON: {e}"),
+        )
+    })?;
+    let gj = serde_json::from_value::<geojson::GeoJson>(value).map_err(|e| {
+        Error::input(file, "", format!("not GeoJSON: {e}"))
+            .with_hint("expected a Geometry, Feature or FeatureCollection")
+    })?;
+    let raw: Vec<(Option<geojson::Geometry>, Map<String, Value>)> = match gj {
+        geojson::GeoJson::Geometry(g) => vec![(Some(g), Map::new())],
+        geojson::GeoJson::Feature(f) => vec![(f.geometry, f.properties.unwrap_or_default())],
+        geojson::GeoJson::FeatureCollection(fc) => fc
+            .features
+            .into_iter()
+            .map(|f| (f.geometry, f.properties.unwrap_or_default()))
+            .collect(),
+    };
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, (g, properties)) in raw.into_iter().enumerate() {
+        let Some(g) = g else { continue };
+        let label = format!("feature #{i}");
+        let geometry = geo::Geometry::try_from(g)
+            .map_err(|e| Error::input(file, label.clone(), format!("invalid geometry: {e}")))?;
+        check_coordinates(&geometry).map_err(|e| Error::input(file, label, e.to_string()))?;
+        out.push(Feature {
+            geometry,
+            properties,
+        });
+    }
+    Ok(out)
+}
+
+/// How a feature is named in messages: `feature #3 (id "kyiv")`.
+pub fn feature_label(index: usize, f: &Feature) -> String {
+    match f.properties.get("id").or_else(|| f.properties.get("name")) {
+        Some(Value::String(s)) => format!("feature #{index} ({s:?})"),
+        Some(Value::Number(n)) => format!("feature #{index} ({n})"),
+        _ => format!("feature #{index}"),
+    }
+}

@@ -1,0 +1,59 @@
+//! `iapz check RULES.toml [--out DIR | --layers FILE...] [--format text|json|github] [--junit FILE]`
+//!
+//! Exit 0 when every rule holds, 1 when any fails, 2 for bad rules or inputs.
+
+use super::{write_output, Outcome};
+use iapz::check::{read_rules, report, run_rules, Inputs};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Rules file (TOML): see `rules/sky-shield.toml`.
+    pub rules: String,
+    /// A plan's output folder: plan layers are read from DIR/layers/<name>.geojson.
+    #[arg(long, default_value = "outputs", conflicts_with = "layers")]
+    pub out: PathBuf,
+    /// Files that provide the plan layers instead (GeoJSON named <layer>.geojson, or a combined
+    /// GeoJSON whose features carry a `layer` property).
+    #[arg(long, num_args = 1..)]
+    pub layers: Vec<PathBuf>,
+    /// How to print the results on standard output.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Also write JUnit XML (one testcase per rule) to this file.
+    #[arg(long)]
+    pub junit: Option<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
+    let rules = read_rules(&args.rules)?;
+    let inputs = Inputs {
+        out_dir: args.out.clone(),
+        layer_files: args.layers.clone(),
+    };
+    let results = run_rules(&rules, &inputs)?;
+    let printed = match args.format {
+        Format::Text => report::text(&results),
+        Format::Json => report::json(&results),
+        Format::Github => report::github(&results, &rules.path),
+    };
+    write_output("-", printed.as_bytes())?;
+    if let Some(path) = &args.junit {
+        write_output(path, report::junit(&results, &rules.path).as_bytes())?;
+    }
+    if !quiet && args.format != Format::Text {
+        eprintln!("{}", report::summary(&results));
+    }
+    Ok(if results.iter().all(|r| r.passed) {
+        Outcome::Success
+    } else {
+        Outcome::ChecksFailed
+    })
+}
