@@ -218,10 +218,31 @@ fn side_sign(side: Side) -> f64 {
     }
 }
 
-fn strip(a: Coord, b: Coord, az: EdgeAz, sign: f64, p: &Params) -> Polygon {
-    let qa = destination(a, az.start + 90.0 * sign, p.radius);
-    let qb = destination(b, az.end + 90.0 * sign, p.radius);
-    Polygon::new(LineString::new(vec![a, b, qb, qa, a]), vec![])
+/// A strip between a sub-edge and its parallel. `flat_start` / `flat_end` mark the ends of a
+/// one-sided line, whose radial edges are boundary: they are densified so that their straight
+/// lon/lat chords follow the perpendicular geodesics within 0.3 t.
+fn strip(a: Coord, b: Coord, az: EdgeAz, sign: f64, ends: (bool, bool), p: &Params) -> Polygon {
+    let (az_a, az_b) = (az.start + 90.0 * sign, az.end + 90.0 * sign);
+    let qa = destination(a, az_a, p.radius);
+    let qb = destination(b, az_b, p.radius);
+    let mut ring = vec![a, b];
+    if ends.1 {
+        ring.extend(radial(b, az_b, p));
+    }
+    ring.extend([qb, qa]);
+    if ends.0 {
+        ring.extend(radial(a, az_a, p).into_iter().rev());
+    }
+    ring.push(a);
+    Polygon::new(LineString::new(ring), vec![])
+}
+
+/// Interior points of the geodesic from `v` along `az` to the offset radius, outward.
+fn radial(v: Coord, az: f64, p: &Params) -> Vec<Coord> {
+    let n = (p.radius / p.edge_chord(v.y)).ceil() as usize;
+    (1..n)
+        .map(|k| destination(v, az, p.radius * k as f64 / n as f64))
+        .collect()
 }
 
 /// The slice that closes the gap the two strips on `side` leave at a vertex, if any.
@@ -241,14 +262,22 @@ fn wedge(v: Coord, az_in: f64, az_out: f64, sign: f64, p: &Params) -> Option<Pol
 }
 
 /// Strips and wedges on one side of a path. `closed` paths (rings, first == last) get wedges at
-/// every vertex; open ones only at interior vertices.
-fn side_pieces(path: &[Coord], closed: bool, sign: f64, p: &Params) -> (Vec<Polygon>, Vec<EdgeAz>) {
+/// every vertex; open ones only at interior vertices. `flat_ends`: the path's ends are the flat
+/// ends of a one-sided buffer.
+fn side_pieces(
+    path: &[Coord],
+    closed: bool,
+    flat_ends: bool,
+    sign: f64,
+    p: &Params,
+) -> (Vec<Polygon>, Vec<EdgeAz>) {
     let az = edge_azimuths(path);
     let n = az.len();
     let pieces: Vec<Polygon> = (0..n)
         .into_par_iter()
         .flat_map_iter(|i| {
-            let s = strip(path[i], path[i + 1], az[i], sign, p);
+            let ends = (flat_ends && i == 0, flat_ends && i + 1 == n);
+            let s = strip(path[i], path[i + 1], az[i], sign, ends, p);
             let prev = if i > 0 {
                 Some(i - 1)
             } else if closed {
@@ -280,12 +309,12 @@ fn line_pieces(line: &LineString, side: Side, p: &Params) -> Vec<Polygon> {
     }
     match side {
         Side::Both => {
-            let (mut pieces, az) = side_pieces(&path, false, 1.0, p);
-            pieces.extend(side_pieces(&path, false, -1.0, p).0);
+            let (mut pieces, az) = side_pieces(&path, false, false, 1.0, p);
+            pieces.extend(side_pieces(&path, false, false, -1.0, p).0);
             pieces.extend(end_caps(&path, &az, p));
             pieces
         }
-        one => side_pieces(&path, false, side_sign(one), p).0,
+        one => side_pieces(&path, false, true, side_sign(one), p).0,
     }
 }
 
@@ -311,7 +340,7 @@ fn ring_pieces(poly: &Polygon, sign: f64, p: &Params) -> Vec<Polygon> {
     std::iter::once(poly.exterior())
         .chain(poly.interiors())
         .filter(|r| r.0.len() >= 4)
-        .flat_map(|r| side_pieces(&r.0, true, sign, p).0)
+        .flat_map(|r| side_pieces(&r.0, true, false, sign, p).0)
         .collect()
 }
 
@@ -411,7 +440,12 @@ pub fn buffer_geometry(
 }
 
 /// Negative buffer: the part of the polygons at least |d| inside their boundary.
+///
+/// One overlay, body minus every band piece (positive fill rule: the pieces overlap). Taking
+/// the union of the band first and subtracting it in a second overlay would snap the band to a
+/// different integer grid than the body and leave slivers along the boundary.
 fn shrink(geom: &Geometry, p: &Params) -> Result<MultiPolygon, GeomError> {
+    use geo::algorithm::bool_ops::FillRule;
     use geo::BooleanOps;
     let polys: Vec<Polygon> = match geom {
         Geometry::Polygon(poly) => vec![poly.clone()],
@@ -421,13 +455,15 @@ fn shrink(geom: &Geometry, p: &Params) -> Result<MultiPolygon, GeomError> {
         _ => return Ok(MultiPolygon::new(vec![])),
     };
     let prepared: Vec<Polygon> = polys.iter().map(|poly| prepared_polygon(poly, p)).collect();
-    let band: Vec<Polygon> = prepared
+    let mut band: Vec<Polygon> = prepared
         .iter()
         .flat_map(|poly| ring_pieces(poly, -1.0, p))
         .collect();
-    let band = union_ccw(band);
-    let body = union_ccw(prepared);
-    finish(body.difference(&band))
+    band.par_iter_mut().for_each(|poly| {
+        *poly = poly.orient(Direction::Default);
+    });
+    let body = MultiPolygon::new(prepared);
+    finish(body.difference_with_fill_rule(&MultiPolygon::new(band), FillRule::Positive))
 }
 
 macro_rules! impl_buffer {
