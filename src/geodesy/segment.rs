@@ -91,13 +91,16 @@ mod tests {
             let mid = destination(a, seg.azimuth1_deg, seg.distance_m * 0.37);
             let p = destination(mid, az, d);
             let r = closest_on_segment(p, a, b);
-            let brute = (0..=20_000)
-                .map(|k| {
-                    distance(
-                        p,
-                        destination(a, seg.azimuth1_deg, seg.distance_m * k as f64 / 20_000.0),
-                    )
-                })
+            // Brute force: coarse samples every ~55 m, then 1,000 fine ones around the best.
+            let at = |s: f64| distance(p, destination(a, seg.azimuth1_deg, s));
+            let coarse = seg.distance_m / 20_000.0;
+            let k = (0..=20_000)
+                .min_by(|&i, &j| at(coarse * i as f64).total_cmp(&at(coarse * j as f64)))
+                .unwrap() as f64;
+            let brute = (0..=1_000)
+                .map(|j| coarse * (k - 1.0 + 2.0 * j as f64 / 1_000.0))
+                .filter(|s| (0.0..=seg.distance_m).contains(s))
+                .map(at)
                 .fold(f64::INFINITY, f64::min);
             assert!(r.distance_m <= brute + 1e-6, "{} > {}", r.distance_m, brute);
             assert!(brute - r.distance_m < 0.05, "{} vs {}", r.distance_m, brute);

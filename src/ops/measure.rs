@@ -1,6 +1,13 @@
 //! Geodesic measures: area, perimeter and length on WGS84 (GeographicLib through geo).
 
-use geo::{Geodesic, GeodesicArea, Geometry, Length};
+use geo::orient::Direction;
+use geo::{Geodesic, GeodesicArea, Geometry, Length, Orient, Polygon};
+
+/// Geodesic area of a polygon, m²: shell minus holes, whatever their orientation. Rings are
+/// oriented first: GeographicLib reads a clockwise shell as the rest of the earth.
+fn polygon_area(p: &Polygon) -> f64 {
+    p.orient(Direction::Default).geodesic_area_unsigned()
+}
 
 /// Geodesic area of a geometry, square metres (0 for points and lines). Holes are subtracted.
 /// Accuracy: GeographicLib's polygon area, ~0.1 m² per vertex for regions this size.
@@ -14,11 +21,11 @@ use geo::{Geodesic, GeodesicArea, Geometry, Length};
 /// ```
 pub fn geodesic_area_m2(geom: &Geometry) -> f64 {
     match geom {
-        Geometry::Polygon(p) => p.geodesic_area_unsigned(),
-        Geometry::MultiPolygon(m) => m.0.iter().map(|p| p.geodesic_area_unsigned()).sum(),
+        Geometry::Polygon(p) => polygon_area(p),
+        Geometry::MultiPolygon(m) => m.0.iter().map(polygon_area).sum(),
         Geometry::GeometryCollection(gc) => gc.0.iter().map(geodesic_area_m2).sum(),
-        Geometry::Rect(r) => r.to_polygon().geodesic_area_unsigned(),
-        Geometry::Triangle(t) => t.to_polygon().geodesic_area_unsigned(),
+        Geometry::Rect(r) => polygon_area(&r.to_polygon()),
+        Geometry::Triangle(t) => polygon_area(&t.to_polygon()),
         _ => 0.0,
     }
 }
