@@ -5,10 +5,12 @@
 //! - [`ops`]: geodesic buffers, overlays and measures on lon/lat geometries;
 //! - [`units`]: distances with units ("200 km", "25 mi");
 //! - [`layer`], [`style`]: what the planner produces and how every output draws it;
-//! - [`io`]: GeoJSON reading/writing and atomic outputs.
+//! - [`io`]: GeoJSON reading/writing and atomic outputs;
+//! - [`data`]: the shipped datasets (Ukraine, oblasts, neighbours, contact line, airfields, …).
 //!
 //! The geometry core (`geodesy`, `ops`) knows nothing of Ukraine, scenarios or files.
 
+pub mod data;
 pub mod error;
 pub mod geodesy;
 pub mod io;
