@@ -4,22 +4,24 @@
 //! - [`geodesy`]: GeographicLib primitives (distance, destination, densify, point↔segment);
 //! - [`ops`]: geodesic buffers, overlays and measures on lon/lat geometries;
 //! - [`units`]: distances with units ("200 km", "25 mi");
+//! - [`data`]: the shipped datasets (Ukraine, oblasts, neighbours, contact line, airfields, …);
+//! - [`scenario`], [`plan`]: scenario files in, layers and a report out;
+//! - [`check`]: rules about zones (`iapz check`), measured with [`ops`];
 //! - [`layer`], [`style`]: what the planner produces and how every output draws it;
-//! - [`io`]: GeoJSON reading/writing and atomic outputs;
-//! - [`check`]: rules about zones (`iapz check`), measured with [`ops`].
+//! - [`io`]: GeoJSON reading/writing and atomic outputs.
 //!
 //! The geometry core (`geodesy`, `ops`) knows nothing of Ukraine, scenarios or files.
 
 pub mod check;
+pub mod data;
 pub mod error;
 pub mod geodesy;
 pub mod io;
 pub mod layer;
 pub mod ops;
+pub mod plan;
+pub mod scenario;
 pub mod style;
 pub mod units;
 
 pub use error::{Error, Result};
-pub mod data;
-pub mod plan;
-pub mod scenario;

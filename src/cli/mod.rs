@@ -3,6 +3,7 @@
 mod buffer;
 mod plan;
 mod check;
+mod data;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Check zones against rules (distances, widths, containment, coverage, validity).
     Check(check::Args),
+    /// The shipped datasets: list them, export one as GeoJSON.
+    Data(data::Args),
 }
 
 /// What a command ended with.
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Buffer(args) => buffer::run(args, cli.quiet),
         Command::Plan(args) => plan::run(args, cli.quiet),
         Command::Check(args) => check::run(args, cli.quiet),
+        Command::Data(args) => data::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -4,7 +4,20 @@
 //! The default data are compiled into the binary (`geodata/`); [`Datasets::from_dir`] reads the
 //! same file names from a folder instead. Provenance of every file: `geodata/README.md`.
 //!
-//! CONTRACT (filled in by the geodata work; other modules code against these types).
+//! ```
+//! let d = iapz::data::Datasets::embedded().unwrap();
+//! assert_eq!(d.oblasts.len(), 27);
+//! assert_eq!(d.oblast("UA-46").unwrap().name_en, "Lviv Oblast");
+//! assert!(d.airfield("EPRZ").is_some());
+//! ```
+
+mod export;
+mod load;
+mod occupied;
+
+pub use export::LAYER_NAMES;
+pub use load::{FILES, PROVENANCE_FILE};
+pub use occupied::{build_occupied, closing_polygon};
 
 use geo::{Coord, LineString, MultiPolygon};
 
@@ -16,6 +29,9 @@ pub struct Region {
     pub name_en: String,
     /// Ukrainian name (oblasts only).
     pub name_uk: Option<String>,
+    /// Countries: whether it shares a border with Ukraine (Czechia, shipped for its air base,
+    /// does not). Always true for oblasts.
+    pub borders_ukraine: bool,
     pub geometry: MultiPolygon,
 }
 
@@ -76,7 +92,8 @@ pub struct DatasetInfo {
 pub struct Datasets {
     pub ukraine_1991: MultiPolygon,
     pub oblasts: Vec<Region>,
-    /// Poland, Romania, Slovakia, Hungary, Moldova, Belarus, Russia (European window, no Crimea).
+    /// Poland, Romania, Slovakia, Hungary, Moldova, Belarus, Russia (European window, no Crimea),
+    /// and Czechia (not a neighbour; shipped so that its air base can be checked).
     pub neighbours: Vec<Region>,
     /// North (Russian border) to south (Black Sea). Approximate.
     pub contact_line: LineString,
@@ -88,4 +105,44 @@ pub struct Datasets {
     pub assets: Vec<Asset>,
     pub aircraft: Vec<Aircraft>,
     pub provenance: Vec<DatasetInfo>,
+}
+
+impl Datasets {
+    /// The oblast (or Kyiv, Sevastopol, Crimea) with this ISO 3166-2 code, e.g. `UA-46`.
+    pub fn oblast(&self, code: &str) -> Option<&Region> {
+        self.oblasts
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The shipped country with this ISO 3166-1 alpha-2 code, e.g. `PL`.
+    pub fn neighbour(&self, code: &str) -> Option<&Region> {
+        self.neighbours
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The airfield with this ICAO (or local) code, e.g. `EPRZ`, `LR80`.
+    pub fn airfield(&self, icao: &str) -> Option<&Airfield> {
+        self.airfields
+            .iter()
+            .find(|a| a.icao.eq_ignore_ascii_case(icao))
+    }
+
+    /// The asset with this identifier, e.g. `kyiv`, `npp_rivne`.
+    pub fn asset(&self, id: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The aircraft type with this name as in `aircraft.csv` (case-insensitive), e.g. `F-35A`.
+    pub fn aircraft(&self, type_name: &str) -> Option<&Aircraft> {
+        self.aircraft
+            .iter()
+            .find(|a| a.type_name.eq_ignore_ascii_case(type_name))
+    }
+
+    /// Provenance of a dataset by name (`oblasts`, `airfields`, …).
+    pub fn info(&self, name: &str) -> Option<&DatasetInfo> {
+        self.provenance.iter().find(|i| i.name == name)
+    }
 }

@@ -284,8 +284,15 @@ fn line_of(g: &Geometry) -> Option<LineString> {
     }
 }
 
-/// Rebuilds the occupied territory from a replaced line of contact.
+/// Rebuilds the occupied territory from a replaced line of contact (Crimea and Sevastopol stay
+/// occupied; the rest is what lies beyond the new line).
 fn rebuild_occupied(data: &Datasets, tolerance_m: f64) -> Result<MultiPolygon> {
-    let _ = (data, tolerance_m);
-    Err(Error::input("[data] contact_line", "", "rebuilding occupied territory is not wired yet"))
+    let crimea: Vec<geo::Polygon> = data
+        .oblasts
+        .iter()
+        .filter(|o| o.code == "UA-43" || o.code == "UA-40")
+        .flat_map(|o| o.geometry.0.clone())
+        .collect();
+    crate::data::build_occupied(&data.ukraine_1991, &MultiPolygon::new(crimea), &data.contact_line, tolerance_m)
+        .map_err(|e| Error::input("[data] contact_line", "", format!("cannot build the occupied territory from it: {e}")))
 }
