@@ -13,7 +13,10 @@ fn default_plan(c: &mut Criterion) {
     g.bench_function("default_plan_end_to_end", |b| {
         b.iter(|| {
             let data = Datasets::embedded().unwrap();
-            let s = Scenario::default_embedded().unwrap().resolve(&data).unwrap();
+            let s = Scenario::default_embedded()
+                .unwrap()
+                .resolve(&data)
+                .unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
             iapz::io::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
         })

@@ -1,9 +1,9 @@
 //! Command-line interface. Exit codes: 0 success, 1 a check failed, 2 usage or input error.
 
 mod buffer;
-mod plan;
 mod check;
 mod data;
+mod plan;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -20,7 +20,10 @@ pub struct Args {
 }
 
 /// Loads the scenario and the datasets, resolved.
-pub fn load(scenario: Option<&Path>, data: Option<&Path>) -> iapz::Result<iapz::scenario::Resolved> {
+pub fn load(
+    scenario: Option<&Path>,
+    data: Option<&Path>,
+) -> iapz::Result<iapz::scenario::Resolved> {
     let scenario = match scenario {
         Some(p) => Scenario::from_path(p)?,
         None => Scenario::default_embedded()?,
@@ -34,8 +37,14 @@ pub fn load(scenario: Option<&Path>, data: Option<&Path>) -> iapz::Result<iapz::
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     let resolved = load(args.scenario.as_deref(), args.data.as_deref())?;
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("static template"));
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("static template"),
+    );
     bar.enable_steady_tick(Duration::from_millis(120));
     let plan = iapz::plan::run(&resolved, &|stage| bar.set_message(stage.to_string()))?;
     bar.set_message("writing");

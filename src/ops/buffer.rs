@@ -195,6 +195,8 @@ fn subdivide(coords: &[Coord], p: &Params) -> Vec<Coord> {
 struct EdgeAz {
     start: f64,
     end: f64,
+    /// Geodesic length, metres.
+    length: f64,
 }
 
 fn edge_azimuths(coords: &[Coord]) -> Vec<EdgeAz> {
@@ -205,6 +207,7 @@ fn edge_azimuths(coords: &[Coord]) -> Vec<EdgeAz> {
             EdgeAz {
                 start: inv.azimuth1_deg,
                 end: inv.azimuth2_deg,
+                length: inv.distance_m,
             }
         })
         .collect()
@@ -219,66 +222,58 @@ fn side_sign(side: Side) -> f64 {
     }
 }
 
-/// A strip between a sub-edge and its parallel. `flat_start` / `flat_end` mark the ends of a
-/// one-sided line, whose radial edges are boundary: they are densified so that their straight
-/// lon/lat chords follow the perpendicular geodesics within 0.3 t.
-fn strip(a: Coord, b: Coord, az: EdgeAz, sign: f64, ends: (bool, bool), p: &Params) -> Polygon {
-    let (az_a, az_b) = (az.start + 90.0 * sign, az.end + 90.0 * sign);
-    let qa = destination(a, az_a, p.radius);
-    let qb = destination(b, az_b, p.radius);
-    let mut ring = vec![a, b];
-    if ends.1 {
-        ring.extend(radial(b, az_b, p));
-    }
-    ring.extend([qb, qa]);
-    if ends.0 {
-        ring.extend(radial(a, az_a, p).into_iter().rev());
-    }
-    ring.push(a);
-    Polygon::new(LineString::new(ring), vec![])
+type Pt = [f64; 2];
+type Shapes = Vec<Vec<Vec<Pt>>>;
+
+/// Where the strips of two neighbouring sub-edges meet at a vertex, on one side.
+enum Join {
+    /// They leave a gap: close it with this arc (in chain order).
+    Arc(Vec<Coord>),
+    /// They overlap: go through the vertex, so no point near it loses coverage.
+    Vertex,
+    /// They (nearly) continue each other, or overlap so little that a direct chord is safe.
+    Direct,
 }
 
-/// Interior points of the geodesic from `v` along `az` to the offset radius, outward.
-fn radial(v: Coord, az: f64, p: &Params) -> Vec<Coord> {
-    let n = (p.radius / p.edge_chord(v.y)).ceil() as usize;
-    (1..n)
-        .map(|k| destination(v, az, p.radius * k as f64 / n as f64))
-        .collect()
-}
-
-/// The slice that closes the gap the two strips on `side` leave at a vertex, if any.
-fn wedge(v: Coord, az_in: f64, az_out: f64, sign: f64, p: &Params) -> Option<Polygon> {
-    let turn = wrap_degrees(az_out - az_in); // > 0: right turn
-                                             // Turning away from the side opens a gap there.
-    let gap = -turn * sign;
-    if gap <= 1e-9 {
-        return None;
+/// The join at vertex `v` between sub-edges `prev` and `next` on side `sign`.
+///
+/// A direct chord from one strip's end to the next strip's start stands for a reversed arc,
+/// which takes one unit of winding from the thin wedge between the two normals. That wedge
+/// is covered by both strips whenever the turn is under 90° and each sub-edge is longer than
+/// `d·sin(turn)`; with a factor 2 (and 45°) to spare the chord is safe, and it avoids a spike of length `d` to the vertex.
+fn join(v: Coord, prev: EdgeAz, next: EdgeAz, sign: f64, p: &Params) -> Join {
+    let turn = wrap_degrees(next.start - prev.end); // > 0: right turn
+    let gap = -turn * sign; // turning away from the side opens a gap there
+    if gap > 1e-9 {
+        let arc = if sign > 0.0 {
+            let mut a = arc(v, next.start + 90.0, gap, p);
+            a.reverse();
+            a
+        } else {
+            arc(v, prev.end - 90.0, gap, p)
+        };
+        return Join::Arc(arc);
     }
-    let from = if sign > 0.0 {
-        az_out + 90.0
+    let overlap = (-gap).to_radians();
+    if overlap <= std::f64::consts::FRAC_PI_4
+        && 2.0 * p.radius * overlap.sin() <= prev.length.min(next.length)
+    {
+        Join::Direct
     } else {
-        az_in - 90.0
-    };
-    Some(pie(v, from, gap, p))
+        Join::Vertex
+    }
 }
 
-/// Strips and wedges on one side of a path. `closed` paths (rings, first == last) get wedges at
-/// every vertex; open ones only at interior vertices. `flat_ends`: the path's ends are the flat
-/// ends of a one-sided buffer.
-fn side_pieces(
-    path: &[Coord],
-    closed: bool,
-    flat_ends: bool,
-    sign: f64,
-    p: &Params,
-) -> (Vec<Polygon>, Vec<EdgeAz>) {
-    let az = edge_azimuths(path);
+/// The raw offset chain of a path on one side: each sub-edge's two parallel points, with the
+/// joins between them. With a source ring oriented so the side is its outside, the chain's
+/// winding number at a point is the number of strips and slices covering it plus one inside the
+/// ring — so the positive-fill region of the chains is exactly the union of the pieces.
+fn offset_chain(path: &[Coord], az: &[EdgeAz], closed: bool, sign: f64, p: &Params) -> Vec<Coord> {
     let n = az.len();
-    let pieces: Vec<Polygon> = (0..n)
+    let parts: Vec<Vec<Coord>> = (0..n)
         .into_par_iter()
-        .flat_map_iter(|i| {
-            let ends = (flat_ends && i == 0, flat_ends && i + 1 == n);
-            let s = strip(path[i], path[i + 1], az[i], sign, ends, p);
+        .map(|i| {
+            let mut part = Vec::with_capacity(4);
             let prev = if i > 0 {
                 Some(i - 1)
             } else if closed {
@@ -286,11 +281,21 @@ fn side_pieces(
             } else {
                 None
             };
-            let w = prev.and_then(|j| wedge(path[i], az[j].end, az[i].start, sign, p));
-            std::iter::once(s).chain(w)
+            if let Some(j) = prev {
+                match join(path[i], az[j], az[i], sign, p) {
+                    Join::Arc(a) => part.extend(a),
+                    Join::Vertex => part.push(path[i]),
+                    Join::Direct => {}
+                }
+            }
+            part.push(destination(path[i], az[i].start + 90.0 * sign, p.radius));
+            part.push(destination(path[i + 1], az[i].end + 90.0 * sign, p.radius));
+            part
         })
         .collect();
-    (pieces, az)
+    let mut chain: Vec<Coord> = parts.into_iter().flatten().collect();
+    chain.dedup();
+    chain
 }
 
 /// Round caps at both ends of an open path.
@@ -303,25 +308,117 @@ fn end_caps(path: &[Coord], az: &[EdgeAz], p: &Params) -> [Polygon; 2] {
     ]
 }
 
-fn line_pieces(line: &LineString, side: Side, p: &Params) -> Vec<Polygon> {
+/// Sub-edges per run: each run's pieces are unioned on their own (in parallel), and the runs'
+/// outlines once more at the end. Overlapping strips then meet only their neighbours.
+const RUN: usize = 24;
+
+/// Which ends of a run are flat ends of a one-sided buffer (their radial edges are boundary).
+#[derive(Clone, Copy)]
+struct Ends {
+    flat_start: bool,
+    flat_end: bool,
+}
+
+/// The closed contour of the pieces of sub-edges `s..e` of a path on one side: from the run's
+/// first vertex out along its normal (or round the slice that closes the gap to the previous
+/// sub-edge `prev`), along the offset chain, back along the last normal and home along the path.
+/// Its winding number is the number of those pieces covering a point (counter-clockwise).
+fn run_contour(
+    path: &[Coord],
+    az: &[EdgeAz],
+    (s, e): (usize, usize),
+    prev: Option<usize>,
+    sign: f64,
+    ends: Ends,
+    p: &Params,
+) -> Vec<Coord> {
+    let mut ring = vec![path[s]];
+    match prev.map(|j| join(path[s], az[j], az[s], sign, p)) {
+        Some(Join::Arc(a)) => ring.extend(a),
+        _ if ends.flat_start => ring.extend(radial(path[s], az[s].start + 90.0 * sign, p)),
+        _ => {}
+    }
+    ring.extend(offset_chain(&path[s..=e], &az[s..e], false, sign, p));
+    if ends.flat_end {
+        ring.extend(
+            radial(path[e], az[e - 1].end + 90.0 * sign, p)
+                .into_iter()
+                .rev(),
+        );
+    }
+    ring.push(path[e]);
+    ring.extend(path[s + 1..e].iter().rev());
+    // Built like the right side; the left side's pieces wind the other way round.
+    if sign < 0.0 {
+        ring.reverse();
+    }
+    ring.dedup();
+    ring
+}
+
+/// Run contours along a path. `closed`: a ring (first == last vertex), joined all round.
+fn path_runs(path: &[Coord], closed: bool, sign: f64, flat: bool, p: &Params) -> Vec<Vec<Coord>> {
+    let az = edge_azimuths(path);
+    let n = az.len();
+    let starts: Vec<usize> = (0..n).step_by(RUN).collect();
+    starts
+        .par_iter()
+        .map(|&s| {
+            let e = (s + RUN).min(n);
+            let prev = if s > 0 {
+                Some(s - 1)
+            } else if closed {
+                Some(n - 1)
+            } else {
+                None
+            };
+            let ends = Ends {
+                flat_start: flat && s == 0,
+                flat_end: flat && e == n,
+            };
+            run_contour(path, &az, (s, e), prev, sign, ends, p)
+        })
+        .collect()
+}
+
+/// Interior points of the geodesic from `v` along `az` to the offset radius, outward.
+fn radial(v: Coord, az: f64, p: &Params) -> Vec<Coord> {
+    let n = (p.radius / p.edge_chord(v.y)).ceil() as usize;
+    (1..n)
+        .map(|k| destination(v, az, p.radius * k as f64 / n as f64))
+        .collect()
+}
+
+fn line_contours(line: &LineString, side: Side, p: &Params) -> Vec<Vec<Coord>> {
     let path = subdivide(&line.0, p);
     if path.len() < 2 {
-        return path.first().map(|c| circle(*c, p)).into_iter().collect();
+        return path
+            .first()
+            .map(|c| circle(*c, p).exterior().0.clone())
+            .into_iter()
+            .collect();
     }
     match side {
         Side::Both => {
-            let (mut pieces, az) = side_pieces(&path, false, false, 1.0, p);
-            pieces.extend(side_pieces(&path, false, false, -1.0, p).0);
-            pieces.extend(end_caps(&path, &az, p));
-            pieces
+            let az = edge_azimuths(&path);
+            let mut contours = path_runs(&path, false, 1.0, false, p);
+            contours.extend(path_runs(&path, false, -1.0, false, p));
+            contours.extend(
+                end_caps(&path, &az, p)
+                    .into_iter()
+                    .map(|c| c.orient(Direction::Default).exterior().0.clone()),
+            );
+            contours
         }
-        one => side_pieces(&path, false, true, side_sign(one), p).0,
+        one => path_runs(&path, false, side_sign(one), true, p),
     }
 }
 
+/// The geodesic circle, counter-clockwise (arcs sweep clockwise, so it is reversed).
 fn circle(center: Coord, p: &Params) -> Polygon {
     let mut ring = arc(center, 0.0, 360.0, p);
     ring.pop();
+    ring.reverse();
     Polygon::new(LineString::new(ring), vec![])
 }
 
@@ -336,70 +433,148 @@ fn prepared_polygon(poly: &Polygon, p: &Params) -> Polygon {
     )
 }
 
-/// Pieces along every ring of a prepared polygon, on the outside (+1) or inside (−1).
-fn ring_pieces(poly: &Polygon, sign: f64, p: &Params) -> Vec<Polygon> {
-    std::iter::once(poly.exterior())
-        .chain(poly.interiors())
+/// Run contours along every ring of a polygon, outside (+1: grow) or inside (−1: shrink),
+/// and the densified rings themselves (the body).
+fn polygon_contours(
+    poly: &Polygon,
+    sign: f64,
+    p: &Params,
+    body: &mut Vec<Vec<Coord>>,
+) -> Vec<Vec<Coord>> {
+    let prepared = prepared_polygon(poly, p);
+    let rings: Vec<&LineString> = std::iter::once(prepared.exterior())
+        .chain(prepared.interiors())
         .filter(|r| r.0.len() >= 4)
-        .flat_map(|r| side_pieces(&r.0, true, false, sign, p).0)
+        .collect();
+    body.extend(rings.iter().map(|r| r.0.clone()));
+    rings
+        .iter()
+        .flat_map(|r| path_runs(&r.0, true, sign, false, p))
         .collect()
 }
 
-fn union_ccw(mut pieces: Vec<Polygon>) -> MultiPolygon {
-    pieces.par_iter_mut().for_each(|poly| {
-        *poly = poly.orient(Direction::Default);
-    });
-    cascaded_union(&pieces)
-}
-
-type Pt = [f64; 2];
-type Shapes = Vec<Vec<Vec<Pt>>>;
-
-/// Union of many overlapping counter-clockwise pieces in one i_overlay sweep (positive fill
-/// rule), called directly rather than through `geo::unary_union`.
-///
-/// A cascade (union runs of neighbouring pieces in parallel, then the partial results) was
-/// 4–7× faster on Belarus but left wrong holes on some inputs; see notes/engine.md.
-fn cascaded_union(pieces: &[Polygon]) -> MultiPolygon {
-    use i_overlay::i_float::adapter::FloatPointAdapter;
-    if pieces.is_empty() {
-        return MultiPolygon::new(vec![]);
-    }
-    let contours: Vec<Vec<Pt>> = pieces.iter().flat_map(polygon_contours).collect();
-    let adapter = FloatPointAdapter::<Pt, f64>::with_iter(contours.iter().flatten());
-    shapes_to_multipolygon(union_contours(&contours, &adapter))
-}
-
-fn polygon_contours(p: &Polygon) -> Vec<Vec<Pt>> {
-    std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .map(|r| {
-            r.0[..r.0.len().saturating_sub(1)]
-                .iter()
-                .map(|c| [c.x, c.y])
+/// Contours of the pieces (each a closed counter-clockwise run) and of the source polygons.
+fn contours(
+    geom: &Geometry,
+    p: &Params,
+    side: Side,
+    sign: f64,
+    body: &mut Vec<Vec<Coord>>,
+) -> Vec<Vec<Coord>> {
+    match geom {
+        Geometry::Point(pt) if sign > 0.0 => vec![circle(pt.0, p).exterior().0.clone()],
+        Geometry::MultiPoint(mp) if sign > 0.0 => {
+            mp.0.par_iter()
+                .map(|pt| circle(pt.0, p).exterior().0.clone())
                 .collect()
+        }
+        Geometry::Line(l) if sign > 0.0 => {
+            line_contours(&LineString::new(vec![l.start, l.end]), side, p)
+        }
+        Geometry::LineString(ls) if sign > 0.0 => line_contours(ls, side, p),
+        Geometry::MultiLineString(mls) if sign > 0.0 => mls
+            .0
+            .iter()
+            .flat_map(|ls| line_contours(ls, side, p))
+            .collect(),
+        Geometry::Polygon(poly) => polygon_contours(poly, sign, p, body),
+        Geometry::MultiPolygon(mp) => {
+            mp.0.iter()
+                .flat_map(|poly| polygon_contours(poly, sign, p, body))
+                .collect()
+        }
+        Geometry::Rect(r) => polygon_contours(&r.to_polygon(), sign, p, body),
+        Geometry::Triangle(t) => polygon_contours(&t.to_polygon(), sign, p, body),
+        Geometry::GeometryCollection(gc) => {
+            gc.0.iter()
+                .flat_map(|g| contours(g, p, side, sign, body))
+                .collect()
+        }
+        _ => vec![],
+    }
+}
+
+fn to_points(contours: Vec<Vec<Coord>>) -> Vec<Vec<Pt>> {
+    contours
+        .into_iter()
+        .filter(|c| c.len() >= 3)
+        .map(|c| {
+            let mut pts: Vec<Pt> = c.into_iter().map(|c| [c.x, c.y]).collect();
+            if pts.len() > 1 && pts.first() == pts.last() {
+                pts.pop();
+            }
+            pts
         })
         .collect()
 }
 
-/// Union under the positive fill rule (shells counter-clockwise, holes clockwise, in and out).
+/// Grows (`sign` > 0: pieces ∪ body) or shrinks (body − pieces). Every run is unioned on its
+/// own, in parallel, then the outlines once more — all on one integer grid, so edges shared by
+/// two runs snap identically and leave no slivers.
+fn overlay_pieces(pieces: Vec<Vec<Coord>>, body: Vec<Vec<Coord>>, sign: f64) -> MultiPolygon {
+    use i_overlay::core::overlay_rule::OverlayRule;
+    use i_overlay::i_float::adapter::FloatPointAdapter;
+    let pieces = to_points(pieces);
+    let body = to_points(body);
+    if pieces.is_empty() && body.is_empty() {
+        return MultiPolygon::new(vec![]);
+    }
+    let adapter = FloatPointAdapter::<Pt, f64>::with_iter(pieces.iter().chain(&body).flatten());
+    let union = |contours: &[Vec<Pt>]| -> Vec<Vec<Pt>> {
+        union_contours(contours, &[], OverlayRule::Subject, &adapter)
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    // Neighbouring runs are merged pairwise, level by level, so every sweep meets few edges.
+    let mut level: Vec<Vec<Vec<Pt>>> = pieces
+        .par_iter()
+        .map(|c| union(std::slice::from_ref(c)))
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .par_chunks(2)
+            .map(|pair| match pair {
+                [a, b] => union(&[a.as_slice(), b.as_slice()].concat()),
+                [a] => a.clone(),
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+    }
+    let band = level.pop().unwrap_or_default();
+    let shapes = if sign > 0.0 {
+        let mut all = band;
+        all.extend(body);
+        union_contours(&all, &[], OverlayRule::Subject, &adapter)
+    } else {
+        union_contours(&body, &band, OverlayRule::Difference, &adapter)
+    };
+    shapes_to_multipolygon(shapes)
+}
+
+/// Overlay of contours under the positive fill rule (shells counter-clockwise, holes
+/// clockwise, in and out).
 fn union_contours(
-    contours: &[Vec<Pt>],
+    subject: &[Vec<Pt>],
+    clip: &[Vec<Pt>],
+    rule: i_overlay::core::overlay_rule::OverlayRule,
     adapter: &i_overlay::i_float::adapter::FloatPointAdapter<Pt, f64>,
 ) -> Shapes {
     use i_overlay::core::fill_rule::FillRule;
     use i_overlay::core::overlay::ShapeType;
-    use i_overlay::core::overlay_rule::OverlayRule;
     use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
-    let capacity = contours.iter().map(|c| c.len()).sum();
-    FloatOverlay::new_custom(
-        adapter.clone(),
-        OverlayOptions::ogc(),
-        Default::default(),
-        capacity,
-    )
-    .unsafe_add_source(contours, ShapeType::Subject)
-    .overlay(OverlayRule::Subject, FillRule::Positive)
+    let capacity = subject.iter().chain(clip).map(|c| c.len()).sum();
+    // Keep collinear vertices: the runs' shared edges and the densified source must stay
+    // vertex-for-vertex identical between overlays, or slivers open between them.
+    let options = OverlayOptions {
+        preserve_input_collinear: true,
+        preserve_output_collinear: true,
+        ..OverlayOptions::ogc()
+    };
+    FloatOverlay::new_custom(adapter.clone(), options, Default::default(), capacity)
+        .unsafe_add_source(subject, ShapeType::Subject)
+        .unsafe_add_source(clip, ShapeType::Clip)
+        .overlay(rule, FillRule::Positive)
 }
 
 fn shapes_to_multipolygon(shapes: Shapes) -> MultiPolygon {
@@ -423,22 +598,22 @@ fn shapes_to_multipolygon(shapes: Shapes) -> MultiPolygon {
     )
 }
 
-/// Removes holes thinner on average than half the tolerance (2·area/perimeter < t/2).
+/// Removes holes and parts thinner on average than half the tolerance (2·area/perimeter < t/2).
 ///
-/// Intersection points are rounded to the overlay's integer grid (~1e-8°), so where a
-/// partial union meets an edge it shared with the body or another partial, a sliver a few
-/// millimetres wide can be left open. Such a hole lies within the buffer distance (it is
-/// interior), and filling any hole thinner than t keeps the contract: its points are at most
-/// d + t/2 from the source.
-fn drop_sliver_holes(mp: MultiPolygon, tolerance: f64) -> MultiPolygon {
+/// Intersection points are rounded to the overlay's integer grid (~1e-8°), so where two runs
+/// (or a run and the body) share an edge computed twice, a sliver a few nanometres wide can be
+/// left open. A hole that thin lies within the buffer (filling it keeps every point within
+/// d + t/2), and a part that thin holds no point at the requested distance.
+fn drop_slivers(mp: MultiPolygon, tolerance: f64) -> MultiPolygon {
     use geo::GeodesicArea;
     let thin = |r: &LineString| {
-        let poly = Polygon::new(r.clone(), vec![]);
-        let (perimeter, area) = poly.geodesic_perimeter_area_unsigned();
-        2.0 * area / perimeter.max(1e-9) < 0.5 * tolerance
+        // Signed, because a clockwise hole ring measured unsigned is the rest of the globe.
+        let (perimeter, area) = Polygon::new(r.clone(), vec![]).geodesic_perimeter_area_signed();
+        2.0 * area.abs() / perimeter.max(1e-9) < 0.5 * tolerance
     };
     MultiPolygon::new(
         mp.0.into_iter()
+            .filter(|poly| !thin(poly.exterior()))
             .map(|poly| {
                 let (shell, holes) = poly.into_inner();
                 Polygon::new(shell, holes.into_iter().filter(|h| !thin(h)).collect())
@@ -467,53 +642,6 @@ fn finish(result: MultiPolygon) -> Result<MultiPolygon, GeomError> {
     Ok(result.orient(Direction::Default))
 }
 
-/// Pieces of the band of a geometry on the side where it grows; the source itself is not included.
-fn grow_pieces(
-    geom: &Geometry,
-    p: &Params,
-    side: Side,
-) -> Result<(Vec<Polygon>, Vec<Polygon>), GeomError> {
-    let mut bodies = Vec::new();
-    let pieces = match geom {
-        Geometry::Point(pt) => vec![circle(pt.0, p)],
-        Geometry::MultiPoint(mp) => mp.0.par_iter().map(|pt| circle(pt.0, p)).collect(),
-        Geometry::Line(l) => line_pieces(&LineString::new(vec![l.start, l.end]), side, p),
-        Geometry::LineString(ls) => line_pieces(ls, side, p),
-        Geometry::MultiLineString(mls) => mls
-            .0
-            .iter()
-            .flat_map(|ls| line_pieces(ls, side, p))
-            .collect(),
-        Geometry::Polygon(poly) => {
-            let prepared = prepared_polygon(poly, p);
-            let pieces = ring_pieces(&prepared, 1.0, p);
-            bodies.push(prepared);
-            pieces
-        }
-        Geometry::MultiPolygon(mp) => {
-            let mut pieces = Vec::new();
-            for poly in &mp.0 {
-                let prepared = prepared_polygon(poly, p);
-                pieces.extend(ring_pieces(&prepared, 1.0, p));
-                bodies.push(prepared);
-            }
-            pieces
-        }
-        Geometry::Rect(r) => return grow_pieces(&Geometry::Polygon(r.to_polygon()), p, side),
-        Geometry::Triangle(t) => return grow_pieces(&Geometry::Polygon(t.to_polygon()), p, side),
-        Geometry::GeometryCollection(gc) => {
-            let mut pieces = Vec::new();
-            for g in &gc.0 {
-                let (pc, bd) = grow_pieces(g, p, side)?;
-                pieces.extend(pc);
-                bodies.extend(bd);
-            }
-            pieces
-        }
-    };
-    Ok((pieces, bodies))
-}
-
 /// Buffers any geometry; the entry point behind every [`GeodesicBuffer`] impl.
 pub fn buffer_geometry(
     geom: &Geometry,
@@ -523,43 +651,17 @@ pub fn buffer_geometry(
     use geo::CoordsIter;
     let p = Params::new(distance_m, options)?;
     check_coordinates(geom)?;
-    if distance_m < 0.0 {
-        return shrink(geom, &p);
-    }
-    check_poles(geom.coords_iter(), &p)?;
     if distance_m == 0.0 {
         return Ok(MultiPolygon::new(vec![]));
     }
-    let (mut pieces, bodies) = grow_pieces(geom, &p, options.side)?;
-    pieces.extend(bodies);
-    finish(drop_sliver_holes(union_ccw(pieces), p.tolerance))
-}
-
-/// Negative buffer: the part of the polygons at least |d| inside their boundary.
-///
-/// One overlay, body minus every band piece (positive fill rule: the pieces overlap). Taking
-/// the union of the band first and subtracting it in a second overlay would snap the band to a
-/// different integer grid than the body and leave slivers along the boundary.
-fn shrink(geom: &Geometry, p: &Params) -> Result<MultiPolygon, GeomError> {
-    use geo::algorithm::bool_ops::FillRule;
-    use geo::BooleanOps;
-    let polys: Vec<Polygon> = match geom {
-        Geometry::Polygon(poly) => vec![poly.clone()],
-        Geometry::MultiPolygon(mp) => mp.0.clone(),
-        Geometry::Rect(r) => vec![r.to_polygon()],
-        Geometry::Triangle(t) => vec![t.to_polygon()],
-        _ => return Ok(MultiPolygon::new(vec![])),
-    };
-    let prepared: Vec<Polygon> = polys.iter().map(|poly| prepared_polygon(poly, p)).collect();
-    let mut band: Vec<Polygon> = prepared
-        .iter()
-        .flat_map(|poly| ring_pieces(poly, -1.0, p))
-        .collect();
-    band.par_iter_mut().for_each(|poly| {
-        *poly = poly.orient(Direction::Default);
-    });
-    let body = MultiPolygon::new(prepared);
-    finish(body.difference_with_fill_rule(&MultiPolygon::new(band), FillRule::Positive))
+    let sign = distance_m.signum();
+    if sign > 0.0 {
+        check_poles(geom.coords_iter(), &p)?;
+    }
+    let mut body = Vec::new();
+    let cs = contours(geom, &p, options.side, sign, &mut body);
+    let filled = overlay_pieces(cs, body, sign);
+    finish(drop_slivers(filled, p.tolerance))
 }
 
 macro_rules! impl_buffer {
