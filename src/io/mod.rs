@@ -1,6 +1,9 @@
-//! Readers and writers: GeoJSON (RFC 7946), atomic file writes.
+//! Readers and writers: GeoJSON (RFC 7946), GeoPackage 1.3, KML 2.2, reprojection, atomic writes.
 
 pub mod atomic;
 pub mod geojson;
+pub mod gpkg;
+pub mod gpkg_binary;
+pub mod qgis_style;
 
 pub use atomic::{write_atomic, AtomicDir};
