@@ -1,6 +1,7 @@
 //! Command-line interface. Exit codes: 0 success, 1 a check failed, 2 usage or input error.
 
 mod buffer;
+mod convert;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Geodesic buffer of every feature of a GeoJSON file.
     Buffer(buffer::Args),
+    /// Convert layers between GeoJSON, GeoPackage and KML (optionally to a projected CRS).
+    Convert(convert::Args),
 }
 
 /// What a command ended with.
@@ -33,6 +36,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Buffer(args) => buffer::run(args, cli.quiet),
+        Command::Convert(args) => convert::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -4,6 +4,8 @@ pub mod atomic;
 pub mod geojson;
 pub mod gpkg;
 pub mod gpkg_binary;
+pub mod kml;
 pub mod qgis_style;
+pub mod reproject;
 
 pub use atomic::{write_atomic, AtomicDir};
