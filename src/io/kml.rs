@@ -24,7 +24,7 @@ const PX_PER_MM: f64 = 96.0 / 25.4;
 /// let layer = Layer::new("airfields", "Airfields", vec![
 ///     Feature::new(geo::Point::new(24.0, 49.8)).with("name", "Lviv")]);
 /// let kml = iapz::io::kml::kml_document(&[layer], "iapz");
-/// assert!(kml.contains("<Folder><name>Airfields</name>"));
+/// assert!(kml.contains("<Folder id=\"airfields\"><name>Airfields</name>"));
 /// assert!(kml.contains("<coordinates>24,49.8</coordinates>"));
 /// ```
 pub fn kml_document(layers: &[Layer], title: &str) -> String {
