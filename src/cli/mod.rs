@@ -4,6 +4,7 @@ mod buffer;
 mod check;
 mod data;
 mod plan;
+mod convert;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ pub enum Command {
     Check(check::Args),
     /// The shipped datasets: list them, export one as GeoJSON.
     Data(data::Args),
+    /// Convert layers between GeoJSON, GeoPackage and KML (optionally to a projected CRS).
+    Convert(convert::Args),
 }
 
 /// What a command ended with.
@@ -45,6 +48,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args, cli.quiet),
         Command::Check(args) => check::run(args, cli.quiet),
         Command::Data(args) => data::run(args, cli.quiet),
+        Command::Convert(args) => convert::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -1,0 +1,397 @@
+//! QGIS styles (QML) and OGC SE 1.1 styles (SLD) built from the one style table
+//! ([`crate::style::style_for`]), for the GeoPackage `layer_styles` table. Sizes are millimetres
+//! in QML (QGIS's `MM` unit) and pixels at 96 dpi in SLD.
+
+use crate::layer::Layer;
+use crate::style::{asset_status_colour, style_for, Marker, Rgba, Style};
+use geo::Geometry;
+use std::fmt::Write;
+
+/// The asset statuses the planner writes, in legend order.
+pub const ASSET_STATUSES: [&str; 3] = ["protected", "outside_zone", "occupied"];
+
+/// Pixels per millimetre at 96 dpi, for SLD sizes.
+const PX_PER_MM: f64 = 96.0 / 25.4;
+
+/// What a layer's symbols draw: QGIS's symbol types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeometryKind {
+    Point,
+    Line,
+    Polygon,
+}
+
+impl GeometryKind {
+    /// The kind of one geometry (collections take the kind of their first member; polygon if empty).
+    pub fn of(geometry: &Geometry) -> GeometryKind {
+        match geometry {
+            Geometry::Point(_) | Geometry::MultiPoint(_) => GeometryKind::Point,
+            Geometry::Line(_) | Geometry::LineString(_) | Geometry::MultiLineString(_) => {
+                GeometryKind::Line
+            }
+            Geometry::GeometryCollection(gc) => {
+                gc.0.first()
+                    .map(GeometryKind::of)
+                    .unwrap_or(GeometryKind::Polygon)
+            }
+            _ => GeometryKind::Polygon,
+        }
+    }
+
+    /// The kind of a layer: that of its first feature (polygon when the layer is empty).
+    pub fn of_layer(layer: &Layer) -> GeometryKind {
+        layer
+            .features
+            .first()
+            .map(|f| GeometryKind::of(&f.geometry))
+            .unwrap_or(GeometryKind::Polygon)
+    }
+
+    /// QGIS `layerGeometryType` code.
+    fn qgis_code(self) -> u8 {
+        match self {
+            GeometryKind::Point => 0,
+            GeometryKind::Line => 1,
+            GeometryKind::Polygon => 2,
+        }
+    }
+}
+
+/// Whether the layer's points are coloured by their `status` (the planner's assets).
+pub fn coloured_by_status(layer: &Layer) -> bool {
+    GeometryKind::of_layer(layer) == GeometryKind::Point
+        && layer
+            .features
+            .iter()
+            .any(|f| f.properties.get("status").is_some_and(|v| v.is_string()))
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // characters XML 1.0 cannot carry at all
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn qgis_colour(c: Rgba) -> String {
+    format!("{},{},{},{}", c.0, c.1, c.2, c.3)
+}
+
+fn visible(c: Option<Rgba>) -> Option<Rgba> {
+    c.filter(|c| c.3 > 0)
+}
+
+/// `<Option type="Map">` with string values, QGIS ≥ 3.16's symbol-layer property format.
+fn option_map(props: &[(&str, String)]) -> String {
+    let mut out = String::from("<Option type=\"Map\">");
+    for (k, v) in props {
+        let _ = write!(
+            out,
+            "<Option name=\"{}\" type=\"QString\" value=\"{}\"/>",
+            k,
+            xml_escape(v)
+        );
+    }
+    out.push_str("</Option>");
+    out
+}
+
+fn outline_style(style: &Style) -> &'static str {
+    match visible(style.stroke) {
+        None => "no",
+        Some(_) if style.dashed => "dash",
+        Some(_) => "solid",
+    }
+}
+
+fn marker_name(m: Marker) -> &'static str {
+    match m {
+        Marker::Triangle => "triangle",
+        Marker::Square => "square",
+        Marker::Diamond => "diamond",
+        Marker::Circle | Marker::None => "circle",
+    }
+}
+
+/// One QGIS `<symbol>` for `style` drawn as `kind`; `fill` overrides the fill colour (asset status).
+fn qml_symbol(name: &str, kind: GeometryKind, style: &Style, fill: Option<Rgba>) -> String {
+    let stroke = style.stroke.unwrap_or(Rgba(0, 0, 0, 0));
+    let (symbol_type, class, props) = match kind {
+        GeometryKind::Polygon => {
+            let fill_colour = fill.or(style.fill).unwrap_or(Rgba(0, 0, 0, 0));
+            let brush = match visible(Some(fill_colour)) {
+                None => "no",
+                Some(_) if style.hatched => "f_diagonal",
+                Some(_) => "solid",
+            };
+            (
+                "fill",
+                "SimpleFill",
+                vec![
+                    ("color", qgis_colour(fill_colour)),
+                    ("joinstyle", "bevel".into()),
+                    ("outline_color", qgis_colour(stroke)),
+                    ("outline_style", outline_style(style).into()),
+                    ("outline_width", format!("{}", style.stroke_mm)),
+                    ("outline_width_unit", "MM".into()),
+                    ("style", brush.into()),
+                ],
+            )
+        }
+        GeometryKind::Line => (
+            "line",
+            "SimpleLine",
+            vec![
+                ("capstyle", "round".into()),
+                ("joinstyle", "round".into()),
+                ("line_color", qgis_colour(stroke)),
+                ("line_style", outline_style(style).into()),
+                ("line_width", format!("{}", style.stroke_mm)),
+                ("line_width_unit", "MM".into()),
+            ],
+        ),
+        GeometryKind::Point => {
+            let fill_colour = fill.or(style.fill).unwrap_or(Rgba(128, 128, 128, 255));
+            let size = if style.marker_mm > 0.0 {
+                style.marker_mm
+            } else {
+                2.0
+            };
+            (
+                "marker",
+                "SimpleMarker",
+                vec![
+                    ("color", qgis_colour(fill_colour)),
+                    ("name", marker_name(style.marker).into()),
+                    ("outline_color", qgis_colour(stroke)),
+                    ("outline_style", outline_style(style).into()),
+                    ("outline_width", format!("{}", style.stroke_mm)),
+                    ("outline_width_unit", "MM".into()),
+                    ("size", format!("{size}")),
+                    ("size_unit", "MM".into()),
+                ],
+            )
+        }
+    };
+    format!(
+        "<symbol type=\"{symbol_type}\" name=\"{name}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\
+         <layer class=\"{class}\" enabled=\"1\" locked=\"0\" pass=\"0\">{}</layer></symbol>",
+        option_map(&props)
+    )
+}
+
+/// The QGIS style (QML document) of a layer: a single symbol from the style table, or for the
+/// assets a categorised renderer on `status` with the planner's status colours.
+pub fn qml(layer: &Layer) -> String {
+    let style = style_for(&layer.name);
+    let kind = GeometryKind::of_layer(layer);
+    let renderer = if coloured_by_status(layer) {
+        let mut categories = String::new();
+        let mut symbols = String::new();
+        for (i, status) in ASSET_STATUSES.iter().enumerate() {
+            let _ = write!(
+                categories,
+                "<category render=\"true\" symbol=\"{i}\" value=\"{status}\" label=\"{status}\" type=\"string\"/>"
+            );
+            symbols.push_str(&qml_symbol(
+                &i.to_string(),
+                kind,
+                &style,
+                Some(asset_status_colour(status)),
+            ));
+        }
+        let other = ASSET_STATUSES.len();
+        let _ = write!(
+            categories,
+            "<category render=\"true\" symbol=\"{other}\" value=\"\" label=\"other\" type=\"string\"/>"
+        );
+        symbols.push_str(&qml_symbol(&other.to_string(), kind, &style, None));
+        format!(
+            "<renderer-v2 type=\"categorizedSymbol\" attr=\"status\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\
+             <categories>{categories}</categories><symbols>{symbols}</symbols><rotation/><sizescale/></renderer-v2>"
+        )
+    } else {
+        format!(
+            "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\
+             <symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
+            qml_symbol("0", kind, &style, None)
+        )
+    };
+    format!(
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n\
+         <qgis version=\"3.22.0\" styleCategories=\"Symbology\">\n{renderer}\n\
+         <layerGeometryType>{}</layerGeometryType>\n</qgis>\n",
+        kind.qgis_code()
+    )
+}
+
+fn svg_param(out: &mut String, name: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<se:SvgParameter name=\"{name}\">{value}</se:SvgParameter>"
+    );
+}
+
+fn sld_fill(out: &mut String, c: Rgba) {
+    out.push_str("<se:Fill>");
+    svg_param(out, "fill", &c.hex());
+    svg_param(out, "fill-opacity", &format!("{:.3}", c.opacity()));
+    out.push_str("</se:Fill>");
+}
+
+fn sld_stroke(out: &mut String, style: &Style) {
+    let Some(c) = visible(style.stroke) else {
+        return;
+    };
+    out.push_str("<se:Stroke>");
+    svg_param(out, "stroke", &c.hex());
+    svg_param(out, "stroke-opacity", &format!("{:.3}", c.opacity()));
+    svg_param(
+        out,
+        "stroke-width",
+        &format!("{:.2}", style.stroke_mm * PX_PER_MM),
+    );
+    svg_param(out, "stroke-linejoin", "bevel");
+    if style.dashed {
+        svg_param(out, "stroke-dasharray", "6 3");
+    }
+    out.push_str("</se:Stroke>");
+}
+
+fn sld_symbolizer(kind: GeometryKind, style: &Style, fill: Option<Rgba>) -> String {
+    let mut out = String::new();
+    match kind {
+        GeometryKind::Polygon => {
+            out.push_str("<se:PolygonSymbolizer>");
+            if let Some(c) = visible(fill.or(style.fill)) {
+                sld_fill(&mut out, c);
+            }
+            sld_stroke(&mut out, style);
+            out.push_str("</se:PolygonSymbolizer>");
+        }
+        GeometryKind::Line => {
+            out.push_str("<se:LineSymbolizer>");
+            sld_stroke(&mut out, style);
+            out.push_str("</se:LineSymbolizer>");
+        }
+        GeometryKind::Point => {
+            let _ = write!(
+                out,
+                "<se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>{}</se:WellKnownName>",
+                marker_name(style.marker)
+            );
+            sld_fill(
+                &mut out,
+                fill.or(style.fill).unwrap_or(Rgba(128, 128, 128, 255)),
+            );
+            sld_stroke(&mut out, style);
+            let _ = write!(
+                out,
+                "</se:Mark><se:Size>{:.1}</se:Size></se:Graphic></se:PointSymbolizer>",
+                style.marker_mm.max(2.0) * PX_PER_MM
+            );
+        }
+    }
+    out
+}
+
+fn sld_rule(name: &str, filter: Option<&str>, symbolizer: &str) -> String {
+    let filter = filter
+        .map(|v| {
+            format!(
+                "<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>status</ogc:PropertyName>\
+                 <ogc:Literal>{v}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>"
+            )
+        })
+        .unwrap_or_default();
+    format!("<se:Rule><se:Name>{name}</se:Name>{filter}{symbolizer}</se:Rule>")
+}
+
+/// The layer's style as an SLD 1.1 (Symbology Encoding) document.
+pub fn sld(layer: &Layer) -> String {
+    let style = style_for(&layer.name);
+    let kind = GeometryKind::of_layer(layer);
+    let rules = if coloured_by_status(layer) {
+        let mut rules: String = ASSET_STATUSES
+            .iter()
+            .map(|s| {
+                sld_rule(
+                    s,
+                    Some(s),
+                    &sld_symbolizer(kind, &style, Some(asset_status_colour(s))),
+                )
+            })
+            .collect();
+        rules.push_str(&format!(
+            "<se:Rule><se:Name>other</se:Name><se:ElseFilter/>{}</se:Rule>",
+            sld_symbolizer(kind, &style, None)
+        ));
+        rules
+    } else {
+        sld_rule("Single symbol", None, &sld_symbolizer(kind, &style, None))
+    };
+    let name = xml_escape(&layer.name);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\" xmlns:ogc=\"http://www.opengis.net/ogc\" \
+         xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xmlns:se=\"http://www.opengis.net/se\" version=\"1.1.0\" \
+         xsi:schemaLocation=\"http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd\">\n\
+         <NamedLayer><se:Name>{name}</se:Name><UserStyle><se:Name>{name}</se:Name>\
+         <se:FeatureTypeStyle>{rules}</se:FeatureTypeStyle></UserStyle></NamedLayer>\n\
+         </StyledLayerDescriptor>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Feature;
+    use geo::{point, polygon};
+
+    #[test]
+    fn zone_qml_carries_the_style_table_colours() {
+        let zone = Layer::new(
+            "zone",
+            "Zone",
+            vec![Feature::new(
+                polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)],
+            )],
+        );
+        let q = qml(&zone);
+        let s = style_for("zone");
+        assert!(q.contains(&qgis_colour(s.fill.unwrap())));
+        assert!(q.contains("SimpleFill"));
+        assert!(q.contains("<layerGeometryType>2</layerGeometryType>"));
+        assert!(sld(&zone).contains(&s.fill.unwrap().hex()));
+    }
+
+    #[test]
+    fn assets_are_categorised_by_status() {
+        let assets = Layer::new(
+            "assets",
+            "Assets",
+            vec![Feature::new(point!(x: 24.0, y: 49.8)).with("status", "protected")],
+        );
+        let q = qml(&assets);
+        assert!(q.contains("categorizedSymbol"));
+        assert!(q.contains(&qgis_colour(asset_status_colour("occupied"))));
+        assert!(sld(&assets).contains("<se:ElseFilter/>"));
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    }
+}

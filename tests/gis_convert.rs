@@ -1,0 +1,97 @@
+//! `iapz convert` end to end: GeoJSON → GeoPackage → KML/GeoJSON, and the `--crs` behaviour.
+
+use std::process::Command;
+
+const INPUT: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"layer":"zone","name":"a","n":1},"geometry":{"type":"Polygon","coordinates":[[[22,48],[26,48],[26,51],[22,51],[22,48]],[[23,49],[23,50],[24,50],[24,49],[23,49]]]}},
+{"type":"Feature","properties":{"layer":"zone","name":"b","n":2},"geometry":{"type":"Polygon","coordinates":[[[30,46],[31,46],[30.5,47],[30,46]]]}},
+{"type":"Feature","properties":{"layer":"airfields","name":"Lviv","icao":"UKLL"},"geometry":{"type":"Point","coordinates":[23.9561,49.8125]}}
+]}"#;
+
+fn iapz(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_iapz"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn geojson_gpkg_geojson_keeps_layers_features_and_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_string_lossy().to_string();
+    std::fs::write(p("in.geojson"), INPUT).unwrap();
+    let out = iapz(&["convert", &p("in.geojson"), "-o", &p("x.gpkg"), "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let layers =
+        iapz::io::gpkg::read_gpkg(std::path::Path::new(&p("x.gpkg")), &Default::default()).unwrap();
+    let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["zone", "airfields"]);
+    assert!(!layers[0].features[0].properties.contains_key("layer"));
+
+    let out = iapz(&["convert", &p("x.gpkg"), "-o", &p("back.geojson"), "-q"]);
+    assert!(out.status.success());
+    let a = iapz::io::geojson::read_path(&p("in.geojson"), &Default::default()).unwrap();
+    let b = iapz::io::geojson::read_path(&p("back.geojson"), &Default::default()).unwrap();
+    assert_eq!(
+        a.features, b.features,
+        "GeoJSON → GeoPackage → GeoJSON is lossless"
+    );
+
+    let out = iapz(&[
+        "convert",
+        &p("x.gpkg"),
+        "-o",
+        &p("x.kml"),
+        "--layer",
+        "airfields",
+    ]);
+    assert!(out.status.success());
+    let kml = std::fs::read_to_string(p("x.kml")).unwrap();
+    assert_eq!(kml.matches("<Placemark>").count(), 1);
+}
+
+#[test]
+fn crs_needs_gpkg_output_and_names_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.geojson");
+    std::fs::write(&input, INPUT).unwrap();
+    let input = input.to_string_lossy().to_string();
+    let kml = dir.path().join("o.kml").to_string_lossy().to_string();
+    let out = iapz(&["convert", &input, "-o", &kml, "--crs", "EPSG:3035"]);
+    assert_eq!(out.status.code(), Some(2));
+    let bad = iapz(&[
+        "convert",
+        &input,
+        "-o",
+        &kml.replace(".kml", ".gpkg"),
+        "--crs",
+        "3035",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("EPSG:NNNN"));
+
+    let gpkg = dir.path().join("p.gpkg").to_string_lossy().to_string();
+    let out = iapz(&["convert", &input, "-o", &gpkg, "--crs", "EPSG:3035", "-q"]);
+    if cfg!(feature = "proj") {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let e = iapz::io::gpkg::read_gpkg(std::path::Path::new(&gpkg), &Default::default())
+            .unwrap_err();
+        assert!(e.to_string().contains("EPSG:3035"));
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("cargo build --release --features proj"),
+            "{stderr}"
+        );
+        assert!(!std::path::Path::new(&gpkg).exists());
+    }
+}
