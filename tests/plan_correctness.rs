@@ -201,7 +201,15 @@ fn named_assets_have_the_expected_status() {
     assert_eq!(status("lviv"), "protected");
     // The approximate line runs through Enerhodar's town centroid, 2 km east of the plant, so
     // the plant falls on the Ukrainian-held side; it must at least sit at the threat's edge.
-    let znpp = p.report.assets.iter().find(|a| a.id == "npp_zaporizhzhia").unwrap();
-    assert!(znpp.status != "protected" && znpp.distance_to_threat_km < 10.0, "{znpp:?}");
+    let znpp = p
+        .report
+        .assets
+        .iter()
+        .find(|a| a.id == "npp_zaporizhzhia")
+        .unwrap();
+    assert!(
+        znpp.status != "protected" && znpp.distance_to_threat_km < 10.0,
+        "{znpp:?}"
+    );
     assert_eq!(status("kharkiv"), "outside_zone");
 }

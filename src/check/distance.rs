@@ -143,11 +143,19 @@ pub(super) fn max_distance(
 /// - its boundary vertices within `tol` of the line lie on it (the near side);
 /// - vertices whose closest point on the line is one of the line's end points and that lie
 ///   closer than the width are on the flat ends, which may be 0..width from the line;
+/// - vertices within `tol` of the boundary of `clip` (the territory the strip was cut to, if
+///   given) lie where that territory ends, not on the far boundary;
 /// - every other vertex (the far boundary) lies at `width_m` ± `tol`;
 /// - and no vertex is farther than `width_m` + `tol`.
 ///
 /// The figure is the worst vertex's distance (farthest from `width_m`), with its foot on the line.
-pub(super) fn width(a: &LoadedLayer, b: &LoadedLayer, width_m: f64, tol: f64) -> Result<Measured> {
+pub(super) fn width(
+    a: &LoadedLayer,
+    b: &LoadedLayer,
+    clip: Option<&LoadedLayer>,
+    width_m: f64,
+    tol: f64,
+) -> Result<Measured> {
     let strip = Geometry::MultiPolygon(polygons(a));
     let line = combined(b);
     let index = GeometryDistance::new(&line);
@@ -161,9 +169,25 @@ pub(super) fn width(a: &LoadedLayer, b: &LoadedLayer, width_m: f64, tol: f64) ->
         ends.iter()
             .any(|e| crate::geodesy::distance(*e, c.b) < 0.01)
     };
+    let clip_boundary = clip.map(|c| {
+        let rings: Vec<geo::LineString> =
+            crate::ops::lines_of(&Geometry::MultiPolygon(polygons(c)))
+                .into_iter()
+                .cloned()
+                .collect();
+        Geometry::MultiLineString(geo::MultiLineString::new(rings))
+    });
+    let clip_index = clip_boundary.as_ref().map(GeometryDistance::new);
+    let on_clip = |c: &ClosestPoints| {
+        clip_index
+            .as_ref()
+            .is_some_and(|i| i.to_point(c.a).distance_m <= tol)
+    };
     let far: Vec<ClosestPoints> = ds
         .iter()
-        .filter(|c| c.distance_m > tol && !(is_end(c) && c.distance_m < width_m - tol))
+        .filter(|c| {
+            c.distance_m > tol && !(is_end(c) && c.distance_m < width_m - tol) && !on_clip(c)
+        })
         .copied()
         .collect();
     let too_far = argmax(&ds, |c| c.distance_m)

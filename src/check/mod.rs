@@ -176,7 +176,18 @@ fn run_kind(
         RuleKind::MaxDistance { a, b, distance_m } => {
             distance::max_distance(&load(a)?, &load(b)?, *distance_m, tol)
         }
-        RuleKind::Width { a, b, width_m } => distance::width(&load(a)?, &load(b)?, *width_m, tol),
+        RuleKind::Width {
+            a,
+            b,
+            width_m,
+            clip,
+        } => {
+            let clip = match clip {
+                Some(c) => Some(load(c)?),
+                None => None,
+            };
+            distance::width(&load(a)?, &load(b)?, clip.as_ref(), *width_m, tol)
+        }
         RuleKind::Within { a, b } => overlay::within(&load(a)?, &load(b)?, tol),
         RuleKind::Disjoint { a, b } => overlay::disjoint(&load(a)?, &load(b)?, tol),
         RuleKind::Covers { a, b, percent } => overlay::covers(&load(a)?, &load(b)?, *percent, tol),

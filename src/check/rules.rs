@@ -48,7 +48,7 @@ pub const PLAN_LAYERS: &[&str] = &[
 pub const KINDS: &[(&str, &[&str])] = &[
     ("min_distance", &["a", "b", "distance"]),
     ("max_distance", &["a", "b", "distance"]),
-    ("width", &["a", "b", "width"]),
+    ("width", &["a", "b", "width", "clip"]),
     ("within", &["a", "b"]),
     ("disjoint", &["a", "b"]),
     ("covers", &["a", "b", "percent"]),
@@ -119,11 +119,13 @@ pub enum RuleKind {
         b: LayerRef,
         distance_m: f64,
     },
-    /// The strip `a` reaches `width_m` from the line `b` and no farther.
+    /// The strip `a` reaches `width_m` from the line `b` and no farther. Vertices on the
+    /// boundary of `clip` (the territory the strip was cut to) are not far boundary.
     Width {
         a: LayerRef,
         b: LayerRef,
         width_m: f64,
+        clip: Option<LayerRef>,
     },
     /// `a ⊆ b`.
     Within { a: LayerRef, b: LayerRef },
@@ -179,10 +181,13 @@ impl RuleKind {
         match self {
             RuleKind::MinDistance { a, b, .. }
             | RuleKind::MaxDistance { a, b, .. }
-            | RuleKind::Width { a, b, .. }
             | RuleKind::Within { a, b }
             | RuleKind::Disjoint { a, b }
             | RuleKind::Covers { a, b, .. } => vec![a, b],
+            RuleKind::Width { a, b, clip, .. } => [Some(a), Some(b), clip.as_ref()]
+                .into_iter()
+                .flatten()
+                .collect(),
             RuleKind::Contains { a, points } => match points {
                 PointSet::Layer { layer, .. } => vec![a, layer],
                 PointSet::Coords(_) => vec![a],
@@ -466,6 +471,10 @@ impl Doc<'_> {
                 a: layer(&mut r, "a")?,
                 b: layer(&mut r, "b")?,
                 width_m: need_distance(&mut r, "width")?,
+                clip: match r.value("clip")? {
+                    Some(v) => Some(self.layer_ref(v, aliases, base_dir)?),
+                    None => None,
+                },
             },
             "within" => RuleKind::Within {
                 a: layer(&mut r, "a")?,

@@ -89,9 +89,6 @@ impl LayerCache {
     fn resolve(&mut self, r: &LayerRef, rules_path: &str) -> Result<(PathBuf, Option<String>)> {
         let name = match &r.source {
             Source::File { path, layer } => {
-                if is_gpkg(path) {
-                    return Err(gpkg_unsupported(path));
-                }
                 return Ok((path.clone(), layer.clone()));
             }
             Source::Plan(name) => name,
@@ -99,9 +96,6 @@ impl LayerCache {
         let at = format!("line {}, column {}", r.pos.line, r.pos.column);
         if !self.inputs.layer_files.is_empty() {
             for file in self.inputs.layer_files.clone() {
-                if is_gpkg(&file) {
-                    return Err(gpkg_unsupported(&file));
-                }
                 if file.file_stem().and_then(|s| s.to_str()) == Some(name.as_str()) {
                     return Ok((file, None));
                 }
@@ -174,22 +168,29 @@ fn is_gpkg(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
 }
 
-// TODO(gpkg): wire `iapz::io::gpkg::read_gpkg` here (a table name → features) once it lands;
-// `load_layer` and `resolve` are the only two places that need it.
-fn gpkg_unsupported(path: &Path) -> Error {
-    Error::input(
-        path.display().to_string(),
-        "",
-        "GeoPackage input needs the GeoPackage reader, which this build of `iapz check` does not have yet",
-    )
-    .with_hint("convert the table to GeoJSON, e.g. `ogr2ogr -f GeoJSON zone.geojson zones.gpkg zone`")
+/// Every feature of every table of a GeoPackage, tagged with its table name as `layer`.
+fn load_gpkg(path: &Path) -> Result<Vec<Feature>> {
+    let layers = crate::io::gpkg::read_gpkg(path, &Default::default())?;
+    Ok(layers
+        .into_iter()
+        .flat_map(|l| {
+            let name = l.name.clone();
+            l.features.into_iter().map(move |mut f| {
+                f.properties
+                    .entry("layer")
+                    .or_insert_with(|| name.clone().into());
+                f
+            })
+        })
+        .collect())
 }
 
 /// Reads every feature of a GeoJSON file as written (no re-orientation, no validity repair).
-/// Errors name the file and the feature. GeoPackage files are refused with a hint (see TODO).
+/// Errors name the file and the feature. A GeoPackage gives the features of all its tables,
+/// each tagged with its table name as `layer`.
 pub fn load_layer(path: &Path) -> Result<Vec<Feature>> {
     if is_gpkg(path) {
-        return Err(gpkg_unsupported(path));
+        return load_gpkg(path);
     }
     let name = path.display().to_string();
     let bytes = crate::io::geojson::read_input(&name)?;

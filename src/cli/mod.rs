@@ -2,9 +2,9 @@
 
 mod buffer;
 mod check;
+mod convert;
 mod data;
 mod plan;
-mod convert;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -2,10 +2,10 @@
 
 pub mod atomic;
 pub mod geojson;
-pub mod outputs;
 pub mod gpkg;
 pub mod gpkg_binary;
 pub mod kml;
+pub mod outputs;
 pub mod qgis_style;
 pub mod reproject;
 

@@ -1,4 +1,5 @@
-//! Writes a plan's outputs into a folder, all or nothing (see [`AtomicDir`]).
+//! Writes a plan's outputs into a folder, all or nothing (see [`AtomicDir`]): GeoJSON (all
+//! layers and one file per layer), GeoPackage, KML, `report.json` and `report.md`.
 
 use super::atomic::AtomicDir;
 use super::geojson::{feature_collection, layers_collection};
@@ -9,7 +10,8 @@ use std::path::{Path, PathBuf};
 /// Extra outputs produced outside this module (maps, GeoPackage, KML) as (file name, bytes).
 pub type ExtraOutput = (String, Vec<u8>);
 
-/// Writes `iapz.geojson`, `layers/<layer>.geojson`, `report.json`, `report.md` and any `extra`
+/// Writes `iapz.geojson`, `layers/<layer>.geojson`, `iapz.gpkg`, `iapz.kml`, `report.json`,
+/// `report.md` and any `extra`
 /// files into `dir`. Nothing is renamed into place until every file has been written.
 pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Vec<PathBuf>> {
     let mut out = AtomicDir::new(dir)?;
@@ -23,6 +25,11 @@ pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Ve
     let json = serde_json::to_string_pretty(&plan.report).expect("the report always serialises");
     out.stage("report.json", format!("{json}\n").as_bytes())?;
     out.stage("report.md", plan.report.to_markdown().as_bytes())?;
+    crate::io::gpkg::write_gpkg(&out.stage_path("iapz.gpkg")?, &plan.layers)?;
+    out.stage(
+        "iapz.kml",
+        crate::io::kml::kml_document(&plan.layers, &plan.report.scenario).as_bytes(),
+    )?;
     for (name, bytes) in extra {
         out.stage(&name, &bytes)?;
     }

@@ -1,12 +1,22 @@
 //! Geodesic measures: area, perimeter and length on WGS84 (GeographicLib through geo).
 
-use geo::orient::Direction;
-use geo::{Geodesic, GeodesicArea, Geometry, Length, Orient, Polygon};
+use geo::{Geodesic, GeodesicArea, Geometry, Length, Polygon};
 
-/// Geodesic area of a polygon, m²: shell minus holes, whatever their orientation. Rings are
-/// oriented first: GeographicLib reads a clockwise shell as the rest of the earth.
+/// Area of the WGS84 ellipsoid, m².
+const EARTH_AREA_M2: f64 = 510_065_621_724_088.5;
+
+/// Geodesic area enclosed by one ring, m², whatever its orientation. GeographicLib reads a
+/// clockwise ring as the rest of the earth, and the planar orientation of a zero-area sliver
+/// is not reliable, so the smaller of the two sides is taken (no ring here encloses more than
+/// half the earth: lon/lat polygons that large are refused upstream).
+fn ring_area(r: &geo::LineString) -> f64 {
+    let a = Polygon::new(r.clone(), vec![]).geodesic_area_signed().abs();
+    a.min(EARTH_AREA_M2 - a)
+}
+
+/// Geodesic area of a polygon, m²: shell minus holes.
 fn polygon_area(p: &Polygon) -> f64 {
-    p.orient(Direction::Default).geodesic_area_unsigned()
+    ring_area(p.exterior()) - p.interiors().iter().map(ring_area).sum::<f64>()
 }
 
 /// Geodesic area of a geometry, square metres (0 for points and lines). Holes are subtracted.

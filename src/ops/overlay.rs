@@ -54,23 +54,75 @@ pub fn union_all(parts: &[MultiPolygon], tolerance_m: f64) -> MultiPolygon {
         .par_iter()
         .flat_map_iter(|mp| prepare(mp, tolerance_m).0)
         .collect();
-    geo::unary_union(&polys).orient(Direction::Default)
+    clean(geo::unary_union(&polys))
 }
 
 /// Intersection `a ∩ b`, after geodesic densification of both.
 pub fn intersection(a: &MultiPolygon, b: &MultiPolygon, tolerance_m: f64) -> MultiPolygon {
-    prepare(a, tolerance_m)
-        .intersection(&prepare(b, tolerance_m))
-        .orient(Direction::Default)
+    clean(prepare(a, tolerance_m).intersection(&prepare(b, tolerance_m)))
 }
 
 /// Difference `a − b`, after geodesic densification of both.
 pub fn difference(a: &MultiPolygon, b: &MultiPolygon, tolerance_m: f64) -> MultiPolygon {
-    prepare(a, tolerance_m)
-        .difference(&prepare(b, tolerance_m))
-        .orient(Direction::Default)
+    clean(prepare(a, tolerance_m).difference(&prepare(b, tolerance_m)))
 }
 
+/// RFC 7946 orientation, and no zero-width spikes (a vertex whose neighbours coincide), which
+/// the overlay can leave where two inputs share a border and which make a ring self-touching.
+fn clean(mp: MultiPolygon) -> MultiPolygon {
+    let ring = |r: &LineString| LineString::new(despike(&r.0));
+    MultiPolygon::new(
+        mp.0.iter()
+            .map(|p| {
+                Polygon::new(
+                    ring(p.exterior()),
+                    p.interiors()
+                        .iter()
+                        .map(ring)
+                        .filter(|r| r.0.len() >= 4)
+                        .collect(),
+                )
+            })
+            .filter(|p| p.exterior().0.len() >= 4)
+            .collect(),
+    )
+    .orient(Direction::Default)
+}
+
+/// Removes repeated vertices and spikes A→B→A from a closed ring, until none is left.
+/// "Same" means within 1e-7° (about 1 cm): a few steps of the overlay's integer grid.
+fn despike(closed: &[geo::Coord]) -> Vec<geo::Coord> {
+    let same =
+        |a: &geo::Coord, b: &geo::Coord| (a.x - b.x).abs() < 1e-7 && (a.y - b.y).abs() < 1e-7;
+    let mut v: Vec<geo::Coord> = closed.to_vec();
+    v.pop();
+    // Rotate so the ring starts at its lowest-left vertex, which no spike can start at.
+    if let Some(k) =
+        (0..v.len()).min_by(|&i, &j| v[i].x.total_cmp(&v[j].x).then(v[i].y.total_cmp(&v[j].y)))
+    {
+        v.rotate_left(k);
+    }
+    let mut out: Vec<geo::Coord> = Vec::with_capacity(v.len());
+    for c in v {
+        if out.last().is_some_and(|l| same(l, &c)) {
+            continue;
+        }
+        while out.len() >= 2 && same(&out[out.len() - 2], &c) {
+            out.pop();
+            out.pop();
+        }
+        if !out.last().is_some_and(|l| same(l, &c)) {
+            out.push(c);
+        }
+    }
+    while out.len() >= 2 && same(&out[out.len() - 1], &out[0]) {
+        out.pop();
+    }
+    if let Some(first) = out.first().copied() {
+        out.push(first);
+    }
+    out
+}
 /// Overlays as methods, with the default 1 m tolerance.
 pub trait Overlay {
     /// `self ∪ other`.
@@ -90,5 +142,35 @@ impl Overlay for MultiPolygon {
     }
     fn geodesic_difference(&self, other: &MultiPolygon) -> MultiPolygon {
         difference(self, other, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::despike;
+    use geo::coord;
+
+    #[test]
+    fn spikes_are_removed() {
+        let ring = vec![
+            coord! { x: 0.0, y: 0.0 },
+            coord! { x: 2.0, y: 0.0 },
+            coord! { x: 3.0, y: 1.0 },
+            coord! { x: 4.0, y: 2.0 },
+            coord! { x: 3.0, y: 1.0 },
+            coord! { x: 2.0, y: 0.0 },
+            coord! { x: 2.0, y: 2.0 },
+            coord! { x: 0.0, y: 0.0 },
+        ];
+        let out = despike(&ring);
+        assert_eq!(
+            out,
+            vec![
+                coord! { x: 0.0, y: 0.0 },
+                coord! { x: 2.0, y: 0.0 },
+                coord! { x: 2.0, y: 2.0 },
+                coord! { x: 0.0, y: 0.0 }
+            ]
+        );
     }
 }

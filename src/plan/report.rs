@@ -220,18 +220,41 @@ fn asset_report(
         ("protected", "inside the zone".to_string())
     } else if g.controlled.contains(&p) {
         if d_threat < s.standoff_m {
-            ("outside_zone", format!("within {:.0} km of the threat ({:.1} km)", s.standoff_m / 1000.0, d_threat / 1000.0))
+            (
+                "outside_zone",
+                format!(
+                    "within {:.0} km of the threat ({:.1} km)",
+                    s.standoff_m / 1000.0,
+                    d_threat / 1000.0
+                ),
+            )
         } else {
             ("outside_zone", "outside the zone's region".to_string())
         }
     } else {
         // On water or just outside the borders as drawn at 1:10m: the nearer territory decides.
-        let to = |m: &MultiPolygon| GeometryDistance::new(&Geometry::MultiPolygon(m.clone())).to_point(a.location).distance_m;
+        let to = |m: &MultiPolygon| {
+            GeometryDistance::new(&Geometry::MultiPolygon(m.clone()))
+                .to_point(a.location)
+                .distance_m
+        };
         let (occ, ctl) = (to(&s.data.occupied), to(&g.controlled));
         if occ < ctl {
-            ("occupied", format!("{:.1} km from occupied territory (point off the mapped land)", occ / 1000.0))
+            (
+                "occupied",
+                format!(
+                    "{:.1} km from occupied territory (point off the mapped land)",
+                    occ / 1000.0
+                ),
+            )
         } else {
-            ("outside_zone", format!("{:.1} km from Ukrainian-held territory (point off the mapped land)", ctl / 1000.0))
+            (
+                "outside_zone",
+                format!(
+                    "{:.1} km from Ukrainian-held territory (point off the mapped land)",
+                    ctl / 1000.0
+                ),
+            )
         }
     };
     let bases_in_reach = s
