@@ -4,6 +4,7 @@ mod buffer;
 mod plan;
 mod check;
 mod data;
+mod fleet;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ pub enum Command {
     Check(check::Args),
     /// The shipped datasets: list them, export one as GeoJSON.
     Data(data::Args),
+    /// The combat-air-patrol fleet table of a scenario's `[cap]`.
+    Fleet(fleet::Args),
 }
 
 /// What a command ended with.
@@ -45,6 +48,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args, cli.quiet),
         Command::Check(args) => check::run(args, cli.quiet),
         Command::Data(args) => data::run(args, cli.quiet),
+        Command::Fleet(args) => fleet::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
