@@ -4,6 +4,7 @@ mod buffer;
 mod check;
 mod convert;
 mod data;
+mod fleet;
 mod plan;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ pub enum Command {
     Data(data::Args),
     /// Convert layers between GeoJSON, GeoPackage and KML (optionally to a projected CRS).
     Convert(convert::Args),
+    /// The combat-air-patrol fleet table of a scenario's `[cap]`.
+    Fleet(fleet::Args),
 }
 
 /// What a command ended with.
@@ -49,6 +52,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.quiet),
         Command::Data(args) => data::run(args, cli.quiet),
         Command::Convert(args) => convert::run(args, cli.quiet),
+        Command::Fleet(args) => fleet::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

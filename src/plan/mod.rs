@@ -5,6 +5,7 @@
 //! line of contact → reach circles of every base × aircraft → coverage, gap, redundancy →
 //! assets' status.
 
+pub mod cap;
 mod layers;
 mod report;
 
@@ -33,8 +34,10 @@ pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan
     let geometry = layers::compute(scenario, progress)?;
     progress("report");
     let report = report::build(scenario, &geometry);
-    Ok(Plan {
+    let mut plan = Plan {
         layers: layers::to_layers(scenario, &geometry, &report),
         report,
-    })
+    };
+    cap::add_to(scenario, &geometry, &mut plan)?;
+    Ok(plan)
 }

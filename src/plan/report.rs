@@ -79,6 +79,8 @@ pub struct Report {
     pub assets: Vec<AssetReport>,
     pub assumptions: Vec<String>,
     pub replaced_datasets: Vec<(String, String)>,
+    /// Combat air patrols and fleet (scenario `[cap]`).
+    pub cap: Option<super::cap::CapReport>,
 }
 
 /// One base × aircraft.
@@ -202,6 +204,7 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         assets,
         assumptions: assumptions(s),
         replaced_datasets: s.replaced.clone(),
+        cap: None,
     }
 }
 
@@ -383,6 +386,13 @@ impl Report {
                 bases.join("; ")
             );
         }
+        m.push_str(
+            &self
+                .cap
+                .as_ref()
+                .map(|c| c.to_markdown())
+                .unwrap_or_default(),
+        );
         let _ = writeln!(m, "\n## Assumptions\n");
         for a in &self.assumptions {
             let _ = writeln!(m, "- {a}");

@@ -3,8 +3,10 @@
 //!
 //! The default scenario, `scenarios/sky-shield.toml`, is embedded in the binary.
 
+mod cap;
 mod resolve;
 
+pub use cap::{CapAircraftSpec, CapCover, CapPerformance, CapResolved, CapSpec};
 pub use resolve::{BaseAircraft, Resolved, StripSide, ThreatSource};
 
 use crate::error::{Error, Result};
@@ -48,6 +50,9 @@ pub struct ScenarioSpec {
     pub bases: Vec<BaseSpec>,
     #[serde(default)]
     pub data: DataSpec,
+    /// `[cap]`: combat air patrols and the fleet they take (optional).
+    #[serde(default)]
+    pub cap: Option<CapSpec>,
 }
 
 /// `[standoff]`: the threat and the distance to keep from it.

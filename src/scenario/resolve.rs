@@ -65,6 +65,8 @@ pub struct Resolved {
     pub data: Datasets,
     /// Which datasets the scenario replaced (name → file).
     pub replaced: Vec<(String, String)>,
+    /// `[cap]`, checked (None when the scenario has no `[cap]` table).
+    pub cap: Option<super::CapResolved>,
 }
 
 fn list_hint(what: &str, valid: impl Iterator<Item = String>) -> String {
@@ -121,6 +123,7 @@ impl Scenario {
             oblasts,
             protect,
             strip,
+            cap: self.resolve_cap(&bases, &data)?,
             bases,
             data,
             replaced,

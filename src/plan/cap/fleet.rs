@@ -1,0 +1,144 @@
+//! Serving a station from a base: transit, time on station, and the aircraft a 24/7 patrol takes.
+
+use crate::geodesy::distance;
+use crate::scenario::{BaseAircraft, CapPerformance, CapResolved};
+use geo::Coord;
+
+/// Hours a sortie can stay on station: the planned `hours_on_station`, cut to what endurance
+/// leaves after both transits and the reserve; with tankers, multiplied by `tanker_factor`.
+/// Non-positive means the base cannot serve the station (tankers do not change that: refuelling
+/// is assumed to happen on station).
+///
+/// ```
+/// use iapz::plan::cap::time_on_station_h;
+/// // 2.5 h endurance, 0.5 h each way, 0.5 h reserve: 1 h left, less than the planned 2 h.
+/// assert_eq!(time_on_station_h(2.0, 2.5, 0.5, 0.5, 0.5, None), 1.0);
+/// assert_eq!(time_on_station_h(2.0, 2.5, 0.5, 0.5, 0.5, Some(2.0)), 2.0);
+/// assert!(time_on_station_h(2.0, 2.5, 1.5, 1.5, 0.5, None) <= 0.0);
+/// ```
+pub fn time_on_station_h(
+    hours_on_station: f64,
+    endurance_h: f64,
+    transit_out_h: f64,
+    transit_back_h: f64,
+    reserve_h: f64,
+    tanker_factor: Option<f64>,
+) -> f64 {
+    let unrefuelled =
+        hours_on_station.min(endurance_h - transit_out_h - transit_back_h - reserve_h);
+    match tanker_factor {
+        Some(f) if unrefuelled > 0.0 => unrefuelled * f,
+        _ => unrefuelled,
+    }
+}
+
+/// Aircraft needed to keep one station manned around the clock:
+/// `per_patrol × (on station + transit out + transit back + turnaround) / on station / availability`
+/// (hours; availability a share in (0, 1]). Not rounded.
+///
+/// ```
+/// // A pair, 1 h on station, 0.5 h each way, 2 h turnaround, 80 % available:
+/// // 2 × 4 / 1 / 0.8 = 10 aircraft.
+/// assert_eq!(iapz::plan::cap::aircraft_needed(2, 1.0, 0.5, 0.5, 2.0, 0.8), 10.0);
+/// ```
+pub fn aircraft_needed(
+    per_patrol: u32,
+    on_station_h: f64,
+    transit_out_h: f64,
+    transit_back_h: f64,
+    turnaround_h: f64,
+    availability: f64,
+) -> f64 {
+    f64::from(per_patrol) * (on_station_h + transit_out_h + transit_back_h + turnaround_h)
+        / on_station_h
+        / availability
+}
+
+/// One station served from one base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// Index into `Resolved::bases`.
+    pub base: usize,
+    /// Geodesic distance base → station, metres.
+    pub distance_m: f64,
+    /// One-way transit, hours.
+    pub transit_h: f64,
+    pub on_station_h: f64,
+    /// Aircraft for 24/7 cover (not rounded).
+    pub aircraft: f64,
+}
+
+/// Serves `station` from the nearest usable base: within the aircraft's combat radius and with
+/// positive time on station. Ties go to the lower ICAO code, then aircraft type. `availability`
+/// and `tankers` are passed separately so that a sensitivity run can vary them.
+pub fn assign(
+    station: Coord,
+    bases: &[BaseAircraft],
+    cap: &CapResolved,
+    availability: f64,
+    tankers: bool,
+) -> Option<Assignment> {
+    let mut order: Vec<(f64, usize)> = bases
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (distance(b.airfield.location, station), i))
+        .collect();
+    order.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| bases[a.1].airfield.icao.cmp(&bases[b.1].airfield.icao))
+            .then_with(|| {
+                bases[a.1]
+                    .aircraft
+                    .type_name
+                    .cmp(&bases[b.1].aircraft.type_name)
+            })
+    });
+    order.into_iter().find_map(|(d, i)| {
+        serve(
+            d,
+            &bases[i],
+            &cap.performance[i],
+            cap,
+            availability,
+            tankers,
+        )
+        .map(|a| Assignment { base: i, ..a })
+    })
+}
+
+fn serve(
+    distance_m: f64,
+    base: &BaseAircraft,
+    perf: &CapPerformance,
+    cap: &CapResolved,
+    availability: f64,
+    tankers: bool,
+) -> Option<Assignment> {
+    if distance_m > base.radius_m {
+        return None;
+    }
+    let transit_h = distance_m / 1000.0 / perf.cruise_kmh;
+    let factor = tankers.then_some(cap.tanker_factor);
+    let on_station_h = time_on_station_h(
+        cap.hours_on_station,
+        perf.endurance_h,
+        transit_h,
+        transit_h,
+        cap.reserve_hours,
+        factor,
+    );
+    (on_station_h > 0.0).then(|| Assignment {
+        base: 0,
+        distance_m,
+        transit_h,
+        on_station_h,
+        aircraft: aircraft_needed(
+            cap.aircraft_per_patrol,
+            on_station_h,
+            transit_h,
+            transit_h,
+            cap.turnaround_hours,
+            availability,
+        ),
+    })
+}

@@ -1,0 +1,330 @@
+//! Combat air patrols (issue 9): where patrols must stand to cover the zone, which base serves
+//! each, and how many aircraft a round-the-clock patrol takes.
+//!
+//! 1. Stations: a geodesic grid over the zone (spacing `grid`, default engagement radius / 6),
+//!    greedy set cover of its points and of samples of the zone's boundary by discs of the
+//!    engagement radius ([`stations`]). The covered share is then *measured*: union of the
+//!    exact geodesic discs ∩ zone, by area — the grid is only the estimate that chose them.
+//! 2. Each station goes to its nearest usable base ([`fleet::assign`]); aircraft for 24/7 cover =
+//!    aircraft per patrol × (on station + transit out + transit back + turnaround) / on station /
+//!    availability, with and without tankers.
+//! 3. A sensitivity table (engagement radius 100/150/200 km × availability 0.6/0.7/0.8 × tankers)
+//!    and a comparison with the published 120 and ~60.
+
+mod fleet;
+mod report;
+mod stations;
+
+pub use fleet::{aircraft_needed, assign, time_on_station_h, Assignment};
+pub use report::{CapReport, Comparison, SensitivityRow, StationReport};
+pub use stations::{boundary_samples, greedy_cover, reach_lists, zone_grid, Demand, Placement};
+
+use super::layers::PlanGeometry;
+use super::Plan;
+use crate::error::{Error, Result};
+use crate::geodesy::{densify_line, distance};
+use crate::io::geojson::round;
+use crate::layer::{Feature, Layer};
+use crate::ops::{difference, geodesic_area_m2, geodesic_circle, union_all};
+use crate::scenario::{CapCover, CapResolved, Resolved};
+use geo::{Contains, Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon};
+use rayon::prelude::*;
+
+/// Engagement radii of the sensitivity table, metres.
+pub const SENSITIVITY_RADII_M: [f64; 3] = [100_000.0, 150_000.0, 200_000.0];
+/// Availabilities of the sensitivity table.
+pub const SENSITIVITY_AVAILABILITY: [f64; 3] = [0.6, 0.7, 0.8];
+
+/// Stations for one engagement radius, with their coverage measured on the real geometry.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub radius_m: f64,
+    pub stations: Vec<Coord>,
+    /// Exact geodesic discs, one per station.
+    pub discs: Vec<Polygon>,
+    /// Share of the zone's area inside the union of the discs, % (measured by overlay).
+    pub covered_pct: f64,
+    /// Zone area outside every disc, km².
+    pub uncovered_km2: f64,
+    /// The grid's estimate of the covered share, % (what the greedy cover aimed at).
+    pub grid_estimate_pct: f64,
+    /// Protected assets (id) within the engagement radius of a station, and those not.
+    pub assets_covered: Vec<String>,
+    pub assets_not_covered: Vec<String>,
+}
+
+/// Adds the `cap_stations` and `cap_transit` layers and the report's CAP section to `plan`
+/// when the scenario has a `[cap]` table.
+pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
+    let Some(cap) = &s.cap else { return Ok(()) };
+    let zone_km2 = geodesic_area_m2(&Geometry::MultiPolygon(g.zone.clone())) / 1e6;
+    let mut radii: Vec<f64> = SENSITIVITY_RADII_M.to_vec();
+    radii.push(cap.engagement_radius_m);
+    radii.sort_by(f64::total_cmp);
+    radii.dedup();
+    let solutions: Vec<Solution> = radii
+        .par_iter()
+        .map(|r| solve(s, &g.zone, zone_km2, &cap.with_radius(*r)))
+        .collect::<Result<_>>()?;
+    let by_radius = |r: f64| {
+        solutions
+            .iter()
+            .find(|x| x.radius_m == r)
+            .expect("every radius was solved")
+    };
+    let main = by_radius(cap.engagement_radius_m);
+    let report = report::build(s, cap, main, &|r| by_radius(r).clone());
+    plan.layers.extend(layers(s, cap, main, &report));
+    plan.report.cap = Some(report);
+    Ok(())
+}
+
+/// Places stations for `cap` over `zone` and measures what they cover. When the whole zone must
+/// be covered and the exact discs still miss slivers the grid did not see, samples of those
+/// slivers are added as demand and the cover is redone (at most [`REPAIR_ROUNDS`] times).
+pub fn solve(
+    s: &Resolved,
+    zone: &MultiPolygon,
+    zone_km2: f64,
+    cap: &CapResolved,
+) -> Result<Solution> {
+    let r = cap.engagement_radius_m;
+    let spacing = cap.grid_spacing_m;
+    let grid = zone_grid(zone, spacing);
+    let edge = boundary_samples(zone, spacing / 3.0);
+    let protected: Vec<Coord> = s.protect.iter().map(|a| a.location).collect();
+    let mut candidates = grid.clone();
+    candidates.extend(&edge);
+    candidates.extend(protected.iter().filter(|p| zone.contains(&Point(**p))));
+    let (mut demand, share) = match cap.cover {
+        CapCover::Zone { share } => {
+            let mut d: Vec<Demand> = grid
+                .iter()
+                .map(|p| Demand {
+                    location: *p,
+                    weight_m2: spacing * spacing,
+                })
+                .collect();
+            d.extend(edge.iter().map(|p| Demand {
+                location: *p,
+                weight_m2: 0.0,
+            }));
+            (d, share)
+        }
+        CapCover::Assets => (
+            protected
+                .iter()
+                .map(|p| Demand {
+                    location: *p,
+                    weight_m2: 1.0,
+                })
+                .collect(),
+            1.0,
+        ),
+    };
+    let mut round_no = 0;
+    loop {
+        let placement = greedy_cover(&candidates, &demand, r, share);
+        let (discs, uncovered) = measure(s, zone, &placement.stations, r)?;
+        let uncovered_km2 = geodesic_area_m2(&Geometry::MultiPolygon(uncovered.clone())) / 1e6;
+        let whole_zone = matches!(cap.cover, CapCover::Zone { share } if share >= 1.0);
+        round_no += 1;
+        if whole_zone && uncovered_km2 > 0.01 && round_no <= REPAIR_ROUNDS {
+            let before = demand.len();
+            demand.extend(
+                sliver_samples(&uncovered, spacing)
+                    .into_iter()
+                    .map(|p| Demand {
+                        location: p,
+                        weight_m2: 0.0,
+                    }),
+            );
+            if demand.len() > before {
+                continue;
+            }
+        }
+        return Ok(solution(
+            s,
+            r,
+            zone_km2,
+            grid.len(),
+            &demand,
+            placement,
+            discs,
+            uncovered_km2,
+        ));
+    }
+}
+
+/// Rounds of [`solve`]'s repair of slivers missed by the grid.
+pub const REPAIR_ROUNDS: usize = 2;
+
+/// The exact engagement discs of `stations` and the part of `zone` outside all of them.
+fn measure(
+    s: &Resolved,
+    zone: &MultiPolygon,
+    stations: &[Coord],
+    r: f64,
+) -> Result<(Vec<Polygon>, MultiPolygon)> {
+    let discs: Vec<Polygon> = stations
+        .iter()
+        .map(|c| {
+            geodesic_circle(*c, r, s.tolerance_m)
+                .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    let union = union_all(
+        &discs
+            .iter()
+            .map(|d| MultiPolygon::new(vec![d.clone()]))
+            .collect::<Vec<_>>(),
+        s.tolerance_m,
+    );
+    Ok((discs, difference(zone, &union, s.tolerance_m)))
+}
+
+/// Points of every uncovered piece: an interior point and its boundary every `spacing_m` / 10.
+fn sliver_samples(uncovered: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
+    let mut v: Vec<Coord> = uncovered
+        .0
+        .iter()
+        .filter_map(|p| p.interior_point())
+        .map(|p| p.0)
+        .collect();
+    v.extend(boundary_samples(uncovered, spacing_m / 10.0));
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn solution(
+    s: &Resolved,
+    r: f64,
+    zone_km2: f64,
+    grid_len: usize,
+    demand: &[Demand],
+    placement: Placement,
+    discs: Vec<Polygon>,
+    uncovered_km2: f64,
+) -> Solution {
+    let grid_total: f64 = demand.iter().take(grid_len).map(|d| d.weight_m2).sum();
+    let grid_covered: f64 = demand
+        .iter()
+        .zip(&placement.covered)
+        .take(grid_len)
+        .filter(|(_, c)| **c)
+        .map(|(d, _)| d.weight_m2)
+        .sum();
+    let (assets_covered, assets_not_covered): (Vec<_>, Vec<_>) = s.protect.iter().partition(|a| {
+        placement
+            .stations
+            .iter()
+            .any(|st| distance(*st, a.location) <= r)
+    });
+    let pct = |part: f64, whole: f64| {
+        if whole > 0.0 {
+            round(100.0 * part / whole, 2)
+        } else {
+            0.0
+        }
+    };
+    Solution {
+        radius_m: r,
+        stations: placement.stations,
+        discs,
+        covered_pct: pct(zone_km2 - uncovered_km2, zone_km2),
+        uncovered_km2: round(uncovered_km2.max(0.0), 1) + 0.0,
+        grid_estimate_pct: pct(grid_covered, grid_total),
+        assets_covered: assets_covered.into_iter().map(|a| a.id.clone()).collect(),
+        assets_not_covered: assets_not_covered
+            .into_iter()
+            .map(|a| a.id.clone())
+            .collect(),
+    }
+}
+
+/// Total aircraft for 24/7 cover of `stations` (not rounded) and the number of stations no
+/// base can serve (not counted in the total).
+pub fn fleet_total(
+    s: &Resolved,
+    cap: &CapResolved,
+    stations: &[Coord],
+    availability: f64,
+    tankers: bool,
+) -> (f64, usize) {
+    stations.iter().fold((0.0, 0), |(sum, unserved), st| {
+        match assign(*st, &s.bases, cap, availability, tankers) {
+            Some(a) => (sum + a.aircraft, unserved),
+            None => (sum, unserved + 1),
+        }
+    })
+}
+
+fn layers(s: &Resolved, cap: &CapResolved, main: &Solution, report: &CapReport) -> Vec<Layer> {
+    let radius_km = round(cap.engagement_radius_m / 1000.0, 3);
+    let mut discs = Vec::new();
+    let mut points = Vec::new();
+    let mut transit = Vec::new();
+    for ((st, disc), row) in main.stations.iter().zip(&main.discs).zip(&report.stations) {
+        discs.push(
+            Feature::new(disc.clone())
+                .with("layer", "cap_stations")
+                .with("kind", "engagement_disc")
+                .with("id", row.id.as_str())
+                .with("name", format!("{} engagement disc", row.id))
+                .with("radius_km", radius_km)
+                .with(
+                    "area_km2",
+                    round(geodesic_area_m2(&Geometry::Polygon(disc.clone())) / 1e6, 1),
+                ),
+        );
+        let mut p = Feature::new(Point(*st))
+            .with("layer", "cap_stations")
+            .with("kind", "station")
+            .with("id", row.id.as_str())
+            .with("name", row.id.as_str())
+            .with("radius_km", radius_km);
+        if let Some(b) = &row.base {
+            p = p
+                .with("base", b.as_str())
+                .with("aircraft", row.aircraft.clone().unwrap_or_default())
+                .with("distance_km", row.distance_km)
+                .with("transit_min", row.transit_min)
+                .with("on_station_h", row.on_station_h)
+                .with("aircraft_24_7", row.aircraft_24_7)
+                .with("aircraft_24_7_tankers", row.aircraft_24_7_tankers);
+            let base = s
+                .bases
+                .iter()
+                .find(|x| x.airfield.icao == *b)
+                .expect("the report names a scenario base");
+            let line = densify_line(
+                &LineString::new(vec![base.airfield.location, *st]),
+                s.tolerance_m,
+            );
+            transit.push(
+                Feature::new(line)
+                    .with("layer", "cap_transit")
+                    .with("name", format!("{b} → {}", row.id))
+                    .with("station", row.id.as_str())
+                    .with("base", b.as_str())
+                    .with("aircraft", row.aircraft.clone().unwrap_or_default())
+                    .with("distance_km", row.distance_km)
+                    .with("transit_min", row.transit_min),
+            );
+        }
+        points.push(p);
+    }
+    discs.extend(points);
+    vec![
+        Layer::new(
+            "cap_stations",
+            "Combat air patrol stations and engagement discs",
+            discs,
+        ),
+        Layer::new(
+            "cap_transit",
+            "Transit from base to patrol station",
+            transit,
+        ),
+    ]
+}

@@ -1,0 +1,370 @@
+//! The CAP section of the report: station table, totals, sensitivity, comparison, assumptions.
+
+use super::{assign, fleet_total, Solution, SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M};
+use crate::io::geojson::round;
+use crate::scenario::{CapCover, CapResolved, Resolved};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// One patrol station and the base serving it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StationReport {
+    /// `CAP-01`, … in the order the cover chose them.
+    pub id: String,
+    pub lon: f64,
+    pub lat: f64,
+    /// ICAO of the serving base (None: no base can serve it).
+    pub base: Option<String>,
+    pub base_name: Option<String>,
+    pub aircraft: Option<String>,
+    pub distance_km: f64,
+    /// One-way transit, minutes.
+    pub transit_min: f64,
+    /// Hours on station per sortie without tankers.
+    pub on_station_h: f64,
+    /// Aircraft for 24/7 cover without / with tankers (not rounded).
+    pub aircraft_24_7: f64,
+    pub aircraft_24_7_tankers: f64,
+}
+
+/// One line of the sensitivity table.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SensitivityRow {
+    pub engagement_radius_km: f64,
+    pub availability: f64,
+    pub stations: usize,
+    pub covered_pct: f64,
+    /// Total aircraft, rounded up.
+    pub fleet: u32,
+    pub fleet_tankers: u32,
+    pub unserved_stations: usize,
+}
+
+/// A published fleet figure next to this plan's.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Comparison {
+    pub source: String,
+    pub published: u32,
+    pub tankers: bool,
+    /// This scenario's figure under the same tanker assumption.
+    pub iapz: u32,
+    /// iapz / published.
+    pub ratio: f64,
+}
+
+/// Everything `[cap]` produced; serialised under `cap` in `report.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CapReport {
+    pub engagement_radius_km: f64,
+    pub aircraft_per_patrol: u32,
+    pub hours_on_station: f64,
+    pub reserve_hours: f64,
+    pub turnaround_hours: f64,
+    pub availability: f64,
+    pub tankers: bool,
+    pub tanker_factor: f64,
+    /// "zone" or "assets".
+    pub cover: String,
+    /// Target share of the zone's area, % (cover = "zone").
+    pub target_pct: Option<f64>,
+    pub grid_spacing_km: f64,
+    pub stations: Vec<StationReport>,
+    /// Zone area inside the union of the engagement discs, % — measured by overlay.
+    pub covered_pct: f64,
+    pub uncovered_km2: f64,
+    /// The placement grid's estimate of the same share, %.
+    pub grid_estimate_pct: f64,
+    pub assets_covered: Vec<String>,
+    pub assets_not_covered: Vec<String>,
+    /// Sums of the per-station figures (not rounded), and rounded up.
+    pub fleet_exact: f64,
+    pub fleet_tankers_exact: f64,
+    pub fleet: u32,
+    pub fleet_tankers: u32,
+    /// The figure under the scenario's own `tankers` setting.
+    pub fleet_as_configured: u32,
+    pub unserved_stations: usize,
+    pub sensitivity: Vec<SensitivityRow>,
+    pub comparison: Vec<Comparison>,
+    pub assumptions: Vec<String>,
+}
+
+fn ceil(x: f64) -> u32 {
+    // Sums of a few dozen terms: shave float noise before rounding up (12.000000001 → 12).
+    (x - 1e-9).ceil().max(0.0) as u32
+}
+
+/// Builds the CAP report; `solution_for(radius_m)` gives the stations of a sensitivity radius.
+pub fn build(
+    s: &Resolved,
+    cap: &CapResolved,
+    main: &Solution,
+    solution_for: &dyn Fn(f64) -> Solution,
+) -> CapReport {
+    let stations: Vec<StationReport> = main
+        .stations
+        .iter()
+        .enumerate()
+        .map(|(i, st)| station_row(s, cap, i, *st))
+        .collect();
+    let (fleet_exact, unserved) = fleet_total(s, cap, &main.stations, cap.availability, false);
+    let (fleet_tankers_exact, _) = fleet_total(s, cap, &main.stations, cap.availability, true);
+    let (fleet, fleet_tankers) = (ceil(fleet_exact), ceil(fleet_tankers_exact));
+    let mut sensitivity = Vec::new();
+    for r in SENSITIVITY_RADII_M {
+        let sol = solution_for(r);
+        let c = cap.with_radius(r);
+        for a in SENSITIVITY_AVAILABILITY {
+            let (f, unserved) = fleet_total(s, &c, &sol.stations, a, false);
+            let (ft, _) = fleet_total(s, &c, &sol.stations, a, true);
+            sensitivity.push(SensitivityRow {
+                engagement_radius_km: r / 1000.0,
+                availability: a,
+                stations: sol.stations.len(),
+                covered_pct: sol.covered_pct,
+                fleet: ceil(f),
+                fleet_tankers: ceil(ft),
+                unserved_stations: unserved,
+            });
+        }
+    }
+    let comparison = vec![
+        comparison("Sky Shield proposal: ~120 fighters \"in rotation\" (The Guardian, 6 Mar 2025; Le Monde op-ed, Sep 2025)", 120, false, fleet),
+        comparison("Air Marshal (ret.) Greg Bagwell: \"about half\" with tanker support (Forces News, Mar 2025)", 60, true, fleet_tankers),
+    ];
+    CapReport {
+        engagement_radius_km: round(cap.engagement_radius_m / 1000.0, 3),
+        aircraft_per_patrol: cap.aircraft_per_patrol,
+        hours_on_station: cap.hours_on_station,
+        reserve_hours: cap.reserve_hours,
+        turnaround_hours: cap.turnaround_hours,
+        availability: cap.availability,
+        tankers: cap.tankers,
+        tanker_factor: cap.tanker_factor,
+        cover: match cap.cover {
+            CapCover::Zone { .. } => "zone".into(),
+            CapCover::Assets => "assets".into(),
+        },
+        target_pct: match cap.cover {
+            CapCover::Zone { share } => Some(round(100.0 * share, 2)),
+            CapCover::Assets => None,
+        },
+        grid_spacing_km: round(cap.grid_spacing_m / 1000.0, 3),
+        stations,
+        covered_pct: main.covered_pct,
+        uncovered_km2: main.uncovered_km2,
+        grid_estimate_pct: main.grid_estimate_pct,
+        assets_covered: main.assets_covered.clone(),
+        assets_not_covered: main.assets_not_covered.clone(),
+        fleet_exact: round(fleet_exact, 2),
+        fleet_tankers_exact: round(fleet_tankers_exact, 2),
+        fleet,
+        fleet_tankers,
+        fleet_as_configured: if cap.tankers { fleet_tankers } else { fleet },
+        unserved_stations: unserved,
+        sensitivity,
+        comparison,
+        assumptions: assumptions(s, cap),
+    }
+}
+
+fn comparison(source: &str, published: u32, tankers: bool, iapz: u32) -> Comparison {
+    Comparison {
+        source: source.into(),
+        published,
+        tankers,
+        iapz,
+        ratio: round(f64::from(iapz) / f64::from(published), 2),
+    }
+}
+
+fn station_row(s: &Resolved, cap: &CapResolved, i: usize, st: geo::Coord) -> StationReport {
+    let id = format!("CAP-{:02}", i + 1);
+    let plain = assign(st, &s.bases, cap, cap.availability, false);
+    let tanked = assign(st, &s.bases, cap, cap.availability, true);
+    let base = plain.as_ref().map(|a| &s.bases[a.base]);
+    StationReport {
+        id,
+        lon: round(st.x, 5),
+        lat: round(st.y, 5),
+        base: base.map(|b| b.airfield.icao.clone()),
+        base_name: base.map(|b| b.airfield.name.clone()),
+        aircraft: base.map(|b| b.aircraft.type_name.clone()),
+        distance_km: plain
+            .as_ref()
+            .map_or(0.0, |a| round(a.distance_m / 1000.0, 1)),
+        transit_min: plain.as_ref().map_or(0.0, |a| round(a.transit_h * 60.0, 1)),
+        on_station_h: plain.as_ref().map_or(0.0, |a| round(a.on_station_h, 2)),
+        aircraft_24_7: plain.as_ref().map_or(0.0, |a| round(a.aircraft, 2)),
+        aircraft_24_7_tankers: tanked.as_ref().map_or(0.0, |a| round(a.aircraft, 2)),
+    }
+}
+
+fn assumptions(s: &Resolved, cap: &CapResolved) -> Vec<String> {
+    let mut v = vec![
+        "A patrol covers the geodesic disc of the engagement radius around its station; real cover depends on radar, weapons, altitude and the threat.".to_string(),
+        format!(
+            "Stations are chosen by a greedy set cover of a {:.1} km geodesic grid over the zone plus samples of its boundary; candidate stations are grid points, boundary samples and protected assets inside the zone (never over the stand-off band). The covered share reported is measured on the exact discs, not the grid.",
+            cap.grid_spacing_m / 1000.0
+        ),
+        "Each station is served by its nearest usable base (geodesic distance within the aircraft's combat radius, positive time on station); bases have no capacity limit.".to_string(),
+        format!(
+            "Time on station = min(hours on station, endurance − transit out − transit back − {} h reserve); with tankers it is multiplied by {} (refuelling on station); tankers themselves are not counted.",
+            cap.reserve_hours, cap.tanker_factor
+        ),
+        "Aircraft per station = aircraft per patrol × (on station + transit out + transit back + turnaround) / on station / availability, not rounded; totals are rounded up.".to_string(),
+        "Not counted: quick-reaction alert, training, attrition, AEW&C, ISR and EW aircraft, ground-based air defence.".to_string(),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (b, p) in s.bases.iter().zip(&cap.performance) {
+        if seen.insert(b.aircraft.type_name.clone()) {
+            v.push(format!(
+                "{}: cruise {} km/h ({}), endurance {} h ({}), combat radius {:.0} km ({}).",
+                b.aircraft.type_name,
+                p.cruise_kmh,
+                p.cruise_basis,
+                p.endurance_h,
+                p.endurance_basis,
+                b.radius_m / 1000.0,
+                b.radius_basis
+            ));
+        }
+    }
+    v
+}
+
+impl CapReport {
+    /// The station table with its totals (what `iapz fleet` prints), Markdown.
+    pub fn fleet_table(&self) -> String {
+        let mut m = String::new();
+        let _ = writeln!(m, "| station | lon | lat | base | aircraft | km | transit min | on station h | aircraft 24/7 | with tankers |\n|---|---:|---:|---|---|---:|---:|---:|---:|---:|");
+        for r in &self.stations {
+            match &r.base {
+                Some(b) => {
+                    let _ = writeln!(
+                        m,
+                        "| {} | {:.3} | {:.3} | {} {} | {} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} |",
+                        r.id,
+                        r.lon,
+                        r.lat,
+                        b,
+                        r.base_name.as_deref().unwrap_or(""),
+                        r.aircraft.as_deref().unwrap_or(""),
+                        r.distance_km,
+                        r.transit_min,
+                        r.on_station_h,
+                        r.aircraft_24_7,
+                        r.aircraft_24_7_tankers
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        m,
+                        "| {} | {:.3} | {:.3} | no usable base | | | | | | |",
+                        r.id, r.lon, r.lat
+                    );
+                }
+            }
+        }
+        let _ = writeln!(
+            m,
+            "| **total** | | | | {} stations | | | | **{}** ({:.1}) | **{}** ({:.1}) |",
+            self.stations.len(),
+            self.fleet,
+            self.fleet_exact,
+            self.fleet_tankers,
+            self.fleet_tankers_exact
+        );
+        if self.unserved_stations > 0 {
+            let _ = writeln!(
+                m,
+                "\n{} station(s) cannot be served from any base and are not counted.",
+                self.unserved_stations
+            );
+        }
+        m
+    }
+
+    /// The whole CAP section, Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut m = String::new();
+        let _ = writeln!(m, "\n## Combat air patrols\n");
+        let _ = writeln!(
+            m,
+            "Engagement radius {} km; {} aircraft per patrol; {} h on station planned, {} h reserve, {} h turnaround; availability {}; tankers {} (×{} time on station); cover: {}.\n",
+            self.engagement_radius_km,
+            self.aircraft_per_patrol,
+            self.hours_on_station,
+            self.reserve_hours,
+            self.turnaround_hours,
+            self.availability,
+            if self.tankers { "on" } else { "off" },
+            self.tanker_factor,
+            match self.target_pct {
+                Some(p) => format!("{p} % of the zone"),
+                None => "protected assets".to_string(),
+            }
+        );
+        m.push_str(&self.fleet_table());
+        let _ = writeln!(
+            m,
+            "\n- Fleet for 24/7 cover: **{}** aircraft without tankers, **{}** with tankers (as configured: {}).",
+            self.fleet, self.fleet_tankers, self.fleet_as_configured
+        );
+        let _ = writeln!(
+            m,
+            "- Zone inside the engagement discs: {:.2} % (measured by overlay; grid estimate {:.2} %); outside: {:.0} km².",
+            self.covered_pct, self.grid_estimate_pct, self.uncovered_km2
+        );
+        let _ = writeln!(
+            m,
+            "- Protected assets within a disc: {}; not: {}.",
+            list(&self.assets_covered),
+            list(&self.assets_not_covered)
+        );
+        let _ = writeln!(m, "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers |\n|---:|---:|---:|---:|---:|---:|");
+        for r in &self.sensitivity {
+            let unserved = if r.unserved_stations > 0 {
+                format!(" ({} unserved)", r.unserved_stations)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                m,
+                "| {:.0} | {:.1} | {}{} | {:.1} | {} | {} |",
+                r.engagement_radius_km,
+                r.availability,
+                r.stations,
+                unserved,
+                r.covered_pct,
+                r.fleet,
+                r.fleet_tankers
+            );
+        }
+        let _ = writeln!(m, "\n### Comparison with published figures\n\n| source | published | tankers | this scenario | ratio |\n|---|---:|---|---:|---:|");
+        for c in &self.comparison {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} | {:.2} |",
+                c.source,
+                c.published,
+                if c.tankers { "yes" } else { "no" },
+                c.iapz,
+                c.ratio
+            );
+        }
+        let _ = writeln!(m, "\n### CAP assumptions\n");
+        for a in &self.assumptions {
+            let _ = writeln!(m, "- {a}");
+        }
+        m
+    }
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}

@@ -1,0 +1,287 @@
+//! Placing patrol stations: a geodesic grid over the zone, then a greedy set cover of demand
+//! points by geodesic discs of the engagement radius.
+//!
+//! The grid is an estimate only; the caller verifies the chosen discs against the zone with real
+//! overlays (`super::verify`).
+
+use crate::geodesy::{destination, distance, unit_vector, MEAN_RADIUS_M};
+use geo::{BoundingRect, Contains, Coord, CoordsIter, MultiPolygon, Point};
+use rstar::primitives::GeomWithData;
+use rstar::{PointDistance, RTree};
+
+/// A point that must be covered, with the area (m²) it stands for (0 for boundary samples,
+/// which only matter when the whole zone must be covered).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Demand {
+    pub location: Coord,
+    pub weight_m2: f64,
+}
+
+/// The result of a placement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// Station centres in the order the greedy cover chose them.
+    pub stations: Vec<Coord>,
+    /// Demand points within the engagement radius of a station.
+    pub covered: Vec<bool>,
+    /// Demand points no candidate station can reach.
+    pub unreachable: Vec<bool>,
+}
+
+/// Grid points inside `zone`, `spacing_m` apart along meridians and parallels, offset half a
+/// spacing from the zone's south-west corner. Rows are stepped north with geodesic
+/// destinations; along a row the longitude step is the one giving `spacing_m` at that latitude.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// let square = MultiPolygon::new(vec![polygon![(x: 24.0, y: 49.0), (x: 25.0, y: 49.0), (x: 25.0, y: 50.0), (x: 24.0, y: 50.0)]]);
+/// // 1° × 1° at 49.5° N is about 72 km × 111 km: 7 × 11 cells of 10 km.
+/// let g = iapz::plan::cap::zone_grid(&square, 10_000.0);
+/// assert!((70..=80).contains(&g.len()), "{}", g.len());
+/// ```
+pub fn zone_grid(zone: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
+    let Some(bbox) = zone.bounding_rect() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut row_start = destination(
+        destination(bbox.min(), 0.0, spacing_m / 2.0),
+        90.0,
+        spacing_m / 2.0,
+    );
+    while row_start.y <= bbox.max().y {
+        let dlon = destination(row_start, 90.0, spacing_m).x - row_start.x;
+        let mut k = 0.0;
+        loop {
+            let p = Coord {
+                x: row_start.x + k * dlon,
+                y: row_start.y,
+            };
+            if p.x > bbox.max().x {
+                break;
+            }
+            if zone.contains(&Point(p)) {
+                out.push(p);
+            }
+            k += 1.0;
+        }
+        row_start = destination(row_start, 0.0, spacing_m);
+    }
+    out
+}
+
+/// Vertices of the zone's rings, thinned so that consecutive samples are about `spacing_m`
+/// apart (metres, measured as chords of the mean sphere). Covering these closes the gaps a grid leaves along the edge.
+pub fn boundary_samples(zone: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
+    let mut out = Vec::new();
+    for poly in &zone.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            // Chord length on the mean sphere: sampling needs no geodesic precision.
+            let mut last: Option<[f64; 3]> = None;
+            for c in ring.coords_iter() {
+                let u = unit_vector(c);
+                if last.map_or(true, |l| chord(l, u) * MEAN_RADIUS_M >= spacing_m) {
+                    out.push(c);
+                    last = Some(u);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+/// Squared unit-sphere chord of an arc of `arc_m` metres on the mean sphere.
+fn chord2(arc_m: f64) -> f64 {
+    let theta = (arc_m / MEAN_RADIUS_M).min(std::f64::consts::PI);
+    (2.0 * (theta / 2.0).sin()).powi(2)
+}
+
+/// For each candidate, the indices of the demand points within `radius_m` (geodesic), found
+/// with an R-tree of unit vectors and confirmed with the exact distance.
+pub fn reach_lists(candidates: &[Coord], demand: &[Demand], radius_m: f64) -> Vec<Vec<usize>> {
+    let tree = RTree::bulk_load(
+        demand
+            .iter()
+            .enumerate()
+            .map(|(i, d)| GeomWithData::new(unit_vector(d.location), i))
+            .collect(),
+    );
+    // Sphere and ellipsoid (and geodetic latitudes used as spherical ones) differ by well under
+    // 1 %: beyond 1.02 r surely out, within 0.98 r surely in, in between the exact distance decides.
+    let bound = chord2(radius_m * 1.02);
+    let inner = chord2(radius_m * 0.98);
+    candidates
+        .iter()
+        .map(|c| {
+            let cu = unit_vector(*c);
+            let mut v: Vec<usize> = tree
+                .locate_within_distance(cu, bound)
+                .filter(|g| {
+                    g.distance_2(&cu) <= inner || distance(*c, demand[g.data].location) <= radius_m
+                })
+                .map(|g| g.data)
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+/// Greedy set cover: repeatedly takes the candidate that covers the most uncovered weight (then
+/// the most uncovered points; ties to the lowest index) until `share` of the reachable weight
+/// is covered — and, when `share` ≥ 1, every reachable point; then drops the stations later
+/// picks made redundant.
+pub fn greedy_cover(
+    candidates: &[Coord],
+    demand: &[Demand],
+    radius_m: f64,
+    share: f64,
+) -> Placement {
+    let lists = reach_lists(candidates, demand, radius_m);
+    let mut unreachable = vec![true; demand.len()];
+    for &i in lists.iter().flatten() {
+        unreachable[i] = false;
+    }
+    let reachable_weight: f64 = demand
+        .iter()
+        .zip(&unreachable)
+        .filter(|(_, u)| !**u)
+        .map(|(d, _)| d.weight_m2)
+        .sum();
+    let reachable_count = unreachable.iter().filter(|u| !**u).count();
+    let mut covered = vec![false; demand.len()];
+    let (mut weight, mut count) = (0.0, 0usize);
+    let mut chosen: Vec<usize> = Vec::new();
+    let done = |w: f64, n: usize| {
+        if share >= 1.0 {
+            n >= reachable_count
+        } else {
+            w >= share * reachable_weight - 1e-6
+        }
+    };
+    while !done(weight, count) {
+        let gain = |l: &Vec<usize>| {
+            l.iter()
+                .filter(|&&i| !covered[i])
+                .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+        };
+        let mut best: Option<(usize, (f64, usize))> = None;
+        for (k, l) in lists.iter().enumerate() {
+            let g = gain(l);
+            if g.1 > 0 && best.map_or(true, |(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
+                best = Some((k, g));
+            }
+        }
+        let Some((k, _)) = best else { break };
+        for &i in &lists[k] {
+            if !covered[i] {
+                covered[i] = true;
+                weight += demand[i].weight_m2;
+                count += 1;
+            }
+        }
+        chosen.push(k);
+    }
+    prune(&mut chosen, &lists, demand, &done);
+    let mut covered = vec![false; demand.len()];
+    for &i in chosen.iter().flat_map(|&k| &lists[k]) {
+        covered[i] = true;
+    }
+    Placement {
+        stations: chosen.iter().map(|&k| candidates[k]).collect(),
+        covered,
+        unreachable,
+    }
+}
+
+/// Drops chosen stations, latest first, without which the target still holds (greedy keeps
+/// early picks that later ones made redundant).
+fn prune(
+    chosen: &mut Vec<usize>,
+    lists: &[Vec<usize>],
+    demand: &[Demand],
+    done: &dyn Fn(f64, usize) -> bool,
+) {
+    let mut times = vec![0u32; demand.len()];
+    for &i in chosen.iter().flat_map(|&k| &lists[k]) {
+        times[i] += 1;
+    }
+    let mut j = chosen.len();
+    while j > 0 {
+        j -= 1;
+        let k = chosen[j];
+        for &i in &lists[k] {
+            times[i] -= 1;
+        }
+        let (w, n) = times
+            .iter()
+            .zip(demand)
+            .filter(|(t, _)| **t > 0)
+            .fold((0.0, 0usize), |(w, n), (_, d)| (w + d.weight_m2, n + 1));
+        if done(w, n) {
+            chosen.remove(j);
+        } else {
+            for &i in &lists[k] {
+                times[i] += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reach_lists_match_brute_force() {
+        let demand: Vec<Demand> = (0..200)
+            .map(|i| Demand {
+                location: Coord {
+                    x: 22.0 + (i % 20) as f64 * 0.4,
+                    y: 46.0 + (i / 20) as f64 * 0.5,
+                },
+                weight_m2: 1.0,
+            })
+            .collect();
+        let cands = [Coord { x: 25.0, y: 48.0 }, Coord { x: 22.1, y: 46.2 }];
+        let lists = reach_lists(&cands, &demand, 150_000.0);
+        for (c, l) in cands.iter().zip(&lists) {
+            let brute: Vec<usize> = (0..demand.len())
+                .filter(|&i| distance(*c, demand[i].location) <= 150_000.0)
+                .collect();
+            assert_eq!(*l, brute);
+            assert!(!l.is_empty());
+        }
+    }
+
+    #[test]
+    fn greedy_covers_every_reachable_point() {
+        let demand: Vec<Demand> = (0..100)
+            .map(|i| Demand {
+                location: Coord {
+                    x: 24.0 + (i % 10) as f64 * 0.3,
+                    y: 48.0 + (i / 10) as f64 * 0.2,
+                },
+                weight_m2: 1.0,
+            })
+            .collect();
+        let cands: Vec<Coord> = demand.iter().map(|d| d.location).collect();
+        let p = greedy_cover(&cands, &demand, 60_000.0, 1.0);
+        assert!(p.covered.iter().all(|c| *c));
+        assert!(
+            p.stations.len() > 1 && p.stations.len() < 20,
+            "{}",
+            p.stations.len()
+        );
+        for d in &demand {
+            assert!(p
+                .stations
+                .iter()
+                .any(|s| distance(*s, d.location) <= 60_000.0));
+        }
+    }
+}
