@@ -3,5 +3,6 @@
 pub mod atomic;
 pub mod geojson;
 pub mod outputs;
+pub mod validity;
 
 pub use atomic::{write_atomic, AtomicDir};
