@@ -12,10 +12,7 @@ use std::sync::OnceLock;
 fn plan() -> &'static (iapz::scenario::Resolved, Plan) {
     static PLAN: OnceLock<(iapz::scenario::Resolved, Plan)> = OnceLock::new();
     PLAN.get_or_init(|| {
-        let s = Scenario::default_embedded()
-            .unwrap()
-            .resolve(&Datasets::embedded().unwrap())
-            .unwrap();
+        let s = Scenario::default_embedded().unwrap().resolve(&Datasets::embedded().unwrap()).unwrap();
         let p = iapz::plan::run(&s, &|_| {}).unwrap();
         (s, p)
     })
@@ -51,12 +48,10 @@ fn densified(g: &Geometry, step_m: f64) -> Vec<Coord> {
     let mut out = Vec::new();
     for line in iapz::ops::lines_of(g) {
         for w in line.0.windows(2) {
-            let (s, az, _, _): (f64, f64, f64, f64) =
-                wgs84().inverse(w[0].y, w[0].x, w[1].y, w[1].x);
+            let (s, az, _, _): (f64, f64, f64, f64) = wgs84().inverse(w[0].y, w[0].x, w[1].y, w[1].x);
             let n = (s / step_m).ceil().max(1.0) as usize;
             for k in 0..n {
-                let (lat, lon): (f64, f64) =
-                    wgs84().direct(w[0].y, w[0].x, az, s * k as f64 / n as f64);
+                let (lat, lon): (f64, f64) = wgs84().direct(w[0].y, w[0].x, az, s * k as f64 / n as f64);
                 out.push(Coord { x: lon, y: lat });
             }
         }
@@ -70,33 +65,17 @@ fn zone_keeps_the_standoff_from_the_threat() {
     let zone = layer_mp(p, "zone");
     let threat = Geometry::MultiPolygon(layer_mp(p, "threat"));
     let reported = p.report.zone_to_threat.as_ref().unwrap().km * 1000.0;
-    assert!(
-        reported >= s.standoff_m - s.tolerance_m,
-        "reported min distance {reported} m < {}",
-        s.standoff_m
-    );
+    assert!(reported >= s.standoff_m - s.tolerance_m, "reported min distance {reported} m < {}", s.standoff_m);
     // Oracle: zone vertices nearest the threat, against the threat boundary densified to 200 m.
     let idx = iapz::ops::GeometryDistance::new(&threat);
-    let mut near: Vec<(f64, Coord)> = zone
-        .coords_iter()
-        .map(|c| (idx.to_point(c).distance_m, c))
-        .collect();
+    let mut near: Vec<(f64, Coord)> = zone.coords_iter().map(|c| (idx.to_point(c).distance_m, c)).collect();
     near.sort_by(|a, b| a.0.total_cmp(&b.0));
     let dense = densified(&threat, 200.0);
     for (claimed, c) in near.iter().take(20) {
-        let truth = dense
-            .iter()
-            .map(|d| inv(*c, *d))
-            .fold(f64::INFINITY, f64::min);
+        let truth = dense.iter().map(|d| inv(*c, *d)).fold(f64::INFINITY, f64::min);
         // Densifying to 200 m overestimates by at most 200²/(8·200 km) = 0.03 m.
-        assert!(
-            truth >= s.standoff_m - s.tolerance_m,
-            "zone vertex {c:?} is {truth} m from the threat"
-        );
-        assert!(
-            (truth - claimed).abs() < 0.1,
-            "iapz says {claimed} m, GeographicLib {truth} m at {c:?}"
-        );
+        assert!(truth >= s.standoff_m - s.tolerance_m, "zone vertex {c:?} is {truth} m from the threat");
+        assert!((truth - claimed).abs() < 0.1, "iapz says {claimed} m, GeographicLib {truth} m at {c:?}");
     }
 }
 
@@ -114,10 +93,7 @@ fn coverage_and_gap_partition_the_zone() {
     let area = |n| geodesic_area_m2(&layer_mp(p, n).into());
     let (zone, cov, gap) = (area("zone"), area("coverage"), area("gap"));
     let rel = ((cov + gap) - zone).abs() / zone;
-    assert!(
-        rel < 1e-4,
-        "coverage {cov} + gap {gap} vs zone {zone}: {rel}"
-    );
+    assert!(rel < 1e-4, "coverage {cov} + gap {gap} vs zone {zone}: {rel}");
 }
 
 #[test]
@@ -126,12 +102,7 @@ fn reach_circles_have_their_exact_radius() {
     for (b, f) in s.bases.iter().zip(&p.layer("reach").unwrap().features) {
         for c in f.geometry.coords_iter() {
             let d = inv(b.airfield.location, c);
-            assert!(
-                (d - b.radius_m).abs() <= s.tolerance_m,
-                "{} vertex at {d} m, radius {}",
-                b.airfield.icao,
-                b.radius_m
-            );
+            assert!((d - b.radius_m).abs() <= s.tolerance_m, "{} vertex at {d} m, radius {}", b.airfield.icao, b.radius_m);
         }
     }
 }
@@ -143,39 +114,21 @@ fn strip_is_on_the_controlled_side_and_25_miles_wide() {
     assert_eq!(width, 40_233.6);
     let strip = layer_mp(p, "strip");
     let outside = strip.difference(&layer_mp(p, "controlled"));
-    assert!(
-        geodesic_area_m2(&outside.into()) < 1e6,
-        "strip leaves controlled territory"
-    );
+    assert!(geodesic_area_m2(&outside.into()) < 1e6, "strip leaves controlled territory");
     let line = Geometry::LineString(s.data.contact_line.clone());
     let dense_line = densified(&line, 50.0);
     let border = Geometry::MultiPolygon(layer_mp(p, "controlled"));
     let border_idx = iapz::ops::GeometryDistance::new(&border);
     let mut far_edge = 0;
     for c in strip.coords_iter() {
-        let d = dense_line
-            .iter()
-            .map(|q| inv(c, *q))
-            .fold(f64::INFINITY, f64::min);
-        assert!(
-            d <= width + s.tolerance_m + 0.05,
-            "strip vertex {c:?} is {d} m from the line"
-        );
+        let d = dense_line.iter().map(|q| inv(c, *q)).fold(f64::INFINITY, f64::min);
+        assert!(d <= width + s.tolerance_m + 0.05, "strip vertex {c:?} is {d} m from the line");
         let on_border = border_idx.to_point(c).distance_m < 1.0
-            && iapz::ops::point_distance(
-                c,
-                &Geometry::MultiLineString(geo::MultiLineString::new(
-                    iapz::ops::lines_of(&border).into_iter().cloned().collect(),
-                )),
-            )
-            .distance_m
-                < 1.0;
+            && iapz::ops::point_distance(c, &Geometry::MultiLineString(geo::MultiLineString::new(
+                iapz::ops::lines_of(&border).into_iter().cloned().collect()))).distance_m < 1.0;
         if d > s.tolerance_m && !on_border {
             far_edge += 1;
-            assert!(
-                d >= width - s.tolerance_m - 0.05,
-                "far-edge vertex {c:?} at {d} m"
-            );
+            assert!(d >= width - s.tolerance_m - 0.05, "far-edge vertex {c:?} at {d} m");
         }
     }
     assert!(far_edge > 100, "only {far_edge} far-edge vertices");
@@ -184,15 +137,7 @@ fn strip_is_on_the_controlled_side_and_25_miles_wide() {
 #[test]
 fn named_assets_have_the_expected_status() {
     let (_, p) = plan();
-    let status = |id: &str| {
-        p.report
-            .assets
-            .iter()
-            .find(|a| a.id == id)
-            .unwrap()
-            .status
-            .clone()
-    };
+    let status = |id: &str| p.report.assets.iter().find(|a| a.id == id).unwrap().status.clone();
     assert_eq!(status("lviv"), "protected");
     assert_eq!(status("npp_zaporizhzhia"), "occupied");
     assert_eq!(status("kharkiv"), "outside_zone");

@@ -22,11 +22,7 @@ pub struct Args {
 }
 
 /// Loads the scenario and the datasets, resolved.
-pub fn load(
-    scenario: Option<&Path>,
-    data: Option<&Path>,
-    limits: &super::Limits,
-) -> iapz::Result<iapz::scenario::Resolved> {
+pub fn load(scenario: Option<&Path>, data: Option<&Path>, limits: &super::Limits) -> iapz::Result<iapz::scenario::Resolved> {
     let mut scenario = match scenario {
         Some(p) => Scenario::from_path(p)?,
         None => Scenario::default_embedded()?,
@@ -41,29 +37,16 @@ pub fn load(
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     let resolved = load(args.scenario.as_deref(), args.data.as_deref(), &args.limits)?;
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new_spinner()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("static template"),
-    );
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("static template"));
     bar.enable_steady_tick(Duration::from_millis(120));
     let plan = iapz::plan::run(&resolved, &|stage| bar.set_message(stage.to_string()))?;
     bar.set_message("writing");
-    let written =
-        iapz::io::outputs::write_plan(&plan, &args.out, Vec::new()).map_err(|e| match e {
-            iapz::Error::Io { path, source } => iapz::Error::input(
-                path,
-                "",
-                format!("cannot write the plan's outputs: {source}"),
-            )
-            .with_hint(
-                "choose a folder you can write to (--out DIR); earlier outputs there are unchanged",
-            ),
-            e => e,
-        })?;
+    let written = iapz::io::outputs::write_plan(&plan, &args.out, Vec::new()).map_err(|e| match e {
+        iapz::Error::Io { path, source } => iapz::Error::input(path, "", format!("cannot write the plan's outputs: {source}"))
+            .with_hint("choose a folder you can write to (--out DIR); earlier outputs there are unchanged"),
+        e => e,
+    })?;
     bar.finish_and_clear();
     if !quiet {
         eprint!("{}", plan.report.summary());

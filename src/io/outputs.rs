@@ -15,10 +15,7 @@ pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Ve
     let mut out = AtomicDir::new(dir)?;
     out.stage("iapz.geojson", layers_collection(&plan.layers).as_bytes())?;
     for layer in &plan.layers {
-        out.stage(
-            &format!("layers/{}.geojson", layer.name),
-            feature_collection(&layer.features).as_bytes(),
-        )?;
+        out.stage(&format!("layers/{}.geojson", layer.name), feature_collection(&layer.features).as_bytes())?;
     }
     let json = serde_json::to_string_pretty(&plan.report).expect("the report always serialises");
     out.stage("report.json", format!("{json}\n").as_bytes())?;

