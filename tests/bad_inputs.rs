@@ -110,6 +110,11 @@ const CASES: &[Case] = &[
         "one_coordinate_point.geojson",
         &["feature #0", "two or more elements"],
     ),
+    // Found by cargo-fuzz: geojson 1.0 panicked converting a 1-number position inside a ring.
+    bad(
+        "short_position_in_ring.geojson",
+        &["feature #0", "position #2", "fewer than 2 numbers"],
+    ),
     bad(
         "empty_linestring.geojson",
         &["feature #0", "at least 2 positions"],

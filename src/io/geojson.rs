@@ -221,6 +221,25 @@ fn convert_geometry(g: geojson::Geometry, file: &str, label: &str) -> Result<Geo
     Ok(geom)
 }
 
+/// The index (in reading order) of the first position with fewer than 2 numbers.
+fn short_position(v: &geojson::GeometryValue) -> Option<usize> {
+    use geojson::GeometryValue as G;
+    let positions: Vec<&geojson::Position> = match v {
+        G::Point { coordinates } => vec![coordinates],
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => {
+            coordinates.iter().collect()
+        }
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().flatten().collect()
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().collect(),
+        G::GeometryCollection { geometries } => {
+            return geometries.iter().find_map(|g| short_position(&g.value))
+        }
+    };
+    positions.iter().position(|p| p.len() < 2)
+}
+
 /// How many polygon rings of a geometry do not end where they start (closed when converted).
 fn open_rings(v: &geojson::GeometryValue) -> usize {
     use geojson::GeometryValue as G;
@@ -243,6 +262,16 @@ fn open_rings(v: &geojson::GeometryValue) -> usize {
 /// Empty coordinate arrays and short rings, which the conversion would otherwise accept.
 fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Result<()> {
     use geojson::GeometryValue as G;
+    // geojson's conversion indexes [1] of every position: a 1-number position panics there.
+    if let Some(index) = short_position(v) {
+        return Err(Error::input(
+            file,
+            label,
+            format!(
+                "position #{index} has fewer than 2 numbers; a position is [longitude, latitude]"
+            ),
+        ));
+    }
     let ring_check = |rings: &Vec<Vec<geojson::Position>>| -> Result<()> {
         if rings.is_empty() {
             return Err(Error::input(file, label, "polygon has no rings"));
