@@ -2,7 +2,7 @@
 
 use super::{distance_arg, distinct_paths, write_output, Outcome};
 use iapz::error::Error;
-use iapz::io::geojson::{feature_collection, read_path, ReadOptions};
+use iapz::io::geojson::{feature_collection, read_path};
 use iapz::layer::Feature;
 use iapz::ops::{buffer_geometry, BufferOptions, Side};
 
@@ -25,6 +25,8 @@ pub struct Args {
     /// Make self-intersecting input polygons valid instead of refusing them.
     #[arg(long)]
     pub repair: bool,
+    #[command(flatten)]
+    pub limits: super::Limits,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy)]
@@ -46,13 +48,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         tolerance_m: tolerance,
         side,
     };
-    let read = read_path(
-        &args.input,
-        &ReadOptions {
-            repair: args.repair,
-            ..Default::default()
-        },
-    )?;
+    let read = read_path(&args.input, &args.limits.read_options(args.repair))?;
     if !quiet {
         read.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     }

@@ -10,10 +10,12 @@ pub struct Args {
     /// Read the datasets from this folder instead of the embedded ones (same file names as geodata/).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: super::Limits,
 }
 
 pub fn run(args: &Args, _quiet: bool) -> iapz::Result<Outcome> {
-    let resolved = super::plan::load(args.scenario.as_deref(), args.data.as_deref())?;
+    let resolved = super::plan::load(args.scenario.as_deref(), args.data.as_deref(), &args.limits)?;
     if resolved.cap.is_none() {
         let file = args
             .scenario

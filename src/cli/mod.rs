@@ -64,6 +64,28 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Input limits of commands that read GeoJSON (refused with a clear error, not exhausting memory).
+#[derive(clap::Args, Clone, Copy)]
+pub struct Limits {
+    /// Most vertices (positions) accepted in one GeoJSON input file.
+    #[arg(long, default_value_t = iapz::io::geojson::ReadOptions::default().max_vertices)]
+    pub max_vertices: usize,
+    /// Most features accepted in one GeoJSON input file.
+    #[arg(long, default_value_t = iapz::io::geojson::ReadOptions::default().max_features)]
+    pub max_features: usize,
+}
+
+impl Limits {
+    /// Reader options with these limits.
+    pub fn read_options(&self, repair: bool) -> iapz::io::geojson::ReadOptions {
+        iapz::io::geojson::ReadOptions {
+            max_vertices: self.max_vertices,
+            max_features: self.max_features,
+            repair,
+        }
+    }
+}
+
 /// Prints an error once, with its hint.
 pub fn report(e: &iapz::Error) {
     eprintln!("error: {e}");
@@ -88,7 +110,31 @@ pub fn write_output(path: &str, bytes: &[u8]) -> iapz::Result<()> {
             .and_then(|_| out.flush())
             .map_err(|e| iapz::Error::io("<stdout>", e));
     }
-    iapz::io::write_atomic(std::path::Path::new(path), bytes)
+    let target = std::path::Path::new(path);
+    let folder = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        return Err(iapz::Error::input(
+            path.to_string(),
+            "",
+            format!(
+                "cannot write the output: {} is not an existing folder",
+                folder.display()
+            ),
+        )
+        .with_hint("create the folder first, or write to another path (-o FILE)"));
+    }
+    iapz::io::write_atomic(target, bytes).map_err(|e| match e {
+        iapz::Error::Io { source, .. } => iapz::Error::input(
+            path.to_string(),
+            "",
+            format!("cannot write the output: {source}"),
+        )
+        .with_hint("choose a folder you can write to (-o FILE)"),
+        e => e,
+    })
 }
 
 /// Refuses an output path that is the input path.

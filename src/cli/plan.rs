@@ -17,17 +17,21 @@ pub struct Args {
     /// Read the datasets from this folder instead of the embedded ones (same file names as geodata/).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: super::Limits,
 }
 
 /// Loads the scenario and the datasets, resolved.
 pub fn load(
     scenario: Option<&Path>,
     data: Option<&Path>,
+    limits: &super::Limits,
 ) -> iapz::Result<iapz::scenario::Resolved> {
-    let scenario = match scenario {
+    let mut scenario = match scenario {
         Some(p) => Scenario::from_path(p)?,
         None => Scenario::default_embedded()?,
     };
+    scenario.read_options = limits.read_options(false);
     let datasets = match data {
         Some(dir) => Datasets::from_dir(dir)?,
         None => Datasets::embedded()?,
@@ -36,7 +40,7 @@ pub fn load(
 }
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
-    let resolved = load(args.scenario.as_deref(), args.data.as_deref())?;
+    let resolved = load(args.scenario.as_deref(), args.data.as_deref(), &args.limits)?;
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
@@ -48,7 +52,18 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     bar.enable_steady_tick(Duration::from_millis(120));
     let plan = iapz::plan::run(&resolved, &|stage| bar.set_message(stage.to_string()))?;
     bar.set_message("writing");
-    let written = iapz::io::outputs::write_plan(&plan, &args.out, Vec::new())?;
+    let written =
+        iapz::io::outputs::write_plan(&plan, &args.out, Vec::new()).map_err(|e| match e {
+            iapz::Error::Io { path, source } => iapz::Error::input(
+                path,
+                "",
+                format!("cannot write the plan's outputs: {source}"),
+            )
+            .with_hint(
+                "choose a folder you can write to (--out DIR); earlier outputs there are unchanged",
+            ),
+            e => e,
+        })?;
     bar.finish_and_clear();
     if !quiet {
         eprint!("{}", plan.report.summary());

@@ -98,11 +98,25 @@ impl AtomicDir {
     }
 
     /// Renames every staged file into place.
+    /// Targets that cannot be replaced (a folder in the way) are refused before anything is
+    /// renamed, so the previous outputs stay whole; on any failure the staged files not yet
+    /// renamed are removed.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        let staged = std::mem::take(&mut self.staged);
+        if let Some((_, target)) = self.staged.iter().find(|(_, t)| t.is_dir()) {
+            return Err(Error::input(
+                target.display().to_string(),
+                "",
+                "is a folder where an output file must go; no output was replaced",
+            )
+            .with_hint("move or remove that folder, or choose another --out folder"));
+        }
         let mut done = Vec::new();
-        for (tmp, target) in staged {
-            std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+        while !self.staged.is_empty() {
+            let (tmp, target) = self.staged.remove(0);
+            if let Err(e) = std::fs::rename(&tmp, &target) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::io(&target, e)); // Drop removes the rest
+            }
             done.push(target);
         }
         Ok(done)

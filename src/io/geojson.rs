@@ -6,6 +6,7 @@ use crate::layer::{Feature, Layer};
 use crate::ops::check_coordinates;
 use geo::orient::Direction;
 use geo::{BoundingRect, Coord, Geometry, LineString, Orient, Polygon, Rect};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// Limits and repairs applied while reading.
@@ -54,39 +55,24 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
         }
         None => text,
     };
+    let mut scan = Prescan::default();
+    scan.feed(text.as_bytes());
+    scan.check(file, options)?;
     let value: Value = serde_json::from_str(text).map_err(|e| {
+        let hint = if text.contains("NaN") || text.contains("Infinity") {
+            "JSON has no NaN or Infinity: every coordinate must be a finite number"
+        } else {
+            "fix the JSON syntax (is the file complete?)"
+        };
         Error::input(
             file,
             format!("line {}, column {}", e.line(), e.column()),
-            format!("invalid JSON: {e}"),
+            format!("invalid JSON: {}", without_position(&e)),
         )
-        .with_hint("fix the JSON syntax (is the file complete?)")
+        .with_hint(hint)
     })?;
     check_crs(&value, file)?;
-    let geojson = serde_json::from_value::<geojson::GeoJson>(value).map_err(|e| {
-        Error::input(file, "", format!("not GeoJSON: {e}"))
-            .with_hint("expected a Geometry, Feature or FeatureCollection")
-    })?;
-    let raw: Vec<(Option<geojson::Geometry>, Map<String, Value>, String)> = match geojson {
-        geojson::GeoJson::Geometry(g) => vec![(Some(g), Map::new(), "geometry".to_string())],
-        geojson::GeoJson::Feature(f) => vec![(
-            f.geometry,
-            f.properties.unwrap_or_default(),
-            describe(0, &f.id),
-        )],
-        geojson::GeoJson::FeatureCollection(fc) => fc
-            .features
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                (
-                    f.geometry,
-                    f.properties.unwrap_or_default(),
-                    describe(i, &f.id),
-                )
-            })
-            .collect(),
-    };
+    let raw = split_features(value, file)?;
     if raw.len() > options.max_features {
         return Err(Error::input(
             file,
@@ -97,7 +83,7 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
                 options.max_features
             ),
         )
-        .with_hint("split the file or raise the limit with --max-features"));
+        .with_hint("split the file or raise the limit with --max-features N"));
     }
     let mut features = Vec::with_capacity(raw.len());
     let mut vertices = 0usize;
@@ -106,6 +92,10 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
             warnings.push(format!("{file}: {label} has no geometry; skipped"));
             continue;
         };
+        let open = open_rings(&g.value);
+        if open > 0 {
+            warnings.push(format!("{file}: {label}: closed {open} unclosed ring(s)"));
+        }
         let geom = convert_geometry(g, file, &label)?;
         vertices += geo::CoordsIter::coords_count(&geom);
         if vertices > options.max_vertices {
@@ -114,7 +104,7 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
                 label,
                 format!("the file has more than {} vertices", options.max_vertices),
             )
-            .with_hint("simplify the input or raise the limit with --max-vertices"));
+            .with_hint("simplify the input or raise the limit with --max-vertices N"));
         }
         let geom = repair_geometry(geom, file, &label, options, &mut warnings)?;
         features.push(Feature {
@@ -123,6 +113,54 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
         });
     }
     Ok(ReadResult { features, warnings })
+}
+
+/// A feature's geometry, properties and label (`feature #3 (id "x")`) for messages.
+type RawFeature = (Option<geojson::Geometry>, Map<String, Value>, String);
+
+/// The features of a Geometry, Feature or FeatureCollection. Members of a collection are
+/// converted one by one so a type error names the feature it is in.
+fn split_features(value: Value, file: &str) -> Result<Vec<RawFeature>> {
+    let not_geojson = |location: String, e: String| {
+        Error::input(file, location, format!("not GeoJSON: {e}"))
+            .with_hint("expected a Geometry, Feature or FeatureCollection (RFC 7946)")
+    };
+    if value.get("type").and_then(Value::as_str) == Some("FeatureCollection") {
+        let Some(Value::Array(members)) = value.get("features") else {
+            return Err(not_geojson(
+                String::new(),
+                "a FeatureCollection needs a \"features\" array".into(),
+            ));
+        };
+        return members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let f = geojson::Feature::deserialize(m)
+                    .map_err(|e| not_geojson(format!("feature #{i}"), e.to_string()))?;
+                let label = describe(i, &f.id);
+                Ok((f.geometry, f.properties.unwrap_or_default(), label))
+            })
+            .collect();
+    }
+    let geojson = geojson::GeoJson::deserialize(&value)
+        .map_err(|e| not_geojson(String::new(), e.to_string()))?;
+    Ok(match geojson {
+        geojson::GeoJson::Geometry(g) => vec![(Some(g), Map::new(), "geometry".to_string())],
+        geojson::GeoJson::Feature(f) => {
+            let label = describe(0, &f.id);
+            vec![(f.geometry, f.properties.unwrap_or_default(), label)]
+        }
+        geojson::GeoJson::FeatureCollection(fc) => fc
+            .features
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let label = describe(i, &f.id);
+                (f.geometry, f.properties.unwrap_or_default(), label)
+            })
+            .collect(),
+    })
 }
 
 fn describe(index: usize, id: &Option<geojson::feature::Id>) -> String {
@@ -134,6 +172,15 @@ fn describe(index: usize, id: &Option<geojson::feature::Id>) -> String {
 }
 
 /// RFC 7946 dropped `crs`; a legacy member naming anything but WGS84 lon/lat is refused.
+/// serde_json's message without its trailing " at line L column C" (the location says it).
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
 fn check_crs(value: &Value, file: &str) -> Result<()> {
     let Some(crs) = value.get("crs") else {
         return Ok(());
@@ -174,9 +221,57 @@ fn convert_geometry(g: geojson::Geometry, file: &str, label: &str) -> Result<Geo
     Ok(geom)
 }
 
+/// The index (in reading order) of the first position with fewer than 2 numbers.
+fn short_position(v: &geojson::GeometryValue) -> Option<usize> {
+    use geojson::GeometryValue as G;
+    let positions: Vec<&geojson::Position> = match v {
+        G::Point { coordinates } => vec![coordinates],
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => {
+            coordinates.iter().collect()
+        }
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().flatten().collect()
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().collect(),
+        G::GeometryCollection { geometries } => {
+            return geometries.iter().find_map(|g| short_position(&g.value))
+        }
+    };
+    positions.iter().position(|p| p.len() < 2)
+}
+
+/// How many polygon rings of a geometry do not end where they start (closed when converted).
+fn open_rings(v: &geojson::GeometryValue) -> usize {
+    use geojson::GeometryValue as G;
+    let open = |rings: &Vec<Vec<geojson::Position>>| {
+        rings
+            .iter()
+            .filter(|r| !r.is_empty() && r.first() != r.last())
+            .count()
+    };
+    match v {
+        G::Polygon { coordinates } => open(coordinates),
+        G::MultiPolygon { coordinates } => coordinates.iter().map(open).sum(),
+        G::GeometryCollection { geometries } => {
+            geometries.iter().map(|g| open_rings(&g.value)).sum()
+        }
+        _ => 0,
+    }
+}
+
 /// Empty coordinate arrays and short rings, which the conversion would otherwise accept.
 fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Result<()> {
     use geojson::GeometryValue as G;
+    // geojson's conversion indexes [1] of every position: a 1-number position panics there.
+    if let Some(index) = short_position(v) {
+        return Err(Error::input(
+            file,
+            label,
+            format!(
+                "position #{index} has fewer than 2 numbers; a position is [longitude, latitude]"
+            ),
+        ));
+    }
     let ring_check = |rings: &Vec<Vec<geojson::Position>>| -> Result<()> {
         if rings.is_empty() {
             return Err(Error::input(file, label, "polygon has no rings"));
@@ -233,18 +328,21 @@ fn repair_geometry(
     options: &ReadOptions,
     warnings: &mut Vec<String>,
 ) -> Result<Geometry> {
-    use geo::Validation;
     let polys: Vec<Polygon> = match &geom {
         Geometry::Polygon(p) => vec![p.clone()],
         Geometry::MultiPolygon(m) => m.0.clone(),
         _ => return Ok(geom),
     };
     let mut closed_any = false;
+    let mut repeated = 0usize;
     let polys: Vec<Polygon> = polys
         .into_iter()
         .map(|p| {
             let mut close = |r: &LineString| {
                 let mut c = r.0.clone();
+                let before = c.len();
+                c.dedup();
+                repeated += before - c.len();
                 if c.first() != c.last() {
                     closed_any = true;
                     c.push(c[0]);
@@ -257,7 +355,13 @@ fn repair_geometry(
         })
         .collect();
     if closed_any {
+        // Only after removing repeated positions: `open_rings` reported the others.
         warnings.push(format!("{file}: {label}: closed an unclosed ring"));
+    }
+    if repeated > 0 {
+        warnings.push(format!(
+            "{file}: {label}: removed {repeated} repeated consecutive position(s)"
+        ));
     }
     let mp = geo::MultiPolygon::new(polys);
     let oriented = mp.orient(Direction::Default);
@@ -266,13 +370,20 @@ fn repair_geometry(
             "{file}: {label}: re-oriented rings to the right-hand rule"
         ));
     }
-    if let Err(errors) = oriented.check_validation() {
-        let first = errors.to_string();
+    if let Some(first) = super::validity::first_problem(&oriented) {
         if options.repair {
+            let repaired = geo::unary_union(&oriented.0).orient(Direction::Default);
+            if repaired.0.is_empty() {
+                return Err(Error::input(
+                    file,
+                    label,
+                    format!("invalid polygon ({first}); nothing is left after repair"),
+                )
+                .with_hint("the polygon encloses no area: fix or remove it"));
+            }
             warnings.push(format!(
                 "{file}: {label}: repaired an invalid polygon ({first})"
             ));
-            let repaired = geo::unary_union(&oriented.0).orient(Direction::Default);
             return Ok(Geometry::MultiPolygon(repaired));
         }
         return Err(
@@ -294,6 +405,9 @@ fn repair_geometry(
 
 /// Reads a file (or `-` for standard input).
 pub fn read_path(path: &str, options: &ReadOptions) -> Result<ReadResult> {
+    if path != "-" {
+        prescan_file(path, options)?;
+    }
     let bytes = read_input(path)?;
     let name = if path == "-" { "<stdin>" } else { path };
     read_features(&bytes, name, options)
@@ -313,6 +427,116 @@ pub fn read_input(path: &str) -> Result<Vec<u8>> {
             .with_hint("give the path of a GeoJSON file"));
     }
     std::fs::read(p).map_err(|e| Error::io(p, e))
+}
+
+/// Counts positions and features of a file in a streaming pass (bounded memory), so a file over
+/// the limits is refused before it is loaded and parsed.
+fn prescan_file(path: &str, options: &ReadOptions) -> Result<()> {
+    use std::io::Read;
+    let p = std::path::Path::new(path);
+    if p.is_dir() {
+        return Ok(()); // read_input reports it
+    }
+    let Ok(mut f) = std::fs::File::open(p) else {
+        return Ok(()); // read_input reports it
+    };
+    let mut scan = Prescan::default();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| Error::io(p, e))?;
+        if n == 0 {
+            break;
+        }
+        scan.feed(&buf[..n]);
+        scan.check(path, options)?;
+    }
+    Ok(())
+}
+
+/// A cheap JSON tokenizer that counts, outside strings, arrays that start with a number (an
+/// upper bound on positions: `bbox` arrays count too) and strings equal to `Feature` (an upper
+/// bound on features).
+#[derive(Debug, Default)]
+struct Prescan {
+    in_string: bool,
+    escaped: bool,
+    /// Bytes of the current string matched against `Feature` so far (`usize::MAX`: no match).
+    matched: usize,
+    after_open: bool,
+    positions: usize,
+    features: usize,
+    line: usize,
+}
+
+impl Prescan {
+    const FEATURE: &'static [u8] = b"Feature";
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if b == b'\n' {
+                self.line += 1;
+            }
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    self.matched = usize::MAX;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                    self.matched = usize::MAX;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.matched == Self::FEATURE.len() {
+                        self.features += 1;
+                    }
+                } else if self.matched < Self::FEATURE.len() && Self::FEATURE[self.matched] == b {
+                    self.matched += 1;
+                } else {
+                    self.matched = usize::MAX;
+                }
+                continue;
+            }
+            if self.after_open && !b.is_ascii_whitespace() {
+                self.after_open = false;
+                if b.is_ascii_digit() || b == b'-' {
+                    self.positions += 1;
+                }
+            }
+            match b {
+                b'"' => {
+                    self.in_string = true;
+                    self.matched = 0;
+                }
+                b'[' => self.after_open = true,
+                _ => {}
+            }
+        }
+    }
+
+    fn check(&self, file: &str, options: &ReadOptions) -> Result<()> {
+        if self.positions > options.max_vertices {
+            return Err(Error::input(
+                file,
+                format!("by line {}", self.line + 1),
+                format!(
+                    "has {} or more positions, over the limit of {}; refused before parsing",
+                    self.positions, options.max_vertices
+                ),
+            )
+            .with_hint("simplify the input, or raise the limit with --max-vertices N"));
+        }
+        if self.features > options.max_features {
+            return Err(Error::input(
+                file,
+                format!("by line {}", self.line + 1),
+                format!(
+                    "has {} or more features, over the limit of {}; refused before parsing",
+                    self.features, options.max_features
+                ),
+            )
+            .with_hint("split the file, or raise the limit with --max-features N"));
+        }
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,5 +8,6 @@ pub mod kml;
 pub mod outputs;
 pub mod qgis_style;
 pub mod reproject;
+pub mod validity;
 
 pub use atomic::{write_atomic, AtomicDir};

@@ -28,6 +28,8 @@ pub struct Scenario {
     pub file: String,
     /// Folder that relative `[data]` paths are resolved against.
     pub base_dir: PathBuf,
+    /// Limits and repairs for the GeoJSON files named in `[data]`.
+    pub read_options: crate::io::geojson::ReadOptions,
     text: String,
 }
 
@@ -108,7 +110,7 @@ pub struct BaseSpec {
     pub radius: Option<Spanned<String>>,
     /// Cruise speed in km/h where `aircraft.csv` has none (used for transit times).
     #[serde(default)]
-    pub cruise_kmh: Option<f64>,
+    pub cruise_kmh: Option<Spanned<f64>>,
 }
 
 /// `[data]`: replace a shipped dataset by a file (paths relative to the scenario file).
@@ -151,6 +153,7 @@ impl Scenario {
             spec,
             file: file.to_string(),
             base_dir: base_dir.to_path_buf(),
+            read_options: Default::default(),
             text: text.to_string(),
         })
     }

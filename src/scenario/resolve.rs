@@ -3,7 +3,7 @@
 use super::{RegionSpec, Scenario};
 use crate::data::{Aircraft, Airfield, Asset, Datasets, Region};
 use crate::error::{Error, Result};
-use crate::io::geojson::{read_path, ReadOptions};
+use crate::io::geojson::read_path;
 use geo::{Geometry, LineString, MultiPolygon};
 use toml::Spanned;
 
@@ -264,16 +264,18 @@ impl Scenario {
                         ))
                 })?;
             let (radius_m, basis) = self.radius(b.radius.as_ref(), aircraft, t)?;
-            if let Some(v) = b.cruise_kmh {
-                if !(v.is_finite() && v > 0.0) {
-                    return Err(Error::input(
-                        self.file.clone(),
-                        "",
-                        format!("cruise_kmh = {v} must be a positive speed in km/h"),
+            if let Some(v) = &b.cruise_kmh {
+                let kmh = *v.get_ref();
+                if !(kmh.is_finite() && kmh > 0.0) {
+                    return Err(self.error_at(
+                        v.span(),
+                        format!("cruise_kmh = {kmh} must be a positive speed in km/h"),
                     ));
                 }
             }
-            let cruise_kmh = aircraft.cruise_speed_kmh.or(b.cruise_kmh);
+            let cruise_kmh = aircraft
+                .cruise_speed_kmh
+                .or(b.cruise_kmh.as_ref().map(|v| *v.get_ref()));
             for a in &airfields {
                 out.push(BaseAircraft {
                     airfield: a.clone(),
@@ -323,12 +325,20 @@ impl Scenario {
     fn data_file(&self, s: &Spanned<String>) -> Result<(String, Geometry)> {
         let path = self.base_dir.join(s.get_ref());
         let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(self
+                .error_at(
+                    s.span(),
+                    format!("data file {shown} is a folder, not a GeoJSON file"),
+                )
+                .with_hint("paths in [data] are relative to the scenario file"));
+        }
         if !path.exists() {
             return Err(self
                 .error_at(s.span(), format!("data file {shown} does not exist"))
                 .with_hint("paths in [data] are relative to the scenario file"));
         }
-        let read = read_path(&shown, &ReadOptions::default())?;
+        let read = read_path(&shown, &self.read_options)?;
         let geoms: Vec<Geometry> = read.features.into_iter().map(|f| f.geometry).collect();
         match geoms.len() {
             0 => Err(self.error_at(s.span(), format!("{shown} has no features"))),

@@ -1,0 +1,19 @@
+//! Any bytes through the GeoJSON reader: it must return Ok or an Error, never panic, and stay
+//! within its limits (small here so the fuzzer explores, not allocates).
+#![no_main]
+use iapz::io::geojson::{read_features, ReadOptions};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    for repair in [false, true] {
+        let options = ReadOptions {
+            max_vertices: 5_000,
+            max_features: 500,
+            repair,
+        };
+        if let Ok(read) = read_features(data, "fuzz.geojson", &options) {
+            // What was read must also write (rounding may make it invalid, so no re-read check).
+            let _ = iapz::io::geojson::feature_collection(&read.features);
+        }
+    }
+});

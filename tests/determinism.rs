@@ -1,0 +1,68 @@
+//! Same input → same bytes: two `iapz plan` runs, and runs with 1 and 2 rayon threads, write
+//! byte-identical files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn plan(out: &Path, threads: Option<&str>) -> BTreeMap<String, Vec<u8>> {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iapz"));
+    c.args(["plan", "--quiet", "--out"]).arg(out);
+    match threads {
+        Some(n) => c.env("RAYON_NUM_THREADS", n),
+        None => c.env_remove("RAYON_NUM_THREADS"),
+    };
+    let o = c.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    snapshot(out)
+}
+
+#[test]
+fn plan_outputs_are_byte_identical_across_runs_and_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let runs = [
+        ("default run 1", None),
+        ("default run 2", None),
+        ("RAYON_NUM_THREADS=1", Some("1")),
+        ("RAYON_NUM_THREADS=2", Some("2")),
+    ];
+    let outputs: Vec<(&str, BTreeMap<String, Vec<u8>>)> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, threads))| (*name, plan(&tmp.path().join(format!("run{i}")), *threads)))
+        .collect();
+    let (first_name, first) = &outputs[0];
+    assert!(first.len() >= 5, "{:?}", first.keys());
+    for (name, files) in &outputs[1..] {
+        assert_eq!(
+            first.keys().collect::<Vec<_>>(),
+            files.keys().collect::<Vec<_>>(),
+            "{first_name} vs {name}"
+        );
+        for (file, bytes) in first {
+            assert!(
+                files[file] == *bytes,
+                "{file} differs between {first_name} and {name}"
+            );
+        }
+    }
+}
