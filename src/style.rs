@@ -111,7 +111,8 @@ pub fn style_for(layer: &str) -> Style {
         "redundancy" => area(Rgba(40, 150, 80, 60), Rgba(30, 120, 60, 0), 0.0),
         "airfields" => point(Rgba(20, 20, 120, 255), Marker::Triangle, 3.0),
         "assets" => point(Rgba(250, 200, 30, 255), Marker::Circle, 2.6),
-        "cap_stations" => outline(Rgba(90, 40, 160, 220), 0.3, true),
+        "cap_stations" => point(Rgba(90, 40, 160, 255), Marker::Diamond, 2.6),
+        "cap_discs" => outline(Rgba(90, 40, 160, 220), 0.3, true),
         "cap_transit" => outline(Rgba(90, 40, 160, 160), 0.2, true),
         _ => area(Rgba(150, 150, 150, 80), Rgba(90, 90, 90, 255), 0.3),
     }

@@ -66,7 +66,7 @@ fn stations() -> Vec<(String, Coord)> {
 fn discs() -> Vec<Polygon> {
     plan()
         .1
-        .layer("cap_stations")
+        .layer("cap_discs")
         .unwrap()
         .features
         .iter()

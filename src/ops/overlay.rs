@@ -54,36 +54,46 @@ pub fn union_all(parts: &[MultiPolygon], tolerance_m: f64) -> MultiPolygon {
         .par_iter()
         .flat_map_iter(|mp| prepare(mp, tolerance_m).0)
         .collect();
-    clean(geo::unary_union(&polys))
+    clean(geo::unary_union(&polys), tolerance_m)
 }
 
 /// Intersection `a ∩ b`, after geodesic densification of both.
 pub fn intersection(a: &MultiPolygon, b: &MultiPolygon, tolerance_m: f64) -> MultiPolygon {
-    clean(prepare(a, tolerance_m).intersection(&prepare(b, tolerance_m)))
+    clean(
+        prepare(a, tolerance_m).intersection(&prepare(b, tolerance_m)),
+        tolerance_m,
+    )
 }
 
 /// Difference `a − b`, after geodesic densification of both.
 pub fn difference(a: &MultiPolygon, b: &MultiPolygon, tolerance_m: f64) -> MultiPolygon {
-    clean(prepare(a, tolerance_m).difference(&prepare(b, tolerance_m)))
+    clean(
+        prepare(a, tolerance_m).difference(&prepare(b, tolerance_m)),
+        tolerance_m,
+    )
 }
 
-/// RFC 7946 orientation, and no zero-width spikes (a vertex whose neighbours coincide), which
-/// the overlay can leave where two inputs share a border and which make a ring self-touching.
-fn clean(mp: MultiPolygon) -> MultiPolygon {
+/// RFC 7946 orientation, no zero-width spikes (a vertex whose neighbours coincide) and no
+/// slivers: where two inputs share a border, the overlay's integer grid can leave spikes that
+/// make a ring self-touching, and parts or holes a few millimetres wide. A part or hole thinner
+/// on average than half the tolerance (2·area/perimeter < t/2) is noise, not geometry.
+fn clean(mp: MultiPolygon, tolerance_m: f64) -> MultiPolygon {
+    use geo::GeodesicArea;
+    let thin = |r: &LineString| {
+        let (perimeter, area) = Polygon::new(r.clone(), vec![]).geodesic_perimeter_area_signed();
+        2.0 * area.abs() / perimeter.max(1e-9) < 0.5 * tolerance_m
+    };
     let ring = |r: &LineString| LineString::new(despike(&r.0));
+    let keep = |r: &LineString| r.0.len() >= 4 && !thin(r);
     MultiPolygon::new(
         mp.0.iter()
             .map(|p| {
                 Polygon::new(
                     ring(p.exterior()),
-                    p.interiors()
-                        .iter()
-                        .map(ring)
-                        .filter(|r| r.0.len() >= 4)
-                        .collect(),
+                    p.interiors().iter().map(ring).filter(keep).collect(),
                 )
             })
-            .filter(|p| p.exterior().0.len() >= 4)
+            .filter(|p| keep(p.exterior()))
             .collect(),
     )
     .orient(Direction::Default)

@@ -53,7 +53,7 @@ pub struct Solution {
     pub assets_not_covered: Vec<String>,
 }
 
-/// Adds the `cap_stations` and `cap_transit` layers and the report's CAP section to `plan`
+/// Adds the `cap_stations`, `cap_discs` and `cap_transit` layers and the report's CAP section to `plan`
 /// when the scenario has a `[cap]` table.
 pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
     let Some(cap) = &s.cap else { return Ok(()) };
@@ -267,7 +267,7 @@ fn layers(s: &Resolved, cap: &CapResolved, main: &Solution, report: &CapReport) 
     for ((st, disc), row) in main.stations.iter().zip(&main.discs).zip(&report.stations) {
         discs.push(
             Feature::new(disc.clone())
-                .with("layer", "cap_stations")
+                .with("layer", "cap_discs")
                 .with("kind", "engagement_disc")
                 .with("id", row.id.as_str())
                 .with("name", format!("{} engagement disc", row.id))
@@ -314,11 +314,12 @@ fn layers(s: &Resolved, cap: &CapResolved, main: &Solution, report: &CapReport) 
         }
         points.push(p);
     }
-    discs.extend(points);
+    // Points and discs in separate layers: GIS formats want one geometry type per table.
     vec![
+        Layer::new("cap_stations", "Combat air patrol stations", points),
         Layer::new(
-            "cap_stations",
-            "Combat air patrol stations and engagement discs",
+            "cap_discs",
+            "Engagement discs of the patrol stations",
             discs,
         ),
         Layer::new(
