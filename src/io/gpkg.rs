@@ -522,7 +522,13 @@ fn write_layer(
         };
         let mut values = vec![
             SqlValue::Integer(i as i64 + 1),
-            SqlValue::Blob(gpkg_binary::encode(&geometry, options.srs.srs_id)),
+            // An empty geometry is stored as NULL: GDAL's validator (3.6) and writers disagree on
+            // the empty flag's bit, and NULL means "no geometry" to every client.
+            if gpkg_binary::is_empty(&geometry) {
+                SqlValue::Null
+            } else {
+                SqlValue::Blob(gpkg_binary::encode(&geometry, options.srs.srs_id))
+            },
         ];
         values.extend(
             columns
