@@ -18,19 +18,14 @@ use serde_json::json;
 pub struct PlanGeometry {
     pub controlled: MultiPolygon,
     pub threat: MultiPolygon,
-    pub threat_buffer: MultiPolygon,
     pub standoff: MultiPolygon,
-    pub region: MultiPolygon,
     pub zone: MultiPolygon,
     pub strip: Option<MultiPolygon>,
-    /// Side of the contact line (direction of travel) that Ukraine holds.
-    pub controlled_side: Side,
     pub reach: Vec<MultiPolygon>,
     pub reach_union: MultiPolygon,
     pub coverage: MultiPolygon,
     pub gap: MultiPolygon,
     pub redundancy: MultiPolygon,
-    pub window: Rect,
 }
 
 fn geom_error(what: &str, e: crate::ops::GeomError) -> Error {
@@ -109,7 +104,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
         || reach_circles(s, progress),
     );
     let threat_buffer = threat_buffer.map_err(|e| geom_error("[standoff]", e))?;
-    let (strip, controlled_side) = strip?;
+    let (strip, _controlled_side) = strip?;
     let reach = reach?;
 
     progress("zone");
@@ -139,18 +134,14 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
     Ok(PlanGeometry {
         controlled,
         threat,
-        threat_buffer,
         standoff,
-        region,
         zone,
         strip,
-        controlled_side,
         reach,
         reach_union,
         coverage,
         gap,
         redundancy,
-        window: win,
     })
 }
 
