@@ -42,6 +42,11 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// A plan layer, titled from [`PLAN_LAYER_TITLES`] (the name stands in for an unknown one).
+    pub fn of_plan(name: &str, features: Vec<Feature>) -> Self {
+        Layer::new(name, plan_layer_title(name).unwrap_or(name), features)
+    }
+
     pub fn new(name: &str, title: &str, features: Vec<Feature>) -> Self {
         Layer {
             name: name.to_string(),
@@ -49,4 +54,40 @@ impl Layer {
             features,
         }
     }
+}
+
+/// The plan's layers: stable name and title, in the order `iapz plan` writes them. Titles are
+/// what legends and GIS layer lists show; readers of plan outputs (`iapz render`) get them here.
+pub const PLAN_LAYER_TITLES: [(&str, &str); 18] = [
+    ("ukraine_1991", "Ukraine (1991 borders)"),
+    ("occupied", "Occupied territory (approximate)"),
+    ("controlled", "Ukrainian-held territory"),
+    ("contact_line", "Line of contact (approximate)"),
+    ("threat", "Threat (stand-off measured from)"),
+    ("standoff", "Stand-off band"),
+    ("zone", "Protection zone"),
+    ("strip", "Demilitarised strip"),
+    ("reach", "Reach of each base and aircraft"),
+    ("reach_union", "Reach of all bases"),
+    ("coverage", "Zone within reach"),
+    ("gap", "Zone out of reach"),
+    ("redundancy", "Zone reached from two or more bases"),
+    ("airfields", "Airfields"),
+    ("assets", "Protected assets"),
+    ("cap_stations", "Combat air patrol stations"),
+    ("cap_discs", "Engagement discs of the patrol stations"),
+    ("cap_transit", "Transit from base to patrol station"),
+];
+
+/// The title of a plan layer, by its stable name (`zone` → "Protection zone").
+///
+/// ```
+/// assert_eq!(iapz::layer::plan_layer_title("zone"), Some("Protection zone"));
+/// assert_eq!(iapz::layer::plan_layer_title("my_layer"), None);
+/// ```
+pub fn plan_layer_title(name: &str) -> Option<&'static str> {
+    PLAN_LAYER_TITLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
 }

@@ -20,6 +20,7 @@ pub mod io;
 pub mod layer;
 pub mod ops;
 pub mod plan;
+pub mod render;
 pub mod scenario;
 pub mod style;
 pub mod units;

@@ -79,7 +79,7 @@ fn stem_name(path: &str) -> String {
 
 /// GeoJSON features as layers: split by their `layer` property when every feature has one
 /// (the property is then dropped: the layer carries it), else one layer named after the file.
-fn group_by_layer(features: Vec<Feature>, path: &str) -> Vec<Layer> {
+pub fn group_by_layer(features: Vec<Feature>, path: &str) -> Vec<Layer> {
     let all_named = !features.is_empty()
         && features
             .iter()
@@ -100,36 +100,36 @@ fn group_by_layer(features: Vec<Feature>, path: &str) -> Vec<Layer> {
     layers
 }
 
-fn read_layers(args: &Args) -> iapz::Result<Vec<Layer>> {
-    let layers = match format_of(&args.input, "the input")? {
+/// The layers of a GeoJSON (`-`: standard input), GeoPackage or KML file; only `layer` when
+/// given.
+pub fn read_layers(input: &str, layer: Option<&str>) -> iapz::Result<Vec<Layer>> {
+    let layers = match format_of(input, "the input")? {
         Format::Geojson => {
-            let read = read_path(&args.input, &ReadOptions::default())?;
-            group_by_layer(read.features, &args.input)
+            let read = read_path(input, &ReadOptions::default())?;
+            group_by_layer(read.features, input)
         }
         Format::Gpkg => read_gpkg(
-            Path::new(&args.input),
+            Path::new(input),
             &iapz::io::gpkg::ReadOptions {
-                table: args.layer.clone(),
+                table: layer.map(str::to_string),
                 ..Default::default()
             },
         )?,
         Format::Kml => {
-            let bytes = iapz::io::geojson::read_input(&args.input)?;
+            let bytes = iapz::io::geojson::read_input(input)?;
             let text = String::from_utf8(bytes)
-                .map_err(|_| Error::input(&args.input, "", "is not UTF-8 text"))?;
-            read_kml(&text, &args.input)?
+                .map_err(|_| Error::input(input, "", "is not UTF-8 text"))?;
+            read_kml(&text, input)?
         }
     };
-    match &args.layer {
+    match layer {
         None => Ok(layers),
         Some(name) => {
             let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
-            let chosen: Vec<Layer> = layers.into_iter().filter(|l| &l.name == name).collect();
+            let chosen: Vec<Layer> = layers.into_iter().filter(|l| l.name == name).collect();
             if chosen.is_empty() {
-                return Err(
-                    Error::input(&args.input, "", format!("has no layer `{name}`"))
-                        .with_hint(format!("its layers: {}", names.join(", "))),
-                );
+                return Err(Error::input(input, "", format!("has no layer `{name}`"))
+                    .with_hint(format!("its layers: {}", names.join(", "))));
             }
             Ok(chosen)
         }
@@ -178,7 +178,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         )
         .with_hint("write a .gpkg, or leave out --crs"));
     }
-    let layers = read_layers(args)?;
+    let layers = read_layers(&args.input, args.layer.as_deref())?;
     match format {
         Format::Geojson => write_output(&args.output, geojson_of(&layers).as_bytes())?,
         Format::Kml => write_output(&args.output, kml_document(&layers, &args.title).as_bytes())?,

@@ -6,6 +6,7 @@ mod convert;
 mod data;
 mod fleet;
 mod plan;
+mod render;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -35,6 +36,8 @@ pub enum Command {
     Convert(convert::Args),
     /// The combat-air-patrol fleet table of a scenario's `[cap]`.
     Fleet(fleet::Args),
+    /// Draw a map (PNG or SVG) of a plan's outputs or of any layer files.
+    Render(render::Args),
 }
 
 /// What a command ended with.
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Data(args) => data::run(args, cli.quiet),
         Command::Convert(args) => convert::run(args, cli.quiet),
         Command::Fleet(args) => fleet::run(args, cli.quiet),
+        Command::Render(args) => render::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

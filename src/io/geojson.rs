@@ -709,8 +709,14 @@ pub fn layers_collection(layers: &[Layer]) -> String {
     feature_collection(layers.iter().flat_map(|l| l.features.iter()))
 }
 
-/// Rounds a figure for a property (e.g. `area_km2` to 0.1 km²) so outputs stay stable and readable.
+/// Rounds a figure for a property (e.g. `area_km2` to 0.1 km²) so outputs stay stable and
+/// readable; a result of −0 (an empty area's rounding noise) is written as 0.
+///
+/// ```
+/// assert_eq!(iapz::io::geojson::round(-0.00001, 1).to_string(), "0");
+/// assert_eq!(iapz::io::geojson::round(2.345, 2), 2.35);
+/// ```
 pub fn round(v: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
-    (v * f).round() / f
+    (v * f).round() / f + 0.0
 }

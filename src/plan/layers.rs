@@ -260,9 +260,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
     let standoff_km = round(s.standoff_m / 1000.0, 3);
     let threat_names: Vec<&str> = s.threat.iter().map(|t| t.name()).collect();
     let mut layers = vec![
-        Layer::new(
+        Layer::of_plan(
             "ukraine_1991",
-            "Ukraine (1991 borders)",
             vec![area_feature(
                 "ukraine_1991",
                 "Ukraine (1991 borders)",
@@ -271,9 +270,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
                 "",
             )],
         ),
-        Layer::new(
+        Layer::of_plan(
             "occupied",
-            "Occupied territory (approximate)",
             vec![area_feature(
                 "occupied",
                 "Russian-occupied Ukraine (approximate)",
@@ -283,9 +281,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             )
             .with("approximate", true)],
         ),
-        Layer::new(
+        Layer::of_plan(
             "controlled",
-            "Ukrainian-held territory",
             vec![area_feature(
                 "controlled",
                 "Ukrainian-held Ukraine",
@@ -294,9 +291,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
                 as_of,
             )],
         ),
-        Layer::new(
+        Layer::of_plan(
             "contact_line",
-            "Line of contact (approximate)",
             vec![Feature::new(s.data.contact_line.clone())
                 .with("layer", "contact_line")
                 .with("name", "Line of contact (approximate)")
@@ -313,9 +309,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
                 .with("source", "geodata/contact_line.geojson")
                 .with("as_of", as_of)],
         ),
-        Layer::new(
+        Layer::of_plan(
             "threat",
-            "Threat (stand-off measured from)",
             vec![area_feature(
                 "threat",
                 &threat_names.join(" + "),
@@ -326,9 +321,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             .with("from", json!(threat_names))
             .with("clipped_to_window", true)],
         ),
-        Layer::new(
+        Layer::of_plan(
             "standoff",
-            "Stand-off band",
             vec![area_feature(
                 "standoff",
                 &format!("Within {standoff_km} km of the threat"),
@@ -338,9 +332,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             )
             .with("distance_km", standoff_km)],
         ),
-        Layer::new(
+        Layer::of_plan(
             "zone",
-            "Protection zone",
             vec![area_feature(
                 "zone",
                 "Integrated Air Protection Zone",
@@ -360,9 +353,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
         ),
     ];
     if let (Some(strip), Some((width, side))) = (&g.strip, s.strip) {
-        layers.push(Layer::new(
+        layers.push(Layer::of_plan(
             "strip",
-            "Demilitarised strip",
             vec![
                 area_feature("strip", "Demilitarised strip", strip, &computed, as_of)
                     .with("width_m", width)
@@ -389,14 +381,9 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             .with("radius_basis", b.radius_basis.as_str())
         })
         .collect();
-    layers.push(Layer::new(
-        "reach",
-        "Reach of each base and aircraft",
-        reach,
-    ));
-    layers.push(Layer::new(
+    layers.push(Layer::of_plan("reach", reach));
+    layers.push(Layer::of_plan(
         "reach_union",
-        "Reach of all bases",
         vec![area_feature(
             "reach_union",
             "Reach of all bases",
@@ -405,9 +392,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             "",
         )],
     ));
-    layers.push(Layer::new(
+    layers.push(Layer::of_plan(
         "coverage",
-        "Zone within reach",
         vec![area_feature(
             "coverage",
             "Zone within reach",
@@ -416,9 +402,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             as_of,
         )],
     ));
-    layers.push(Layer::new(
+    layers.push(Layer::of_plan(
         "gap",
-        "Zone out of reach",
         vec![area_feature(
             "gap",
             "Zone out of reach",
@@ -427,9 +412,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             as_of,
         )],
     ));
-    layers.push(Layer::new(
+    layers.push(Layer::of_plan(
         "redundancy",
-        "Zone reached from two or more bases",
         vec![area_feature(
             "redundancy",
             "Zone reached from ≥ 2 bases",
@@ -438,12 +422,8 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             as_of,
         )],
     ));
-    layers.push(Layer::new("airfields", "Airfields", airfield_features(s)));
-    layers.push(Layer::new(
-        "assets",
-        "Protected assets",
-        asset_features(s, report),
-    ));
+    layers.push(Layer::of_plan("airfields", airfield_features(s)));
+    layers.push(Layer::of_plan("assets", asset_features(s, report)));
     layers
 }
 

@@ -316,16 +316,8 @@ fn layers(s: &Resolved, cap: &CapResolved, main: &Solution, report: &CapReport) 
     }
     // Points and discs in separate layers: GIS formats want one geometry type per table.
     vec![
-        Layer::new("cap_stations", "Combat air patrol stations", points),
-        Layer::new(
-            "cap_discs",
-            "Engagement discs of the patrol stations",
-            discs,
-        ),
-        Layer::new(
-            "cap_transit",
-            "Transit from base to patrol station",
-            transit,
-        ),
+        Layer::of_plan("cap_stations", points),
+        Layer::of_plan("cap_discs", discs),
+        Layer::of_plan("cap_transit", transit),
     ]
 }

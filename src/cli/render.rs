@@ -1,0 +1,206 @@
+//! `iapz render [FILE...] [--out DIR] -o map.png|map.svg [--size N] [--bbox W,S,E,N]`
+//!
+//! Without FILE: the plan outputs in `--out` (`iapz.geojson`, titled from `report.json`), drawn
+//! as `iapz plan` draws map.png. With FILEs (GeoJSON, GeoPackage, KML): every layer in them.
+
+use super::{write_output, Outcome};
+use iapz::data::Datasets;
+use iapz::error::Error;
+use iapz::layer::{plan_layer_title, Layer};
+use iapz::render::{compose, map_layers, plan_texts, MapInput, MapOptions, ATTRIBUTION};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Layer files to draw (.geojson, .gpkg, .kml); default: the plan outputs in --out.
+    pub files: Vec<String>,
+    /// A plan's output folder, drawn when no FILE is given.
+    #[arg(long, default_value = "outputs")]
+    pub out: PathBuf,
+    /// The map file to write: .png or .svg.
+    #[arg(long, short)]
+    pub output: String,
+    /// Width and height of the page, pixels.
+    #[arg(long, default_value_t = 2048)]
+    pub size: u32,
+    /// Extent as WEST,SOUTH,EAST,NORTH in degrees (default: the plan's area, or the layers').
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Map title (default: the plan's scenario name, or the file names).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Base map (countries, oblasts) from this folder instead of the embedded data.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Png,
+    Svg,
+}
+
+fn kind_of(path: &str) -> iapz::Result<Kind> {
+    let ext = Path::new(path)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("png") => Ok(Kind::Png),
+        Some("svg") => Ok(Kind::Svg),
+        _ => Err(
+            Error::input(path, "", "cannot tell the map format from the file name")
+                .with_hint("name the output map.png or map.svg (-o FILE)"),
+        ),
+    }
+}
+
+/// Parses `W,S,E,N` degrees.
+fn parse_bbox(text: &str) -> iapz::Result<[f64; 4]> {
+    let parts: Vec<Option<f64>> = text.split(',').map(|p| p.trim().parse().ok()).collect();
+    match parts.as_slice() {
+        [Some(w), Some(s), Some(e), Some(n)] => {
+            let b = [*w, *s, *e, *n];
+            iapz::render::view::check_box(b)?;
+            Ok(b)
+        }
+        _ => Err(Error::input(
+            "--bbox",
+            "",
+            format!("`{text}` is not four numbers WEST,SOUTH,EAST,NORTH"),
+        )
+        .with_hint("e.g. --bbox 14,43,41,56 (degrees)")),
+    }
+}
+
+/// The layers of a file to draw. GeoJSON is read as written (an empty gap, a ring in either
+/// orientation are fine for drawing); GeoPackage tables and KML folders are layers.
+fn read_file_layers(path: &str) -> iapz::Result<Vec<Layer>> {
+    if path.to_ascii_lowercase().ends_with(".kml") {
+        return super::convert::read_layers(path, None);
+    }
+    let features = iapz::check::source::load_layer(Path::new(path))?;
+    Ok(super::convert::group_by_layer(features, path))
+}
+
+/// The plan outputs in `dir`: its map layers and texts.
+fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, (String, Vec<String>, Vec<String>))> {
+    let all = dir.join("iapz.geojson");
+    if !all.is_file() {
+        return Err(Error::input(
+            dir.display().to_string(),
+            "",
+            "holds no iapz.geojson (not a plan's output folder)",
+        )
+        .with_hint(format!(
+            "run `iapz plan --out {}` first, or name the layer files to draw",
+            dir.display()
+        )));
+    }
+    let mut layers = read_file_layers(&all.to_string_lossy())?;
+    for l in &mut layers {
+        if let Some(t) = plan_layer_title(&l.name) {
+            l.title = t.to_string();
+        }
+    }
+    let report_path = dir.join("report.json");
+    let report = match std::fs::read(&report_path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            Error::input(
+                report_path.display().to_string(),
+                format!("line {}, column {}", e.line(), e.column()),
+                format!("is not the JSON `iapz plan` writes: {e}"),
+            )
+            .with_hint("run `iapz plan` again to rewrite the folder")
+        })?,
+        Err(_) => serde_json::Value::Null,
+    };
+    let mut texts = plan_texts(&report);
+    if texts.0.is_empty() {
+        texts.0 = format!("iapz plan outputs in {}", dir.display());
+    }
+    Ok((map_layers(&layers), texts))
+}
+
+/// Layers of the named files, titled from the plan's table or by name.
+fn layer_files(files: &[String]) -> iapz::Result<(Vec<Layer>, (String, Vec<String>, Vec<String>))> {
+    let mut layers = Vec::new();
+    for f in files {
+        for mut l in read_file_layers(f)? {
+            if let Some(t) = plan_layer_title(&l.name) {
+                l.title = t.to_string();
+            }
+            layers.push(l);
+        }
+    }
+    let names: Vec<&str> = files
+        .iter()
+        .map(|f| {
+            Path::new(f)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(f)
+        })
+        .collect();
+    let title = format!("iapz map: {}", names.join(", "));
+    Ok((layers, (title, Vec::new(), vec![ATTRIBUTION.to_string()])))
+}
+
+pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
+    let kind = kind_of(&args.output)?;
+    let bbox = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    let (lo, hi) = iapz::render::SIZE_RANGE;
+    if !(lo..=hi).contains(&args.size) {
+        return Err(Error::input(
+            "--size",
+            "",
+            format!("{} px is outside {lo}..{hi}", args.size),
+        )
+        .with_hint("e.g. --size 2048 (default) or --size 1024"));
+    }
+    let (layers, (title, subtitle, credits)) = if args.files.is_empty() {
+        plan_folder(&args.out)?
+    } else {
+        layer_files(&args.files)?
+    };
+    let data = match &args.data {
+        Some(dir) => Datasets::from_dir(dir)?,
+        None => Datasets::embedded()?,
+    };
+    let input = MapInput {
+        layers: &layers,
+        basemap: &data,
+        title: args.title.clone().unwrap_or(title),
+        subtitle,
+        credits,
+    };
+    let scene = compose(
+        &input,
+        &MapOptions {
+            size: args.size,
+            bbox,
+        },
+    )?;
+    let bytes = match kind {
+        Kind::Png => iapz::render::png::encode(&scene),
+        Kind::Svg => iapz::render::svg::encode(&scene).into_bytes(),
+    };
+    write_output(&args.output, &bytes)?;
+    if !quiet {
+        let features: usize = layers.iter().map(|l| l.features.len()).sum();
+        eprintln!(
+            "{} layer(s), {features} feature(s) → {} ({} × {} px)",
+            layers.len(),
+            args.output,
+            args.size,
+            args.size
+        );
+        if !scene.labels_dropped.is_empty() {
+            eprintln!(
+                "  {} label(s) found no free place and were left out: {}",
+                scene.labels_dropped.len(),
+                scene.labels_dropped.join(", ")
+            );
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,428 @@
+//! Thematic layers as scene items, styled from [`crate::style`] — the same table the
+//! GeoPackage and KML writers use — and the legend entries that describe them.
+
+use super::scene::{Fill, FillRule, Group, Item, Path, Seg};
+use super::view::View;
+use crate::layer::{Feature, Layer};
+use crate::style::{asset_status_colour, style_for, Marker, Rgba, Style};
+use geo::{Geometry, MultiPolygon, Point};
+
+/// Sizes at the map's scale: `k` multiplies every line width, marker and font (√(size/2048), so
+/// a 1024 px map keeps 71 % of the 2048 px sizes and stays legible).
+#[derive(Debug, Clone, Copy)]
+pub struct Pen {
+    pub k: f32,
+}
+
+impl Pen {
+    /// Millimetres of the style table (QGIS units) to pixels: 3.6 px/mm at 2048 px.
+    pub fn mm(&self, mm: f64) -> f32 {
+        (mm * 3.6) as f32 * self.k
+    }
+    /// Pixels at 2048 px to pixels at this size.
+    pub fn px(&self, v: f32) -> f32 {
+        v * self.k
+    }
+}
+
+/// Where a layer goes in the stack: area fills, then lines and outlines, then point symbols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Area,
+    Line,
+    Point,
+}
+
+/// The plan's layers in drawing order within their tier; others follow in input order.
+const ORDER: [&str; 17] = [
+    "controlled",
+    "occupied",
+    "threat",
+    "standoff",
+    "coverage",
+    "redundancy",
+    "zone",
+    "gap",
+    "strip",
+    "reach_union",
+    "reach",
+    "cap_discs",
+    "cap_transit",
+    "contact_line",
+    "airfields",
+    "assets",
+    "cap_stations",
+];
+
+/// The tier of a layer: from its style when it has one, else from its first geometry.
+pub fn tier(layer: &Layer) -> Tier {
+    let style = style_for(&layer.name);
+    if ORDER.contains(&layer.name.as_str()) || layer.name == "ukraine_1991" {
+        return if style.marker != Marker::None {
+            Tier::Point
+        } else if style.fill.is_some() {
+            Tier::Area
+        } else {
+            Tier::Line
+        };
+    }
+    match layer.features.first().map(|f| &f.geometry) {
+        Some(Geometry::Point(_) | Geometry::MultiPoint(_)) => Tier::Point,
+        Some(Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_)) => {
+            Tier::Line
+        }
+        _ => Tier::Area,
+    }
+}
+
+/// Layers sorted for drawing: by tier, then the plan's order, then input order. Layers without
+/// a single coordinate (an empty gap) are left out, and so stay out of the legend.
+pub fn drawing_order(layers: &[Layer]) -> Vec<&Layer> {
+    let mut v: Vec<(Tier, usize, usize, &Layer)> = layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            super::view::geometry_box(l.features.iter().map(|f| &f.geometry)).is_some()
+        })
+        .map(|(i, l)| {
+            let rank = ORDER
+                .iter()
+                .position(|n| *n == l.name)
+                .unwrap_or(ORDER.len());
+            (tier(l), rank, i, l)
+        })
+        .collect();
+    v.sort_by_key(|(t, r, i, _)| (*t, *r, *i));
+    v.into_iter().map(|(.., l)| l).collect()
+}
+
+/// The style of a layer, with a visible default for layers the table does not know.
+pub fn layer_style(layer: &Layer) -> Style {
+    style_for(&layer.name)
+}
+
+fn areas_of(g: &Geometry, out: &mut Vec<MultiPolygon>) {
+    match g {
+        Geometry::Polygon(p) => out.push(MultiPolygon::new(vec![p.clone()])),
+        Geometry::MultiPolygon(m) => out.push(m.clone()),
+        Geometry::Rect(r) => out.push(MultiPolygon::new(vec![r.to_polygon()])),
+        Geometry::GeometryCollection(c) => c.0.iter().for_each(|g| areas_of(g, out)),
+        _ => {}
+    }
+}
+
+fn points_of(g: &Geometry, out: &mut Vec<Point>) {
+    match g {
+        Geometry::Point(p) => out.push(*p),
+        Geometry::MultiPoint(m) => out.extend(m.0.iter().copied()),
+        Geometry::GeometryCollection(c) => c.0.iter().for_each(|g| points_of(g, out)),
+        _ => {}
+    }
+}
+
+/// All polygon rings of some features as one path.
+pub fn features_area_path(view: &View, features: &[Feature]) -> Path {
+    let mut path = Path::default();
+    for f in features {
+        let mut areas = Vec::new();
+        areas_of(&f.geometry, &mut areas);
+        for a in &areas {
+            path.append(view.area_path(a));
+        }
+    }
+    path
+}
+
+fn stroke_of(style: &Style, pen: Pen) -> Option<(Rgba, f32, Option<(f32, f32)>)> {
+    let c = style.stroke?;
+    if c.3 == 0 || style.stroke_mm <= 0.0 {
+        return None;
+    }
+    let w = pen.mm(style.stroke_mm).max(0.5);
+    let dash = style
+        .dashed
+        .then(|| (w * 4.0 + pen.px(3.0), w * 2.5 + pen.px(2.5)));
+    Some((c, w, dash))
+}
+
+/// Hatching of the style table's hatched layers, in pixels.
+pub fn hatch(colour: Rgba, pen: Pen) -> Fill {
+    Fill::Hatch {
+        colour,
+        spacing: pen.px(11.0),
+        width: pen.px(1.8),
+    }
+}
+
+/// The items of one layer (markers excluded; see [`marker_items`]). `band_hole` is cut out of
+/// the fill with the even-odd rule (the threat inside the stand-off buffer, so the stand-off
+/// shows as the band it is).
+pub fn layer_items(view: &View, pen: Pen, layer: &Layer, band_hole: Option<&Path>) -> Group {
+    let style = layer_style(layer);
+    let mut items = Vec::new();
+    let area = features_area_path(view, &layer.features);
+    if !area.is_empty() {
+        if let Some(fill) = style.fill.filter(|c| c.3 > 0) {
+            let mut fill_path = area.clone();
+            if let Some(hole) = band_hole {
+                fill_path.append(hole.clone());
+            }
+            items.push(Item {
+                fill: Some(if style.hatched {
+                    hatch(fill, pen)
+                } else {
+                    Fill::Solid(fill)
+                }),
+                fill_rule: FillRule::EvenOdd,
+                ..Item::filled(fill_path, fill)
+            });
+        }
+        if let Some((c, w, dash)) = stroke_of(&style, pen) {
+            items.push(Item::stroked(area, c, w, dash));
+        }
+    }
+    let mut lines = Path::default();
+    for f in &layer.features {
+        if matches!(
+            f.geometry,
+            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_)
+        ) {
+            lines.append(view.lines_path(&f.geometry));
+        }
+    }
+    if !lines.is_empty() {
+        let (c, w, dash) = stroke_of(&style, pen).unwrap_or((
+            style.fill.unwrap_or(Rgba(90, 90, 90, 255)),
+            pen.mm(0.4),
+            None,
+        ));
+        items.push(Item::stroked(lines, c, w, dash));
+    }
+    Group {
+        id: layer.name.clone(),
+        items,
+    }
+}
+
+/// A point symbol of one feature: its marker, fill and whether it is hollow (airfields not used
+/// by the plan).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Symbol {
+    pub marker: Marker,
+    pub fill: Rgba,
+    pub hollow: bool,
+}
+
+/// The symbol a point feature of `layer` is drawn with.
+pub fn symbol(layer: &Layer, f: &Feature) -> Symbol {
+    let style = layer_style(layer);
+    let marker = match style.marker {
+        Marker::None => Marker::Circle,
+        m => m,
+    };
+    let fill = match f.str_prop("status") {
+        Some(status) if layer.name == "assets" => asset_status_colour(status),
+        _ => style.fill.or(style.stroke).unwrap_or(Rgba(60, 60, 60, 255)),
+    };
+    let hollow = f.properties.get("used").and_then(|v| v.as_bool()) == Some(false);
+    Symbol {
+        marker,
+        fill,
+        hollow,
+    }
+}
+
+/// Marker radius of a layer, pixels.
+pub fn marker_radius(layer: &Layer, pen: Pen) -> f32 {
+    let mm = match layer_style(layer).marker_mm {
+        m if m > 0.0 => m,
+        _ => 2.4,
+    };
+    pen.mm(mm) / 2.0 + pen.px(1.5)
+}
+
+/// The path of a marker centred at (`x`, `y`) with "radius" `r`.
+pub fn marker_path(marker: Marker, x: f32, y: f32, r: f32) -> Path {
+    match marker {
+        Marker::Triangle => Path::polyline(
+            &[
+                (x, y - r * 1.15),
+                (x + r, y + r * 0.6),
+                (x - r, y + r * 0.6),
+            ],
+            true,
+        ),
+        Marker::Square => Path::polyline(
+            &[
+                (x - r * 0.85, y - r * 0.85),
+                (x + r * 0.85, y - r * 0.85),
+                (x + r * 0.85, y + r * 0.85),
+                (x - r * 0.85, y + r * 0.85),
+            ],
+            true,
+        ),
+        Marker::Diamond => Path::polyline(
+            &[(x, y - r * 1.2), (x + r, y), (x, y + r * 1.2), (x - r, y)],
+            true,
+        ),
+        Marker::Circle | Marker::None => circle(x, y, r),
+    }
+}
+
+/// A circle from four cubic arcs (error 0.03 % of r).
+pub fn circle(x: f32, y: f32, r: f32) -> Path {
+    let c = r * 0.552_284_8;
+    Path(vec![
+        Seg::Move(x + r, y),
+        Seg::Cubic(x + r, y + c, x + c, y + r, x, y + r),
+        Seg::Cubic(x - c, y + r, x - r, y + c, x - r, y),
+        Seg::Cubic(x - r, y - c, x - c, y - r, x, y - r),
+        Seg::Cubic(x + c, y - r, x + r, y - c, x + r, y),
+        Seg::Close,
+    ])
+}
+
+/// The items of a symbol.
+pub fn symbol_items(sym: Symbol, (x, y): (f32, f32), r: f32, pen: Pen) -> Vec<Item> {
+    let path = marker_path(sym.marker, x, y, r);
+    let fill = if sym.hollow {
+        Rgba(255, 255, 255, 255)
+    } else {
+        sym.fill
+    };
+    let outline = if sym.hollow {
+        sym.fill
+    } else {
+        Rgba(30, 30, 30, 255)
+    };
+    vec![Item {
+        stroke: Some(super::scene::Stroke {
+            colour: outline,
+            width: pen.px(1.3),
+            dash: None,
+        }),
+        ..Item::filled(path, fill)
+    }]
+}
+
+/// A point of the layer's features with its frame pixel, for features inside the frame.
+pub fn visible_points<'a>(view: &View, layer: &'a Layer) -> Vec<(&'a Feature, (f32, f32))> {
+    let mut out = Vec::new();
+    for f in &layer.features {
+        let mut pts = Vec::new();
+        points_of(&f.geometry, &mut pts);
+        for p in pts {
+            if let Some(px) = view.px(p.x(), p.y()) {
+                if view.inside(px, 0.0) {
+                    out.push((f, px));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a legend line shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Swatch {
+    /// A filled box (hatched or flat) with its outline.
+    Area(Style),
+    /// A line sample.
+    Line(Style),
+    Symbol(Symbol),
+}
+
+/// One legend line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub swatch: Swatch,
+    pub label: String,
+}
+
+/// Legend entries of a drawn layer: one per layer, but one per status for assets and
+/// in-use/unused for airfields.
+pub fn legend_entries(layer: &Layer) -> Vec<LegendEntry> {
+    let style = layer_style(layer);
+    let title = legend_title(layer);
+    match tier(layer) {
+        Tier::Point => {
+            let mut seen: Vec<(Symbol, String)> = Vec::new();
+            for f in &layer.features {
+                let sym = symbol(layer, f);
+                let label = if layer.name == "assets" {
+                    match f.str_prop("status") {
+                        Some("protected") => "Asset in the zone".to_string(),
+                        Some("occupied") => "Asset in occupied territory".to_string(),
+                        Some(_) => "Asset outside the zone".to_string(),
+                        None => title.clone(),
+                    }
+                } else if sym.hollow {
+                    format!("{title} (not used by the plan)")
+                } else {
+                    title.clone()
+                };
+                if !seen.iter().any(|(s, l)| *s == sym && *l == label) {
+                    seen.push((sym, label));
+                }
+            }
+            seen.into_iter()
+                .map(|(s, label)| LegendEntry {
+                    swatch: Swatch::Symbol(s),
+                    label,
+                })
+                .collect()
+        }
+        Tier::Area => vec![LegendEntry {
+            swatch: Swatch::Area(style),
+            label: title,
+        }],
+        Tier::Line => vec![LegendEntry {
+            swatch: Swatch::Line(style),
+            label: title,
+        }],
+    }
+}
+
+/// The legend text of a layer: its title and, for the plan's main layers, the figure that
+/// matters (area, width, distance).
+fn legend_title(layer: &Layer) -> String {
+    let prop = |k: &str| {
+        layer
+            .features
+            .first()
+            .and_then(|f| f.properties.get(k))
+            .and_then(|v| v.as_f64())
+    };
+    let thousands = |v: f64| {
+        let s = format!("{:.0}", v);
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let t = layer.title.clone();
+    match layer.name.as_str() {
+        "zone" | "gap" | "occupied" => match prop("area_km2") {
+            Some(a) => format!("{t}, {} km²", thousands(a)),
+            None => t,
+        },
+        "strip" => match prop("width_km") {
+            Some(w) => format!("{t}, {w:.1} km wide"),
+            None => t,
+        },
+        "standoff" => match prop("distance_km") {
+            Some(d) => format!("{t}, within {d:.0} km of the threat"),
+            None => t,
+        },
+        "reach" => format!("{t} ({})", layer.features.len()),
+        "cap_discs" => match prop("radius_km") {
+            Some(r) => format!("{t}, {r:.0} km radius"),
+            None => t,
+        },
+        _ => t,
+    }
+}
