@@ -5,17 +5,20 @@
 //! cargo run --example make_geodata [-- GEODATA_DIR STAGE_DIR]
 //! ```
 //!
-//! Reads `GEODATA_DIR/oblasts.geojson`, `GEODATA_DIR/contact_line.geojson` and
-//! `STAGE_DIR/countries.geojson` (defaults `geodata`, `target/geodata-stage`) and writes
+//! Reads `GEODATA_DIR/oblasts.geojson`, `GEODATA_DIR/contact_line.geojson`,
+//! `STAGE_DIR/countries.geojson` and `STAGE_DIR/context.geojson` (defaults `geodata`,
+//! `target/geodata-stage`) and writes
 //! - `ukraine_1991.geojson`: the union of the 27 oblasts (incl. Crimea and Sevastopol);
 //! - `neighbours.geojson`: the staged countries, Russia clipped to 14–60°E, 40–70°N and without
 //!   Crimea and Sevastopol;
+//! - `context.geojson`: the staged other countries of the map window, clipped to 8–50°E,
+//!   38–62°N (for drawing land and borders only);
 //! - `occupied.geojson`: `iapz::data::build_occupied` of the above.
 //!
 //! Coordinates are written with 5 decimals (about 1 m), the precision of the source.
 
 use geo::orient::Direction;
-use geo::{Coord, Geometry, LineString, MultiPolygon, Orient, Polygon, Validation};
+use geo::{BoundingRect, Coord, Geometry, LineString, MultiPolygon, Orient, Polygon, Validation};
 use iapz::io::geojson::{feature_collection, read_path, ReadOptions};
 use iapz::layer::Feature;
 use iapz::ops::{difference, geodesic_area_m2, intersection, union_all};
@@ -25,6 +28,8 @@ use std::path::{Path, PathBuf};
 const TOLERANCE_M: f64 = 0.5;
 /// Russia's European window, degrees: west, south, east, north.
 const RUSSIA_WINDOW: [f64; 4] = [14.0, 40.0, 60.0, 70.0];
+/// The map window of `context.geojson`, degrees: west, south, east, north.
+const CONTEXT_WINDOW: [f64; 4] = [8.0, 38.0, 50.0, 62.0];
 
 fn main() {
     if let Err(e) = run() {
@@ -72,6 +77,16 @@ fn run() -> iapz::Result<()> {
         c.geometry = Geometry::MultiPolygon(mp);
     }
     write(&geodata.join("neighbours.geojson"), countries)?;
+
+    let mut context = read(&stage.join("context.geojson"))?;
+    for c in context.iter_mut() {
+        let code = c.str_prop("code").unwrap_or("?").to_string();
+        let mp = round_area(&clip_to_window(&area(&c.geometry), CONTEXT_WINDOW));
+        assert!(!mp.0.is_empty(), "{code} does not reach into the window");
+        report(&code, &mp);
+        c.geometry = Geometry::MultiPolygon(mp);
+    }
+    write(&geodata.join("context.geojson"), context)?;
 
     let line_features = read(&geodata.join("contact_line.geojson"))?;
     let line_feature = &line_features[0];
@@ -157,6 +172,27 @@ fn window_polygon([w, s, e, n]: [f64; 4]) -> MultiPolygon {
     }
     ring.push(corners[0]);
     MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])])
+}
+
+/// `mp` ∩ the window: polygons crossing the window's edge are intersected with it by the engine;
+/// polygons inside it are kept unchanged (an intersection would only add the points of its
+/// geodesic densification).
+fn clip_to_window(mp: &MultiPolygon, window: [f64; 4]) -> MultiPolygon {
+    let [w, s, e, n] = window;
+    let (inside, crossing): (Vec<Polygon>, Vec<Polygon>) = mp.0.iter().cloned().partition(|p| {
+        p.bounding_rect()
+            .is_some_and(|r| r.min().x >= w && r.max().x <= e && r.min().y >= s && r.max().y <= n)
+    });
+    let mut out = inside;
+    if !crossing.is_empty() {
+        let clipped = intersection(
+            &MultiPolygon::new(crossing),
+            &window_polygon(window),
+            TOLERANCE_M,
+        );
+        out.extend(clipped.0);
+    }
+    MultiPolygon::new(out)
 }
 
 /// Rounds to 5 decimals (the source's precision), dropping repeated vertices and rings that

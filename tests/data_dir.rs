@@ -24,6 +24,7 @@ fn a_copy_of_geodata_reads_like_the_embedded_data() {
     assert_eq!(a.ukraine_1991, b.ukraine_1991);
     assert_eq!(a.oblasts, b.oblasts);
     assert_eq!(a.neighbours, b.neighbours);
+    assert_eq!(a.context, b.context);
     assert_eq!(a.contact_line, b.contact_line);
     assert_eq!(a.contact_line_as_of, b.contact_line_as_of);
     assert_eq!(a.occupied, b.occupied);
@@ -44,6 +45,12 @@ fn typed_records_and_lookups() {
     );
     assert!(d.neighbour("pl").unwrap().borders_ukraine);
     assert!(!d.neighbour("CZ").unwrap().borders_ukraine);
+    let de = d.context_country("de").unwrap();
+    assert_eq!(
+        (de.name_en.as_str(), de.borders_ukraine),
+        ("Germany", false)
+    );
+    assert!(d.context_country("PL").is_none() && d.neighbour("DE").is_none());
     let f35 = d.aircraft("f-35a").unwrap();
     assert_eq!(
         (f35.combat_radius_km_low, f35.combat_radius_km_high),
@@ -93,6 +100,44 @@ fn errors_name_the_file_and_the_feature() {
 }
 
 #[test]
+fn a_folder_without_context_geojson_is_told_what_to_do() {
+    // A data folder made before context.geojson shipped.
+    let dir = tempfile::tempdir().unwrap();
+    copy_geodata(dir.path());
+    let missing = dir.path().join("context.geojson");
+    std::fs::remove_file(&missing).unwrap();
+    let e = Datasets::from_dir(dir.path()).unwrap_err();
+    let (text, hint) = (e.to_string(), e.hint().unwrap_or_default().to_string());
+    assert!(
+        text.contains("context.geojson") && text.contains("No such file"),
+        "{text}"
+    );
+    assert!(
+        hint.contains("copy context.geojson from the shipped geodata/")
+            && hint.contains("iapz data export context -o")
+            && hint.contains("provenance.json"),
+        "{hint}"
+    );
+    // The command of the hint writes the shipped file byte for byte; the folder then loads.
+    let out = Command::new(env!("CARGO_BIN_EXE_iapz"))
+        .args(["data", "export", "context", "-o"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&missing).unwrap(),
+        std::fs::read(geodata().join("context.geojson")).unwrap()
+    );
+    let d = Datasets::from_dir(dir.path()).unwrap();
+    assert_eq!(d.context, Datasets::embedded().unwrap().context);
+}
+
+#[test]
 fn the_cli_lists_and_exports_from_any_directory() {
     let dir = tempfile::tempdir().unwrap();
     let iapz = env!("CARGO_BIN_EXE_iapz");
@@ -106,6 +151,7 @@ fn the_cli_lists_and_exports_from_any_directory() {
     for needle in [
         "oblasts",
         "27 features",
+        "context.geojson        32 features",
         "public domain",
         "CC BY 4.0",
         "MIT",

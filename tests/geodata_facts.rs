@@ -292,3 +292,176 @@ fn embedded_data_stay_small() {
     eprintln!("embedded geodata: {total} bytes");
     assert!(total < 5_000_000, "embedded geodata are {total} bytes");
 }
+
+/// The map window of `context.geojson`, degrees: west, south, east, north.
+const CONTEXT_WINDOW: [f64; 4] = [8.0, 38.0, 50.0, 62.0];
+
+#[test]
+fn context_holds_the_other_countries_of_the_map_window() {
+    let d = data();
+    let codes: Vec<&str> = d.context.iter().map(|r| r.code.as_str()).collect();
+    eprintln!("context: {} countries: {}", codes.len(), codes.join(" "));
+    assert_eq!(codes.len(), 32, "{codes:?}");
+    assert!(
+        codes.windows(2).all(|w| w[0] < w[1]),
+        "not sorted by code, or a code twice: {codes:?}"
+    );
+    for r in &d.context {
+        assert!(
+            r.code.len() == 2 && r.code.bytes().all(|b| b.is_ascii_uppercase()),
+            "{:?} is not an alpha-2 code",
+            r.code
+        );
+        assert!(!r.borders_ukraine, "{} borders Ukraine", r.code);
+        assert!(r.name_uk.is_none());
+        assert!(
+            r.code != "UA" && r.code != "RU" && d.neighbour(&r.code).is_none(),
+            "{} is shipped twice",
+            r.code
+        );
+    }
+    for (code, name) in [
+        ("DE", "Germany"),
+        ("TR", "Türkiye"),
+        ("BG", "Bulgaria"),
+        ("LT", "Lithuania"),
+        ("LV", "Latvia"),
+        ("EE", "Estonia"),
+        ("AT", "Austria"),
+        ("RS", "Serbia"),
+        ("GR", "Greece"),
+        ("GE", "Georgia"),
+        ("XK", "Kosovo"),
+    ] {
+        let r = d
+            .context_country(code)
+            .unwrap_or_else(|| panic!("{code} missing"));
+        assert_eq!(r.name_en, name);
+    }
+}
+
+#[test]
+fn context_lies_within_the_map_window() {
+    use geo::BoundingRect;
+    let [w, s, e, n] = CONTEXT_WINDOW;
+    for r in &data().context {
+        let b = r.geometry.bounding_rect().unwrap();
+        // 0.001° of slack: the window's edges are geodesics between vertices 0.5° apart, which
+        // bulge up to 0.0003° poleward of the parallels 38°N and 62°N.
+        assert!(
+            b.min().x >= w - 0.001
+                && b.max().x <= e + 0.001
+                && b.min().y >= s - 0.001
+                && b.max().y <= n + 0.001,
+            "{}: extent {b:?} exceeds {w}–{e}°E, {s}–{n}°N",
+            r.code
+        );
+    }
+}
+
+/// Capitals (centres, to about 1 km) inside the map window. Copenhagen is left out: its centre
+/// lies in a harbour Natural Earth 10m draws as sea (1.2 km from the nearest vertex of Denmark).
+const CAPITALS: [(&str, &str, f64, f64); 23] = [
+    ("DE", "Berlin", 13.405, 52.52),
+    ("LT", "Vilnius", 25.28, 54.687),
+    ("BG", "Sofia", 23.32, 42.698),
+    ("TR", "Ankara", 32.85, 39.93),
+    ("LV", "Riga", 24.105, 56.95),
+    ("EE", "Tallinn", 24.75, 59.437),
+    ("FI", "Helsinki", 24.94, 60.17),
+    ("SE", "Stockholm", 18.07, 59.33),
+    ("NO", "Oslo", 10.75, 59.91),
+    ("AT", "Vienna", 16.373, 48.208),
+    ("SI", "Ljubljana", 14.506, 46.057),
+    ("HR", "Zagreb", 15.982, 45.815),
+    ("BA", "Sarajevo", 18.413, 43.856),
+    ("RS", "Belgrade", 20.449, 44.787),
+    ("ME", "Podgorica", 19.259, 42.43),
+    ("XK", "Pristina", 21.166, 42.663),
+    ("MK", "Skopje", 21.425, 41.998),
+    ("AL", "Tirana", 19.819, 41.328),
+    ("IT", "Rome", 12.496, 41.903),
+    ("GE", "Tbilisi", 44.783, 41.715),
+    ("AM", "Yerevan", 44.515, 40.187),
+    ("AZ", "Baku", 49.87, 40.41),
+    (
+        "CH",
+        "Zurich (not a capital; Bern lies west of 8°E)",
+        8.541,
+        47.377,
+    ),
+];
+
+#[test]
+fn capitals_lie_in_their_context_country_and_no_other() {
+    let d = data();
+    let every: Vec<(&str, &MultiPolygon)> = d
+        .context
+        .iter()
+        .chain(&d.neighbours)
+        .map(|r| (r.code.as_str(), &r.geometry))
+        .chain(std::iter::once(("UA", &d.ukraine_1991)))
+        .collect();
+    for (code, city, lon, lat) in CAPITALS {
+        let p = Point(Coord { x: lon, y: lat });
+        let holders: Vec<&str> = every
+            .iter()
+            .filter(|(_, g)| g.contains(&p))
+            .map(|(c, _)| *c)
+            .collect();
+        assert_eq!(
+            holders,
+            [code],
+            "{city} ({lon}, {lat}) lies in {holders:?}, expected {code}"
+        );
+    }
+}
+
+/// Largest overlap allowed between two shipped countries, km²: the clipped countries carry the
+/// points of the engine's geodesic densification (within 0.5 m of the source's edges).
+const OVERLAP_KM2: f64 = 1.0;
+
+#[test]
+fn context_countries_overlap_neither_ukraine_nor_the_neighbours_nor_each_other() {
+    use geo::{BoundingRect, Intersects};
+    let d = data();
+    let others: Vec<(&str, &MultiPolygon)> = d
+        .neighbours
+        .iter()
+        .chain(&d.context)
+        .map(|r| (r.code.as_str(), &r.geometry))
+        .chain(std::iter::once(("UA", &d.ukraine_1991)))
+        .collect();
+    // The measure does see an overlap: Germany with itself.
+    let de = &d.context_country("DE").unwrap().geometry;
+    let itself = km2(&iapz::ops::intersection(de, de, 1.0));
+    assert!((itself - km2(de)).abs() < 1.0, "DE ∩ DE: {itself:.0} km²");
+    let mut pairs = 0;
+    let mut worst = (0.0, String::new());
+    for r in &d.context {
+        let rect = r.geometry.bounding_rect().unwrap();
+        for (code, g) in &others {
+            // Each pair of context countries once; a country against itself never.
+            if *code <= r.code.as_str() && d.context_country(code).is_some() {
+                continue;
+            }
+            if !rect.intersects(&g.bounding_rect().unwrap()) {
+                continue;
+            }
+            pairs += 1;
+            let overlap = km2(&iapz::ops::intersection(&r.geometry, g, 1.0));
+            if overlap > worst.0 || worst.1.is_empty() {
+                worst = (overlap, format!("{}–{code}", r.code));
+            }
+            assert!(
+                overlap < OVERLAP_KM2,
+                "{} and {code} overlap by {overlap:.3} km²",
+                r.code
+            );
+        }
+    }
+    eprintln!(
+        "context: {pairs} pairs with meeting extents; largest overlap {:.4} km² ({})",
+        worst.0, worst.1
+    );
+}

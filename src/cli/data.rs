@@ -22,7 +22,7 @@ pub enum Action {
     List,
     /// One dataset as GeoJSON.
     Export {
-        /// ukraine_1991, oblasts, neighbours, contact_line, occupied, airfields or assets.
+        /// ukraine_1991, oblasts, neighbours, context, contact_line, occupied, airfields or assets.
         name: String,
         /// GeoJSON output; `-` (default) writes standard output.
         #[arg(long, short, default_value = "-")]

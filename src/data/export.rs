@@ -6,10 +6,11 @@ use geo::{Geometry, Point};
 use serde_json::Value;
 
 /// Names of the datasets that have geometry, in the order `iapz data list` shows them.
-pub const LAYER_NAMES: [&str; 7] = [
+pub const LAYER_NAMES: [&str; 8] = [
     "ukraine_1991",
     "oblasts",
     "neighbours",
+    "context",
     "contact_line",
     "occupied",
     "airfields",
@@ -27,6 +28,7 @@ impl Datasets {
             )],
             "oblasts" => self.oblasts.iter().map(region_feature).collect(),
             "neighbours" => self.neighbours.iter().map(region_feature).collect(),
+            "context" => self.context.iter().map(region_feature).collect(),
             "contact_line" => vec![self.with_source(
                 Feature::new(self.contact_line.clone())
                     .with("name", "Approximate line of contact")

@@ -15,10 +15,11 @@ use std::sync::OnceLock;
 pub const PROVENANCE_FILE: &str = "provenance.json";
 
 /// The files a data folder holds; `Datasets::from_dir` reads exactly these names.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     "ukraine_1991.geojson",
     "oblasts.geojson",
     "neighbours.geojson",
+    "context.geojson",
     "contact_line.geojson",
     "occupied.geojson",
     "airfields.csv",
@@ -28,22 +29,23 @@ pub const FILES: [&str; 9] = [
 ];
 
 /// The shipped files, compiled into the binary.
-const EMBEDDED: [(&str, &[u8]); 9] = [
+const EMBEDDED: [(&str, &[u8]); 10] = [
     (
         FILES[0],
         include_bytes!("../../geodata/ukraine_1991.geojson"),
     ),
     (FILES[1], include_bytes!("../../geodata/oblasts.geojson")),
     (FILES[2], include_bytes!("../../geodata/neighbours.geojson")),
+    (FILES[3], include_bytes!("../../geodata/context.geojson")),
     (
-        FILES[3],
+        FILES[4],
         include_bytes!("../../geodata/contact_line.geojson"),
     ),
-    (FILES[4], include_bytes!("../../geodata/occupied.geojson")),
-    (FILES[5], include_bytes!("../../geodata/airfields.csv")),
-    (FILES[6], include_bytes!("../../geodata/assets.csv")),
-    (FILES[7], include_bytes!("../../geodata/aircraft.csv")),
-    (FILES[8], include_bytes!("../../geodata/provenance.json")),
+    (FILES[5], include_bytes!("../../geodata/occupied.geojson")),
+    (FILES[6], include_bytes!("../../geodata/airfields.csv")),
+    (FILES[7], include_bytes!("../../geodata/assets.csv")),
+    (FILES[8], include_bytes!("../../geodata/aircraft.csv")),
+    (FILES[9], include_bytes!("../../geodata/provenance.json")),
 ];
 
 impl Datasets {
@@ -74,10 +76,31 @@ impl Datasets {
         }
         load(Trust::Checked, &|name| {
             let path = dir.join(name);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    Error::input(path.display().to_string(), "", e.to_string())
+                        .with_hint(missing_file_hint(name, &path))
+                }
+                _ => Error::io(&path, e),
+            })?;
             Ok((Cow::Owned(bytes), path.display().to_string()))
         })
     }
+}
+
+/// What to do about a file missing from a data folder (e.g. one made before the file existed).
+fn missing_file_hint(name: &str, path: &Path) -> String {
+    let export = match name.strip_suffix(".geojson") {
+        Some(stem) => format!(
+            ", or write the built-in copy with `iapz data export {stem} -o {}`",
+            path.display()
+        ),
+        None => String::new(),
+    };
+    format!(
+        "a data folder holds {}: copy {name} from the shipped geodata/ folder{export}",
+        FILES.join(", ")
+    )
 }
 
 /// A file's bytes and the name errors use.
@@ -114,22 +137,24 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
     let (f, file) = geojson(FILES[2])?;
     let neighbours = regions(&f, &file, false)?;
     let (f, file) = geojson(FILES[3])?;
-    let (contact_line, contact_line_as_of) = contact_line(&f, &file)?;
+    let context = regions(&f, &file, false)?;
     let (f, file) = geojson(FILES[4])?;
+    let (contact_line, contact_line_as_of) = contact_line(&f, &file)?;
+    let (f, file) = geojson(FILES[5])?;
     let occupied = single_area(&f, &file)?;
 
     let csv = |name: &str| fetch(name);
-    let (bytes, file) = csv(FILES[5])?;
+    let (bytes, file) = csv(FILES[6])?;
     let airfields = read_csv::<AirfieldRow>(&bytes, &file)?
         .into_iter()
         .map(|(line, r)| r.into_airfield(&file, line))
         .collect::<Result<Vec<_>>>()?;
-    let (bytes, file) = csv(FILES[6])?;
+    let (bytes, file) = csv(FILES[7])?;
     let assets = read_csv::<AssetRow>(&bytes, &file)?
         .into_iter()
         .map(|(line, r)| r.into_asset(&file, line))
         .collect::<Result<Vec<_>>>()?;
-    let (bytes, file) = csv(FILES[7])?;
+    let (bytes, file) = csv(FILES[8])?;
     let aircraft = read_csv::<AircraftRow>(&bytes, &file)?
         .into_iter()
         .map(|(line, r)| r.into_aircraft(&file, line))
@@ -139,6 +164,7 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         ukraine_1991,
         oblasts,
         neighbours,
+        context,
         contact_line,
         contact_line_as_of,
         occupied,
@@ -453,6 +479,7 @@ fn provenance(bytes: &[u8], file: &str, d: &Datasets) -> Result<Vec<DatasetInfo>
                 "ukraine_1991" | "contact_line" | "occupied" => 1,
                 "oblasts" => d.oblasts.len(),
                 "neighbours" => d.neighbours.len(),
+                "context" => d.context.len(),
                 "airfields" => d.airfields.len(),
                 "assets" => d.assets.len(),
                 "aircraft" => d.aircraft.len(),

@@ -1,5 +1,6 @@
 //! The datasets iapz plans with: Ukraine in its 1991 borders, oblasts, neighbours, the
-//! approximate line of contact, the occupied territory, airfields, assets and aircraft.
+//! approximate line of contact, the occupied territory, airfields, assets and aircraft; and the
+//! other countries of the region, for maps.
 //!
 //! The default data are compiled into the binary (`geodata/`); [`Datasets::from_dir`] reads the
 //! same file names from a folder instead. Provenance of every file: `geodata/README.md`.
@@ -30,7 +31,7 @@ pub struct Region {
     /// Ukrainian name (oblasts only).
     pub name_uk: Option<String>,
     /// Countries: whether it shares a border with Ukraine (Czechia, shipped for its air base,
-    /// does not). Always true for oblasts.
+    /// does not; nor does any `context` country). Always true for oblasts.
     pub borders_ukraine: bool,
     pub geometry: MultiPolygon,
 }
@@ -95,6 +96,10 @@ pub struct Datasets {
     /// Poland, Romania, Slovakia, Hungary, Moldova, Belarus, Russia (European window, no Crimea),
     /// and Czechia (not a neighbour; shipped so that its air base can be checked).
     pub neighbours: Vec<Region>,
+    /// Countries shown on maps for land and borders only: every other country of the map window
+    /// (Germany, Lithuania, Bulgaria, Türkiye, …; not Ukraine, Russia or the `neighbours`),
+    /// clipped to 8–50°E, 38–62°N. Never used for distances. Sorted by code.
+    pub context: Vec<Region>,
     /// North (Russian border) to south (Black Sea). Approximate.
     pub contact_line: LineString,
     /// `as_of` date of the contact line (e.g. `2026-01`).
@@ -118,6 +123,13 @@ impl Datasets {
     /// The shipped country with this ISO 3166-1 alpha-2 code, e.g. `PL`.
     pub fn neighbour(&self, code: &str) -> Option<&Region> {
         self.neighbours
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The `context` country with this ISO 3166-1 alpha-2 code, e.g. `DE` (Kosovo: `XK`).
+    pub fn context_country(&self, code: &str) -> Option<&Region> {
+        self.context
             .iter()
             .find(|r| r.code.eq_ignore_ascii_case(code))
     }
