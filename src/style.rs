@@ -87,7 +87,9 @@ pub fn style_for(layer: &str) -> Style {
     match layer {
         "ukraine_1991" => outline(Rgba(30, 30, 30, 255), 0.5, false),
         "oblasts" => outline(Rgba(120, 120, 120, 140), 0.15, false),
-        "countries" | "neighbours" => area(Rgba(236, 232, 222, 255), Rgba(110, 110, 110, 255), 0.3),
+        "countries" | "neighbours" | "context" => {
+            area(Rgba(236, 232, 222, 255), Rgba(110, 110, 110, 255), 0.3)
+        }
         "occupied" => area(Rgba(150, 60, 60, 110), Rgba(130, 40, 40, 255), 0.3),
         "controlled" => area(Rgba(250, 248, 235, 255), Rgba(90, 90, 90, 255), 0.2),
         "contact_line" => outline(Rgba(170, 20, 20, 255), 0.7, false),

@@ -29,7 +29,7 @@ pub struct MapInput<'a> {
     /// Land, countries, oblasts.
     pub basemap: &'a Datasets,
     pub title: String,
-    /// Up to two lines under the title.
+    /// Paragraphs under the title (wrapped, three lines at most).
     pub subtitle: Vec<String>,
     /// Credit lines in the footer (data sources, dates).
     pub credits: Vec<String>,
@@ -73,10 +73,10 @@ impl Layout {
             size: size as f32,
             margin: (28.0 * s).max(10.0),
             pen,
-            title: TextStyle::new(pen.px(40.0), Weight::Bold),
-            subtitle: TextStyle::new(pen.px(21.0), Weight::Regular),
-            legend: TextStyle::new(pen.px(18.0), Weight::Regular),
-            small: TextStyle::new(pen.px(15.0), Weight::Regular),
+            title: TextStyle::new(pen.font(40.0), Weight::Bold),
+            subtitle: TextStyle::new(pen.font(21.0), Weight::Regular),
+            legend: TextStyle::new(pen.font(18.0), Weight::Regular),
+            small: TextStyle::new(pen.font(15.0), Weight::Regular),
         }
     }
 
@@ -124,7 +124,7 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
         &input.subtitle,
         &layout.subtitle,
         layout.size - 2.0 * layout.margin,
-        2,
+        3,
     );
     let rows = legend.len().div_ceil(LEGEND_COLUMNS);
     let header = layout.header_height(subtitle.len());
@@ -155,10 +155,6 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
     let countries = countries(input.basemap);
 
     let mut map = vec![land(&view, &countries)];
-    let threat_path = drawn
-        .iter()
-        .find(|l| l.name == "threat")
-        .map(|l| draw::features_area_path(&view, &l.features));
     let mut borders_done = false;
     let mut placer = Placer::new(PxRect::new(0.0, 0.0, view.width, view.height).grown(-2.0));
     for l in &drawn {
@@ -169,10 +165,7 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
         if draw::tier(l) == Tier::Point {
             continue;
         }
-        let hole = (l.name == "standoff")
-            .then_some(threat_path.as_ref())
-            .flatten();
-        map.push(draw::layer_items(&view, pen, l, hole));
+        map.push(draw::layer_items(&view, pen, l));
     }
     if !borders_done {
         map.extend(borders(&view, pen, input.basemap, &countries));
@@ -233,6 +226,7 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
         page,
         boxes,
         scale_bar: Some(bar),
+        georef: view.georef(),
         labels_dropped,
     })
 }
@@ -287,7 +281,7 @@ fn countries(d: &Datasets) -> Vec<Region> {
         geometry: d.ukraine_1991.clone(),
     }];
     v.extend(d.neighbours.iter().cloned());
-    // CONTEXT: v.extend(d.context.iter().cloned());
+    v.extend(d.context.iter().cloned());
     v
 }
 
@@ -431,7 +425,7 @@ fn symbols_and_labels(
                     if protect { 0 } else { 1 },
                     f.str_prop("name"),
                     TextStyle::new(
-                        pen.px(19.0),
+                        pen.font(19.0),
                         if protect {
                             Weight::Bold
                         } else {
@@ -442,17 +436,17 @@ fn symbols_and_labels(
                 "airfields" => (
                     if sym.hollow { 4 } else { 2 },
                     f.str_prop("icao"),
-                    TextStyle::new(pen.px(15.0), Weight::Bold),
+                    TextStyle::new(pen.font(15.0), Weight::Bold),
                 ),
                 "cap_stations" => (
                     3,
                     f.str_prop("id"),
-                    TextStyle::new(pen.px(14.0), Weight::Regular),
+                    TextStyle::new(pen.font(14.0), Weight::Regular),
                 ),
                 _ => (
                     5,
                     f.str_prop("name"),
-                    TextStyle::new(pen.px(15.0), Weight::Regular),
+                    TextStyle::new(pen.font(15.0), Weight::Regular),
                 ),
             };
             if let Some(label) = label {
@@ -496,7 +490,7 @@ fn country_labels(
     let pen = layout.pen;
     // smaller countries (Moldova) get the smaller size when the larger does not fit
     let sizes = [22.0, 15.0].map(|size| {
-        let mut style = TextStyle::new(pen.px(size), Weight::Bold);
+        let mut style = TextStyle::new(pen.font(size), Weight::Bold);
         style.tracking = pen.px(size / 7.0);
         style
     });
@@ -604,9 +598,13 @@ fn title_block(
 ) -> PxRect {
     let m = layout.margin;
     let mut y = m + layout.title.cap_height();
-    let title = ellipsize(&input.title, &layout.title, layout.size - 2.0 * m);
-    let mut items = text_items(&title, &layout.title, (m, y), INK, None);
-    let mut right = m + text::width(&title, &layout.title);
+    // a long title shrinks to fit (down to 75 %), and only then loses its end
+    let room = layout.size - 2.0 * m;
+    let mut style = layout.title;
+    style.size *= (room / text::width(&input.title, &style)).clamp(0.75, 1.0);
+    let title = ellipsize(&input.title, &style, room);
+    let mut items = text_items(&title, &style, (m, y), INK, None);
+    let mut right = m + text::width(&title, &style);
     y += layout.title.size * 0.25;
     for line in subtitle {
         y += layout.subtitle.size * 1.4;

@@ -23,6 +23,11 @@ impl Pen {
     pub fn px(&self, v: f32) -> f32 {
         v * self.k
     }
+    /// A font size (em, pixels at 2048 px) at this size, never below 11 px so that small maps
+    /// keep readable labels.
+    pub fn font(&self, v: f32) -> f32 {
+        (v * self.k).max(v.min(11.0))
+    }
 }
 
 /// Where a layer goes in the stack: area fills, then lines and outlines, then point symbols.
@@ -154,19 +159,14 @@ pub fn hatch(colour: Rgba, pen: Pen) -> Fill {
     }
 }
 
-/// The items of one layer (markers excluded; see [`marker_items`]). `band_hole` is cut out of
-/// the fill with the even-odd rule (the threat inside the stand-off buffer, so the stand-off
-/// shows as the band it is).
-pub fn layer_items(view: &View, pen: Pen, layer: &Layer, band_hole: Option<&Path>) -> Group {
+/// The fills and lines of one layer (point symbols are drawn apart, see [`symbol_items`]).
+/// Fills use the even-odd rule, right for valid polygons whatever their ring orientation.
+pub fn layer_items(view: &View, pen: Pen, layer: &Layer) -> Group {
     let style = layer_style(layer);
     let mut items = Vec::new();
     let area = features_area_path(view, &layer.features);
     if !area.is_empty() {
         if let Some(fill) = style.fill.filter(|c| c.3 > 0) {
-            let mut fill_path = area.clone();
-            if let Some(hole) = band_hole {
-                fill_path.append(hole.clone());
-            }
             items.push(Item {
                 fill: Some(if style.hatched {
                     hatch(fill, pen)
@@ -174,7 +174,7 @@ pub fn layer_items(view: &View, pen: Pen, layer: &Layer, band_hole: Option<&Path
                     Fill::Solid(fill)
                 }),
                 fill_rule: FillRule::EvenOdd,
-                ..Item::filled(fill_path, fill)
+                ..Item::filled(area.clone(), fill)
             });
         }
         if let Some((c, w, dash)) = stroke_of(&style, pen) {

@@ -1,5 +1,5 @@
-//! Meridians and parallels every 1, 2, 5 or 10 degrees (the first step giving at least four
-//! lines across the frame), with degree labels where they meet the frame's bottom and left
+//! Meridians and parallels every 1, 2, 5 or 10 degrees (the smallest step giving at most
+//! eight lines across the frame), with degree labels where they meet the frame's bottom and left
 //! edges.
 
 use super::scene::Path;
@@ -27,7 +27,7 @@ pub fn graticule(view: &View, visible: [f64; 4]) -> Graticule {
     let span = (e - w).min(n - s);
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
-        .find(|st| span / st <= 12.0)
+        .find(|st| span / st <= 8.0)
         .unwrap_or(20.0);
     let mut path = Path::default();
     let mut bottom = Vec::new();

@@ -64,8 +64,8 @@ impl Path {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FillRule {
     NonZero,
-    /// Regions covered an even number of times are outside: lets "band = outer XOR inner" be
-    /// drawn without computing the difference.
+    /// Regions covered an even number of times are outside: holes come out right whichever way
+    /// the rings of a polygon turn.
     EvenOdd,
 }
 
@@ -183,6 +183,26 @@ pub struct ScaleBar {
     pub right: (f32, f32),
 }
 
+/// How frame pixels relate to the earth: the projection centre and the affine map from frame
+/// pixels to projected metres (`x = x0 + px / px_per_m`, `y = y1 - py / px_per_m`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Georef {
+    /// Centre of the LAEA projection, degrees.
+    pub centre: (f64, f64),
+    /// Projected metres at the frame's left and top edges.
+    pub x0: f64,
+    pub y1: f64,
+    /// Pixels per projected metre.
+    pub px_per_m: f64,
+}
+
+impl Georef {
+    /// Projected metres of a frame pixel.
+    pub fn metres(&self, px: f64, py: f64) -> (f64, f64) {
+        (self.x0 + px / self.px_per_m, self.y1 - py / self.px_per_m)
+    }
+}
+
 /// A whole map page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -199,6 +219,7 @@ pub struct Scene {
     /// Page rectangles of the named furniture (`title`, `legend`, `scale_bar`, `attribution`).
     pub boxes: Vec<(String, PxRect)>,
     pub scale_bar: Option<ScaleBar>,
+    pub georef: Georef,
     /// Labels that found no free place and were left out.
     pub labels_dropped: Vec<String>,
 }

@@ -82,6 +82,16 @@ impl View {
         Ok(view)
     }
 
+    /// The frame's georeference.
+    pub fn georef(&self) -> super::scene::Georef {
+        super::scene::Georef {
+            centre: self.projection.centre(),
+            x0: self.x0,
+            y1: self.y1,
+            px_per_m: self.px_per_m,
+        }
+    }
+
     /// Frame pixels of a lon/lat point (may lie outside the frame).
     pub fn px(&self, lon: f64, lat: f64) -> Option<(f32, f32)> {
         let (x, y) = self.projection.forward(lon, lat)?;
