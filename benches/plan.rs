@@ -1,4 +1,5 @@
-//! The default `iapz plan`: datasets → layers → GeoJSON + report in a temporary folder.
+//! The default `iapz plan`: datasets → layers → GeoJSON, GeoPackage, KML, report and (since
+//! issue 6) map.png + map.svg in a temporary folder, as the command does.
 //! Target (issue 4): ≤ 1 s wall on the 2-core reference machine.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -18,7 +19,14 @@ fn default_plan(c: &mut Criterion) {
                 .resolve(&data)
                 .unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
-            iapz::io::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
+            let maps = iapz::render::plan_maps(
+                &plan.layers,
+                &plan.report,
+                &s.data,
+                &iapz::render::MapOptions::default(),
+            )
+            .unwrap();
+            iapz::io::outputs::write_plan(&plan, dir.path(), maps).unwrap();
         })
     });
     g.finish();

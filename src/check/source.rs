@@ -207,13 +207,8 @@ pub fn read_geojson_as_written(bytes: &[u8], file: &str) -> Result<Vec<Feature>>
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Error::input(
-            file,
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("invalid JSON: {e}"),
-        )
-    })?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| crate::io::geojson::json_error(&e, text, file))?;
     let gj = serde_json::from_value::<geojson::GeoJson>(value).map_err(|e| {
         Error::input(file, "", format!("not GeoJSON: {e}"))
             .with_hint("expected a Geometry, Feature or FeatureCollection")
@@ -233,7 +228,8 @@ pub fn read_geojson_as_written(bytes: &[u8], file: &str) -> Result<Vec<Feature>>
         let label = format!("feature #{i}");
         let geometry = geo::Geometry::try_from(g)
             .map_err(|e| Error::input(file, label.clone(), format!("invalid geometry: {e}")))?;
-        check_coordinates(&geometry).map_err(|e| Error::input(file, label, e.to_string()))?;
+        check_coordinates(&geometry)
+            .map_err(|e| crate::io::geojson::coordinate_error(file, &label, e))?;
         out.push(Feature {
             geometry,
             properties,

@@ -58,19 +58,7 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
     let mut scan = Prescan::default();
     scan.feed(text.as_bytes());
     scan.check(file, options)?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        let hint = if text.contains("NaN") || text.contains("Infinity") {
-            "JSON has no NaN or Infinity: every coordinate must be a finite number"
-        } else {
-            "fix the JSON syntax (is the file complete?)"
-        };
-        Error::input(
-            file,
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("invalid JSON: {}", without_position(&e)),
-        )
-        .with_hint(hint)
-    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
     check_crs(&value, file)?;
     let raw = split_features(value, file)?;
     if raw.len() > options.max_features {
@@ -173,6 +161,29 @@ fn describe(index: usize, id: &Option<geojson::feature::Id>) -> String {
 
 /// RFC 7946 dropped `crs`; a legacy member naming anything but WGS84 lon/lat is refused.
 /// serde_json's message without its trailing " at line L column C" (the location says it).
+/// The error for text that is not JSON: where, what, and what to do.
+pub fn json_error(e: &serde_json::Error, text: &str, file: &str) -> Error {
+    let hint = if text.contains("NaN") || text.contains("Infinity") {
+        "JSON has no NaN or Infinity: every coordinate must be a finite number"
+    } else {
+        "fix the JSON syntax (is the file complete?)"
+    };
+    Error::input(
+        file,
+        format!("line {}, column {}", e.line(), e.column()),
+        format!("invalid JSON: {}", without_position(e)),
+    )
+    .with_hint(hint)
+}
+
+/// The error for a geometry whose coordinates iapz cannot use (out of range, crossing the
+/// antimeridian, not finite).
+pub fn coordinate_error(file: &str, label: &str, e: crate::ops::GeomError) -> Error {
+    Error::input(file, label, e.to_string()).with_hint(
+        "positions are [longitude, latitude] in WGS84 degrees (RFC 7946): longitude -180..180, latitude -90..90",
+    )
+}
+
 fn without_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.rfind(" at line ") {
@@ -217,7 +228,7 @@ fn convert_geometry(g: geojson::Geometry, file: &str, label: &str) -> Result<Geo
     check_positions(&g.value, file, label)?;
     let geom: Geometry = Geometry::try_from(g)
         .map_err(|e| Error::input(file, label, format!("invalid geometry: {e}")))?;
-    check_coordinates(&geom).map_err(|e| Error::input(file, label, e.to_string()))?;
+    check_coordinates(&geom).map_err(|e| coordinate_error(file, label, e))?;
     Ok(geom)
 }
 

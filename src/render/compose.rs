@@ -128,7 +128,18 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
     );
     let rows = legend.len().div_ceil(LEGEND_COLUMNS);
     let header = layout.header_height(subtitle.len());
-    let footer = layout.footer_height(rows, input.credits.len() + 1);
+    let credits_x = layout.margin + 0.3 * (layout.size - 2.0 * layout.margin);
+    let credits_width = layout.size - layout.margin - credits_x;
+    // the projection line depends on the view, which depends on the footer: count its lines
+    // with the longest form it takes
+    let credit_lines = wrap_lines(
+        &credit_paragraphs(input, PROJECTION_LINE_LONGEST.to_string()),
+        &layout.small,
+        credits_width,
+        MAX_CREDIT_LINES,
+    )
+    .len();
+    let footer = layout.footer_height(rows, credit_lines);
     let frame = PxRect::new(
         layout.margin,
         header.round(),
@@ -201,17 +212,11 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
     let legend_box = legend_block(&layout, &legend, frame, &mut page);
     boxes.push(("legend".to_string(), legend_box));
     let credits_top = legend_box.y1 + layout.margin * 0.5;
-    let (bar, bar_box) = scale_bar(&layout, &view, frame, credits_top, &mut page);
+    let room = credits_x - frame.x0 - layout.pen.px(30.0);
+    let (bar, bar_box) = scale_bar(&layout, &view, frame, credits_top, room, &mut page);
     boxes.push(("scale_bar".to_string(), bar_box));
-    let credits_box = credits_block(
-        &layout,
-        input,
-        &view,
-        &grid,
-        bar_box,
-        credits_top,
-        &mut page,
-    );
+    let credits = credit_paragraphs(input, projection_line(&view, &grid));
+    let credits_box = credits_block(&layout, &credits, credits_x, credits_top, &mut page);
     boxes.push(("attribution".to_string(), credits_box));
 
     let mut labels_dropped = point_labels.1;
@@ -380,7 +385,7 @@ fn graticule_labels(
 ) -> Group {
     let style = layout.small;
     let mut items = Vec::new();
-    let inset = layout.pen.px(6.0);
+    let inset = layout.pen.px(6.0).max(4.0);
     let halo = Some((HALO, layout.pen.px(3.5)));
     for l in &grid.bottom {
         let w = text::width(&l.text, &style);
@@ -521,15 +526,20 @@ fn country_labels(
         let Some(anchor) = poly.interior_point() else {
             continue;
         };
+        // a name that fits nowhere inside the visible part is not a dropped label: small
+        // countries at the edge simply go unnamed
+        let mut fits = false;
         let placed = sizes.iter().find_map(|style| {
             let spots = label_spots_inside(&poly, &name, style, anchor);
+            fits |= !spots.is_empty();
             placer
                 .take_first(&name, style, &spots)
                 .map(|at| (at, style))
         });
         match placed {
             Some((at, style)) => items.extend(text_items(&name, style, at, colour, None)),
-            None => dropped.push(name),
+            None if fits => dropped.push(name),
+            None => {}
         }
     }
     (
@@ -705,21 +715,27 @@ fn scale_bar(
     view: &View,
     frame: PxRect,
     top: f32,
+    room: f32,
     page: &mut Vec<Group>,
 ) -> (ScaleBar, PxRect) {
     let pen = layout.pen;
-    let target_km = frame.width() as f64 * 0.2 / view.px_per_m / 1000.0;
+    let style = layout.small;
+    let px_of = |km: f64| (km * 1000.0 * view.px_per_m) as f32;
+    let end_label = |km: f64| format!("{km:.0} km");
+    // the longest round length up to a fifth of the frame whose bar and end label fit the room
     let km = [
-        10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0,
+        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0,
     ]
     .into_iter()
     .rev()
-    .find(|k| *k <= target_km)
-    .unwrap_or(5.0);
-    let len = (km * 1000.0 * view.px_per_m) as f32;
+    .find(|&k| {
+        px_of(k) <= frame.width() * 0.2
+            && px_of(k) + text::width(&end_label(k), &style) / 2.0 <= room
+    })
+    .unwrap_or(1.0);
+    let len = px_of(km);
     let x0 = frame.x0;
-    let label_h = layout.small.size * 1.3;
-    let y0 = top + label_h;
+    let y0 = top + style.size * 1.3;
     let h = pen.px(9.0);
     let mut items = Vec::new();
     for i in 0..4 {
@@ -738,28 +754,32 @@ fn scale_bar(
         pen.px(1.2),
         None,
     ));
-    let base = top + layout.small.cap_height();
-    for (t, v) in [(0.0, 0.0), (0.5, km / 2.0), (1.0, km)] {
-        let text = if t == 1.0 {
-            format!("{v:.0} km")
-        } else {
-            format!("{v:.0}")
-        };
-        let w = text::width(&text, &layout.small);
-        let x = if t == 1.0 {
-            x0 + len - w / 2.0
-        } else {
-            x0 + len * t as f32 - w / 2.0
-        };
-        items.extend(text_items(
-            &text,
-            &layout.small,
-            (x.max(x0), base),
-            INK,
-            None,
-        ));
+    let base = top + style.cap_height();
+    let labels = [
+        (x0, "0".to_string()),
+        (x0 + len / 2.0, format!("{:.0}", km / 2.0)),
+        (x0 + len, end_label(km)),
+    ];
+    let mut placed: Vec<PxRect> = Vec::new();
+    let mut right = x0;
+    // the middle figure is left out where the three would touch
+    for (i, (at, t)) in labels.iter().enumerate() {
+        let w = text::width(t, &style);
+        let x = if i == 0 { *at } else { at - w / 2.0 };
+        let b = text::bounds(t, &style, x, base).grown(pen.px(4.0));
+        let clashes = placed.iter().any(|p| p.intersects(&b))
+            || (i == 1 && {
+                let (end_at, end) = &labels[2];
+                let ew = text::width(end, &style);
+                b.intersects(&text::bounds(end, &style, end_at - ew / 2.0, base))
+            });
+        if clashes {
+            continue;
+        }
+        placed.push(b);
+        right = right.max(x + w);
+        items.extend(text_items(t, &style, (x, base), INK, None));
     }
-    let right = x0 + len + text::width(&format!("{km:.0} km"), &layout.small);
     page.push(Group {
         id: "scale_bar".into(),
         items,
@@ -774,32 +794,40 @@ fn scale_bar(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn credits_block(
-    layout: &Layout,
-    input: &MapInput,
-    view: &View,
-    grid: &super::graticule::Graticule,
-    bar: PxRect,
-    top: f32,
-    page: &mut Vec<Group>,
-) -> PxRect {
+const MAX_CREDIT_LINES: usize = 8;
+const PROJECTION_LINE_LONGEST: &str = "Lambert azimuthal equal-area, WGS84, centred 180.5°W, 85.5°N · scale bar true at the centre, within 10.0 % across the map · graticule every 10°";
+
+fn projection_line(view: &View, grid: &super::graticule::Graticule) -> String {
     let (lon0, lat0) = view.projection.centre();
-    let mut lines = vec![format!(
+    format!(
         "Lambert azimuthal equal-area, WGS84, centred {}, {} · scale bar true at the centre, within {:.1} % across the map · graticule every {}°",
         deg(lon0, 'E', 'W'),
         deg(lat0, 'N', 'S'),
         scale_error_pct(view),
         grid.step_deg
-    )];
-    lines.extend(input.credits.iter().cloned());
+    )
+}
+
+fn credit_paragraphs(input: &MapInput, projection: String) -> Vec<String> {
+    std::iter::once(projection)
+        .chain(input.credits.iter().cloned())
+        .collect()
+}
+
+/// The credits, from `x` to the page margin, below `top`.
+fn credits_block(
+    layout: &Layout,
+    paragraphs: &[String],
+    x: f32,
+    top: f32,
+    page: &mut Vec<Group>,
+) -> PxRect {
     let style = layout.small;
-    let x = bar.x1 + layout.pen.px(40.0);
     let width = layout.size - layout.margin - x;
     let mut items = Vec::new();
     let mut y = top + style.cap_height();
     let mut right = x;
-    for line in wrap_lines(&lines, &style, width, 6) {
+    for line in wrap_lines(paragraphs, &style, width, MAX_CREDIT_LINES) {
         items.extend(text_items(&line, &style, (x, y), GREY, None));
         right = right.max(x + text::width(&line, &style));
         y += style.size * 1.45;

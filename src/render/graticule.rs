@@ -97,7 +97,10 @@ fn crossing(
 }
 
 fn degrees(v: f64, pos: char, neg: char) -> String {
-    let h = if v >= 0.0 { pos } else { neg };
+    if v == 0.0 {
+        return "0°".into();
+    }
+    let h = if v > 0.0 { pos } else { neg };
     let a = v.abs();
     if a.fract() == 0.0 {
         format!("{a:.0}°{h}")
@@ -115,6 +118,7 @@ mod tests {
         assert_eq!(degrees(24.0, 'E', 'W'), "24°E");
         assert_eq!(degrees(-3.0, 'E', 'W'), "3°W");
         assert_eq!(degrees(48.0, 'N', 'S'), "48°N");
+        assert_eq!(degrees(0.0, 'E', 'W'), "0°");
     }
 
     #[test]
