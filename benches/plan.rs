@@ -19,14 +19,26 @@ fn default_plan(c: &mut Criterion) {
                 .resolve(&data)
                 .unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
-            let maps = iapz::render::plan_maps(
-                &plan.layers,
-                &plan.report,
-                &s.data,
-                &iapz::render::MapOptions::default(),
-            )
-            .unwrap();
-            iapz::io::outputs::write_plan(&plan, dir.path(), maps).unwrap();
+            let maps = || {
+                iapz::render::plan_maps(
+                    &plan.layers,
+                    &plan.report,
+                    &s.data,
+                    &iapz::render::MapOptions::default(),
+                )
+            };
+            iapz::io::outputs::write_plan_alongside(&plan, dir.path(), maps).unwrap();
+        })
+    });
+    g.bench_function("default_plan_without_maps", |b| {
+        b.iter(|| {
+            let data = Datasets::embedded().unwrap();
+            let s = Scenario::default_embedded()
+                .unwrap()
+                .resolve(&data)
+                .unwrap();
+            let plan = iapz::plan::run(&s, &|_| {}).unwrap();
+            iapz::io::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
         })
     });
     g.finish();

@@ -57,28 +57,27 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     let plan = iapz::plan::run(&resolved, &|stage| bar.set_message(stage.to_string()))?;
-    let maps = if args.no_map {
-        Vec::new()
-    } else {
-        bar.set_message("map");
-        let options = iapz::render::MapOptions {
-            size: args.size,
-            bbox: None,
-        };
-        iapz::render::plan_maps(&plan.layers, &plan.report, &resolved.data, &options)?
-    };
     bar.set_message("writing");
-    let written = iapz::io::outputs::write_plan(&plan, &args.out, maps).map_err(|e| match e {
-        iapz::Error::Io { path, source } => iapz::Error::input(
-            path,
-            "",
-            format!("cannot write the plan's outputs: {source}"),
-        )
-        .with_hint(
-            "choose a folder you can write to (--out DIR); earlier outputs there are unchanged",
-        ),
-        e => e,
-    })?;
+    let options = iapz::render::MapOptions {
+        size: args.size,
+        bbox: None,
+    };
+    let maps = || match args.no_map {
+        true => Ok(Vec::new()),
+        false => iapz::render::plan_maps(&plan.layers, &plan.report, &resolved.data, &options),
+    };
+    let written =
+        iapz::io::outputs::write_plan_alongside(&plan, &args.out, maps).map_err(|e| match e {
+            iapz::Error::Io { path, source } => iapz::Error::input(
+                path,
+                "",
+                format!("cannot write the plan's outputs: {source}"),
+            )
+            .with_hint(
+                "choose a folder you can write to (--out DIR); earlier outputs there are unchanged",
+            ),
+            e => e,
+        })?;
     bar.finish_and_clear();
     if !quiet {
         eprint!("{}", plan.report.summary());

@@ -7,7 +7,7 @@ use super::{write_output, Outcome};
 use iapz::data::Datasets;
 use iapz::error::Error;
 use iapz::layer::{plan_layer_title, Layer};
-use iapz::render::{compose, map_layers, plan_texts, MapInput, MapOptions, ATTRIBUTION};
+use iapz::render::{compose, map_layers, plan_texts, MapInput, MapOptions, MapTexts, ATTRIBUTION};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -83,7 +83,7 @@ fn read_file_layers(path: &str) -> iapz::Result<Vec<Layer>> {
 }
 
 /// The plan outputs in `dir`: its map layers and texts.
-fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, (String, Vec<String>, Vec<String>))> {
+fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, MapTexts)> {
     let all = dir.join("iapz.geojson");
     if !all.is_file() {
         return Err(Error::input(
@@ -115,14 +115,14 @@ fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, (String, Vec<String>, Ve
         Err(_) => serde_json::Value::Null,
     };
     let mut texts = plan_texts(&report);
-    if texts.0.is_empty() {
-        texts.0 = format!("iapz plan outputs in {}", dir.display());
+    if texts.title.is_empty() {
+        texts.title = format!("iapz plan outputs in {}", dir.display());
     }
     Ok((map_layers(&layers), texts))
 }
 
 /// Layers of the named files, titled from the plan's table or by name.
-fn layer_files(files: &[String]) -> iapz::Result<(Vec<Layer>, (String, Vec<String>, Vec<String>))> {
+fn layer_files(files: &[String]) -> iapz::Result<(Vec<Layer>, MapTexts)> {
     let mut layers = Vec::new();
     for f in files {
         for mut l in read_file_layers(f)? {
@@ -142,7 +142,14 @@ fn layer_files(files: &[String]) -> iapz::Result<(Vec<Layer>, (String, Vec<Strin
         })
         .collect();
     let title = format!("iapz map: {}", names.join(", "));
-    Ok((layers, (title, Vec::new(), vec![ATTRIBUTION.to_string()])))
+    Ok((
+        layers,
+        MapTexts {
+            title,
+            subtitle: Vec::new(),
+            credits: vec![ATTRIBUTION.to_string()],
+        },
+    ))
 }
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
@@ -157,7 +164,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         )
         .with_hint("e.g. --size 2048 (default) or --size 1024"));
     }
-    let (layers, (title, subtitle, credits)) = if args.files.is_empty() {
+    let (layers, texts) = if args.files.is_empty() {
         plan_folder(&args.out)?
     } else {
         layer_files(&args.files)?
@@ -169,9 +176,9 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     let input = MapInput {
         layers: &layers,
         basemap: &data,
-        title: args.title.clone().unwrap_or(title),
-        subtitle,
-        credits,
+        title: args.title.clone().unwrap_or(texts.title),
+        subtitle: texts.subtitle,
+        credits: texts.credits,
     };
     let scene = compose(
         &input,

@@ -11,10 +11,29 @@ use std::path::{Path, PathBuf};
 pub type ExtraOutput = (String, Vec<u8>);
 
 /// Writes `iapz.geojson`, `layers/<layer>.geojson`, `iapz.gpkg`, `iapz.kml`, `report.json`,
-/// `report.md` and any `extra`
-/// files into `dir`. Nothing is renamed into place until every file has been written.
+/// `report.md` and any `extra` files into `dir`. Nothing is renamed into place until every file
+/// has been written.
 pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Vec<PathBuf>> {
+    write_plan_alongside(plan, dir, || Ok(extra))
+}
+
+/// Like [`write_plan`], with the extra files made by `make_extra` while the others are written
+/// (the maps of `iapz plan` are painted on one thread while the GeoPackage is built on another).
+/// An error from either side leaves `dir` as it was.
+pub fn write_plan_alongside<F>(plan: &Plan, dir: &Path, make_extra: F) -> Result<Vec<PathBuf>>
+where
+    F: FnOnce() -> Result<Vec<ExtraOutput>> + Send,
+{
     let mut out = AtomicDir::new(dir)?;
+    let (staged, extra) = rayon::join(|| stage_plan(plan, &mut out), make_extra);
+    staged?;
+    for (name, bytes) in extra? {
+        out.stage(&name, &bytes)?;
+    }
+    out.commit()
+}
+
+fn stage_plan(plan: &Plan, out: &mut AtomicDir) -> Result<()> {
     out.stage("iapz.geojson", layers_collection(&plan.layers).as_bytes())?;
     for layer in &plan.layers {
         out.stage(
@@ -30,8 +49,5 @@ pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Ve
         "iapz.kml",
         crate::io::kml::kml_document(&plan.layers, &plan.report.scenario).as_bytes(),
     )?;
-    for (name, bytes) in extra {
-        out.stage(&name, &bytes)?;
-    }
-    out.commit()
+    Ok(())
 }

@@ -11,7 +11,7 @@ use crate::data::{Datasets, Region};
 use crate::error::{Error, Result};
 use crate::layer::Layer;
 use crate::style::{style_for, Rgba};
-use geo::{BooleanOps, Contains, InteriorPoint, MultiPolygon};
+use geo::{Contains, InteriorPoint, MultiPolygon};
 
 /// Smallest and largest accepted page size, pixels.
 pub const SIZE_RANGE: (u32, u32) = (256, 8192);
@@ -417,7 +417,9 @@ fn symbols_and_labels(
 ) -> (Group, (Group, Vec<String>)) {
     let pen = layout.pen;
     let mut symbols = Vec::new();
-    let mut candidates: Vec<(u8, String, TextStyle, (f32, f32), f32)> = Vec::new();
+    // (priority, text, style, anchor, symbol radius)
+    type Candidate = (u8, String, TextStyle, (f32, f32), f32);
+    let mut candidates: Vec<Candidate> = Vec::new();
     for l in drawn.iter().filter(|l| draw::tier(l) == Tier::Point) {
         let r = draw::marker_radius(l, pen);
         for (f, px) in draw::visible_points(view, l) {
@@ -499,22 +501,15 @@ fn country_labels(
         style.tracking = pen.px(size / 7.0);
         style
     });
-    let frame = geo::Rect::new(
-        geo::coord! { x: 0.0, y: 0.0 },
-        geo::coord! { x: view.width as f64, y: view.height as f64 },
-    )
-    .to_polygon();
     let mut parts: Vec<(f64, &Region, geo::Polygon)> = Vec::new();
     for c in countries {
-        let px = pixel_area(view, &c.geometry);
-        let visible = px.intersection(&MultiPolygon::new(vec![frame.clone()]));
-        if let Some(largest) = visible
-            .0
+        let largest = visible_polygons(view, &c.geometry)
             .into_iter()
             .map(|p| (geo::Area::unsigned_area(&p), p))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-        {
-            parts.push((largest.0, c, largest.1));
+            .filter(|(a, _)| *a > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((area, poly)) = largest {
+            parts.push((area, c, poly));
         }
     }
     parts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.code.cmp(&b.1.code)));
@@ -579,25 +574,24 @@ fn label_spots_inside(
     spots
 }
 
-/// A lon/lat area in frame pixels as geo polygons (for clipping and label fitting).
-fn pixel_area(view: &View, area: &MultiPolygon) -> MultiPolygon {
+/// The polygons of a lon/lat area in frame pixels, clipped to the frame (for choosing and
+/// fitting labels; a part that leaves and re-enters the frame stays one polygon, joined along
+/// the frame edge, which is fine for that).
+fn visible_polygons(view: &View, area: &MultiPolygon) -> Vec<geo::Polygon> {
+    let frame = [0.0, 0.0, view.width, view.height];
     let ring = |l: &geo::LineString| {
         geo::LineString::new(
-            view.line_px(l)
+            super::view::clip_ring(&view.line_px(l), frame)
                 .into_iter()
                 .map(|(x, y)| geo::coord! { x: x as f64, y: y as f64 })
                 .collect(),
         )
     };
-    MultiPolygon::new(
-        area.0
-            .iter()
-            .map(|p| {
-                geo::Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect())
-            })
-            .filter(|p| p.exterior().0.len() >= 4)
-            .collect(),
-    )
+    area.0
+        .iter()
+        .map(|p| geo::Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect()))
+        .filter(|p| p.exterior().0.len() >= 4)
+        .collect()
 }
 
 fn title_block(
@@ -683,7 +677,7 @@ fn swatch_items(swatch: &Swatch, r: PxRect, pen: Pen) -> Vec<Item> {
                 .filter(|c| c.3 > 0 && style.stroke_mm > 0.0)
                 .unwrap_or(GREY);
             let w = pen.mm(style.stroke_mm).max(pen.px(1.0));
-            let dash = style.dashed.then(|| (w * 3.0, w * 2.0));
+            let dash = style.dashed.then_some((w * 3.0, w * 2.0));
             v.push(Item::stroked(Path::rect(r), stroke, w, dash));
             v
         }

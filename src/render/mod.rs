@@ -63,7 +63,7 @@ pub const ATTRIBUTION: &str = "Contains data from Natural Earth (public domain),
 /// Title, subtitle and credits of a plan's map, from its report (as `report.json` holds it, so
 /// that `iapz render` of a plan folder titles the map as `iapz plan` does). Missing figures are
 /// left out.
-pub fn plan_texts(report: &serde_json::Value) -> (String, Vec<String>, Vec<String>) {
+pub fn plan_texts(report: &serde_json::Value) -> MapTexts {
     let text = |k: &str| report.get(k).and_then(|v| v.as_str()).unwrap_or_default();
     let num = |v: &serde_json::Value, k: &str| v.get(k).and_then(|v| v.as_f64());
     let mut figures = Vec::new();
@@ -91,7 +91,19 @@ pub fn plan_texts(report: &serde_json::Value) -> (String, Vec<String>, Vec<Strin
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    (text("scenario").to_string(), subtitle, credits)
+    MapTexts {
+        title: text("scenario").to_string(),
+        subtitle,
+        credits,
+    }
+}
+
+/// The words around a map: its title, the paragraphs under it and the credit lines.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapTexts {
+    pub title: String,
+    pub subtitle: Vec<String>,
+    pub credits: Vec<String>,
 }
 
 fn thousands(v: f64) -> String {
@@ -115,14 +127,14 @@ pub fn plan_scene(
 ) -> Result<Scene> {
     let drawn = map_layers(layers);
     let report = serde_json::to_value(report).expect("the report always serialises");
-    let (title, subtitle, credits) = plan_texts(&report);
+    let texts = plan_texts(&report);
     compose(
         &MapInput {
             layers: &drawn,
             basemap: data,
-            title,
-            subtitle,
-            credits,
+            title: texts.title,
+            subtitle: texts.subtitle,
+            credits: texts.credits,
         },
         options,
     )

@@ -34,14 +34,19 @@ pub fn paint(scene: &Scene) -> sk::Pixmap {
 /// PNG bytes of `scene`: 8-bit RGB (the page is opaque), fast adaptive compression.
 pub fn encode(scene: &Scene) -> Vec<u8> {
     let pixmap = paint(scene);
-    let rgb: Vec<u8> = pixmap
-        .pixels()
-        .iter()
-        .flat_map(|p| {
+    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
+    if scene.paper.3 == 255 && scene.sea.3 == 255 {
+        // an opaque page (the sea and paper are painted first): premultiplied values are the
+        // colours themselves
+        for p in pixmap.data().chunks_exact(4) {
+            rgb.extend_from_slice(&p[..3]);
+        }
+    } else {
+        for p in pixmap.pixels() {
             let c = p.demultiply();
-            [c.red(), c.green(), c.blue()]
-        })
-        .collect();
+            rgb.extend_from_slice(&[c.red(), c.green(), c.blue()]);
+        }
+    }
     let mut bytes = Vec::with_capacity(rgb.len() / 8);
     let mut encoder = png::Encoder::new(&mut bytes, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
@@ -131,15 +136,17 @@ fn hatch(
     let Some(tile) = hatch_tile(c, spacing, width) else {
         return;
     };
-    let mut paint = sk::Paint::default();
-    paint.anti_alias = true;
-    paint.shader = sk::Pattern::new(
-        tile.as_ref(),
-        sk::SpreadMode::Repeat,
-        sk::FilterQuality::Nearest,
-        1.0,
-        sk::Transform::identity(),
-    );
+    let paint = sk::Paint {
+        anti_alias: true,
+        shader: sk::Pattern::new(
+            tile.as_ref(),
+            sk::SpreadMode::Repeat,
+            sk::FilterQuality::Nearest,
+            1.0,
+            sk::Transform::identity(),
+        ),
+        ..Default::default()
+    };
     pixmap.fill_path(path, &paint, rule, at, None);
 }
 
