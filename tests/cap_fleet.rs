@@ -1,6 +1,8 @@
 //! Combat air patrols (issue 9): the stations cover what the report claims (checked with
 //! GeographicLib directly and an independent overlay), and the fleet figure is the formula.
 
+mod common;
+
 use geo::{BooleanOps, Contains, Coord, GeodesicArea, Geometry, MultiPolygon, Point, Polygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use iapz::data::{Aircraft, Airfield, Datasets};
@@ -13,15 +15,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 fn plan() -> &'static (Resolved, Plan) {
-    static PLAN: OnceLock<(Resolved, Plan)> = OnceLock::new();
-    PLAN.get_or_init(|| {
-        let s = Scenario::default_embedded()
-            .unwrap()
-            .resolve(&Datasets::embedded().unwrap())
-            .unwrap();
-        let p = iapz::plan::run(&s, &|_| {}).unwrap();
-        (s, p)
-    })
+    common::default_plan()
 }
 
 fn cap_report() -> &'static CapReport {

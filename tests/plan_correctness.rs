@@ -1,24 +1,17 @@
 //! The planner's geometric claims on the default scenario, each checked with GeographicLib
 //! (geographiclib-rs directly, not iapz's own distance code) on densified boundaries.
 
+mod common;
+
 use geo::{BooleanOps, Coord, CoordsIter, Geometry, MultiPolygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
-use iapz::data::Datasets;
 use iapz::ops::geodesic_area_m2;
 use iapz::plan::Plan;
-use iapz::scenario::Scenario;
+use iapz::scenario::Resolved;
 use std::sync::OnceLock;
 
-fn plan() -> &'static (iapz::scenario::Resolved, Plan) {
-    static PLAN: OnceLock<(iapz::scenario::Resolved, Plan)> = OnceLock::new();
-    PLAN.get_or_init(|| {
-        let s = Scenario::default_embedded()
-            .unwrap()
-            .resolve(&Datasets::embedded().unwrap())
-            .unwrap();
-        let p = iapz::plan::run(&s, &|_| {}).unwrap();
-        (s, p)
-    })
+fn plan() -> &'static (Resolved, Plan) {
+    common::default_plan()
 }
 
 fn layer_mp(p: &Plan, name: &str) -> MultiPolygon {

@@ -5,24 +5,17 @@
 //! After a deliberate change of styling or layout, regenerate the reference with
 //! `IAPZ_BLESS=1 cargo test --release --test render_map` and look at it before committing.
 
+mod common;
+
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
-use iapz::data::Datasets;
 use iapz::plan::Plan;
 use iapz::render::scene::{Item, PxRect, Scene, Seg};
 use iapz::render::{plan_scene, MapOptions, MapProjection};
-use iapz::scenario::{Resolved, Scenario};
+use iapz::scenario::Resolved;
 use std::sync::OnceLock;
 
 fn plan() -> &'static (Resolved, Plan) {
-    static PLAN: OnceLock<(Resolved, Plan)> = OnceLock::new();
-    PLAN.get_or_init(|| {
-        let s = Scenario::default_embedded()
-            .unwrap()
-            .resolve(&Datasets::embedded().unwrap())
-            .unwrap();
-        let p = iapz::plan::run(&s, &|_| {}).unwrap();
-        (s, p)
-    })
+    common::default_plan()
 }
 
 fn scene(size: u32) -> Scene {

@@ -155,15 +155,8 @@ fn layer_files(files: &[String]) -> iapz::Result<(Vec<Layer>, MapTexts)> {
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     let kind = kind_of(&args.output)?;
     let bbox = args.bbox.as_deref().map(parse_bbox).transpose()?;
-    let (lo, hi) = iapz::render::SIZE_RANGE;
-    if !(lo..=hi).contains(&args.size) {
-        return Err(Error::input(
-            "--size",
-            "",
-            format!("{} px is outside {lo}..{hi}", args.size),
-        )
-        .with_hint("e.g. --size 2048 (default) or --size 1024"));
-    }
+    // before reading any input: a bad size should not wait for a large file
+    iapz::render::check_size(args.size)?;
     let (layers, texts) = if args.files.is_empty() {
         plan_folder(&args.out)?
     } else {

@@ -102,17 +102,21 @@ impl Layout {
 
 const LEGEND_COLUMNS: usize = 3;
 
+/// Refuses page sizes outside [`SIZE_RANGE`], naming the `--size` option.
+pub fn check_size(size: u32) -> Result<()> {
+    let (lo, hi) = SIZE_RANGE;
+    if (lo..=hi).contains(&size) {
+        return Ok(());
+    }
+    Err(
+        Error::input("--size", "", format!("{size} px is outside {lo}..{hi}"))
+            .with_hint("give a page size in pixels, e.g. --size 2048 (default) or --size 1024"),
+    )
+}
+
 /// Composes the map page.
 pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
-    let (lo, hi) = SIZE_RANGE;
-    if !(lo..=hi).contains(&options.size) {
-        return Err(Error::input(
-            "--size",
-            "",
-            format!("{} px is outside {lo}..{hi}", options.size),
-        )
-        .with_hint("give a page size in pixels, e.g. --size 2048 (default) or --size 1024"));
-    }
+    check_size(options.size)?;
     let layout = Layout::new(options.size);
     let pen = layout.pen;
     let drawn = draw::drawing_order(input.layers);

@@ -4,6 +4,23 @@
 pub mod oracle;
 
 use geo::Geometry;
+use iapz::plan::Plan;
+use iapz::scenario::{Resolved, Scenario};
+use std::sync::OnceLock;
+
+/// The default scenario resolved against the embedded data, and its plan (computed once per
+/// test binary).
+pub fn default_plan() -> &'static (Resolved, Plan) {
+    static PLAN: OnceLock<(Resolved, Plan)> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let s = Scenario::default_embedded()
+            .unwrap()
+            .resolve(&iapz::data::Datasets::embedded().unwrap())
+            .unwrap();
+        let p = iapz::plan::run(&s, &|_| {}).unwrap();
+        (s, p)
+    })
+}
 
 /// Reads the geometry of the first feature of a fixture in `tests/fixtures/`.
 pub fn fixture(name: &str) -> Geometry {
