@@ -3,7 +3,6 @@
 //! Target (issue 4): ≤ 1 s wall on the 2-core reference machine.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use iapz::data::Datasets;
 use iapz::scenario::Scenario;
 use std::time::Duration;
 
@@ -13,11 +12,7 @@ fn default_plan(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("default_plan_end_to_end", |b| {
         b.iter(|| {
-            let data = Datasets::embedded().unwrap();
-            let s = Scenario::default_embedded()
-                .unwrap()
-                .resolve(&data)
-                .unwrap();
+            let s = Scenario::default_resolved().unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
             let maps = || {
                 iapz::render::plan_maps(
@@ -32,11 +27,7 @@ fn default_plan(c: &mut Criterion) {
     });
     g.bench_function("default_plan_without_maps", |b| {
         b.iter(|| {
-            let data = Datasets::embedded().unwrap();
-            let s = Scenario::default_embedded()
-                .unwrap()
-                .resolve(&data)
-                .unwrap();
+            let s = Scenario::default_resolved().unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
             iapz::io::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
         })

@@ -3,17 +3,12 @@
 //! `png` is scene + painting + PNG encoding, what `iapz plan` does for map.png; `svg` likewise.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use iapz::data::Datasets;
 use iapz::render::{plan_scene, MapOptions};
 use iapz::scenario::Scenario;
 use std::time::Duration;
 
 fn maps(c: &mut Criterion) {
-    let data = Datasets::embedded().unwrap();
-    let s = Scenario::default_embedded()
-        .unwrap()
-        .resolve(&data)
-        .unwrap();
+    let s = Scenario::default_resolved().unwrap();
     let plan = iapz::plan::run(&s, &|_| {}).unwrap();
     let mut g = c.benchmark_group("render");
     g.sample_size(20).measurement_time(Duration::from_secs(10));

@@ -54,11 +54,7 @@ fn the_maps_laea_matches_proj() {
 fn the_default_map_is_centred_where_the_reference_assumes() {
     // the map's centre is the plan's area of interest rounded to 0.5°: if it moves, the table
     // above no longer tests the projection the default map uses
-    let data = iapz::data::Datasets::embedded().unwrap();
-    let s = iapz::scenario::Scenario::default_embedded()
-        .unwrap()
-        .resolve(&data)
-        .unwrap();
+    let s = iapz::scenario::Scenario::default_resolved().unwrap();
     let plan = iapz::plan::run(&s, &|_| {}).unwrap();
     let scene = iapz::render::plan_scene(
         &plan.layers,

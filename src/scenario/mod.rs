@@ -128,6 +128,12 @@ impl Scenario {
         Scenario::parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Path::new("."))
     }
 
+    /// The embedded default scenario resolved against the embedded datasets: what
+    /// `iapz plan` plans with no arguments.
+    pub fn default_resolved() -> Result<Resolved> {
+        Scenario::default_embedded()?.resolve(&crate::data::Datasets::embedded()?)
+    }
+
     /// Reads and parses a scenario file.
     pub fn from_path(path: &Path) -> Result<Scenario> {
         if path.is_dir() {

@@ -13,10 +13,7 @@ use std::sync::OnceLock;
 pub fn default_plan() -> &'static (Resolved, Plan) {
     static PLAN: OnceLock<(Resolved, Plan)> = OnceLock::new();
     PLAN.get_or_init(|| {
-        let s = Scenario::default_embedded()
-            .unwrap()
-            .resolve(&iapz::data::Datasets::embedded().unwrap())
-            .unwrap();
+        let s = Scenario::default_resolved().unwrap();
         let p = iapz::plan::run(&s, &|_| {}).unwrap();
         (s, p)
     })
