@@ -185,8 +185,7 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
     if !borders_done {
         map.extend(borders(&view, pen, input.basemap, &countries));
     }
-    let visible = visible_box(&view);
-    let grid = graticule(&view, visible);
+    let grid = graticule(&view, view.frame_box());
     map.push(Group {
         id: "graticule".into(),
         items: vec![Item::stroked(
@@ -360,25 +359,6 @@ fn basemap_legend() -> Vec<LegendEntry> {
             label: "Oblast border".into(),
         },
     ]
-}
-
-fn visible_box(view: &View) -> LonLatBox {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for i in 0..=32 {
-        let t = i as f32 / 32.0;
-        let (w, h) = (view.width, view.height);
-        for (x, y) in [(w * t, 0.0), (w * t, h), (0.0, h * t), (w, h * t)] {
-            if let Some((lon, lat)) = view.lonlat(x, y) {
-                b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
-            }
-        }
-    }
-    b
 }
 
 fn graticule_labels(
@@ -799,8 +779,8 @@ fn projection_line(view: &View, grid: &super::graticule::Graticule) -> String {
     let (lon0, lat0) = view.projection.centre();
     format!(
         "Lambert azimuthal equal-area, WGS84, centred {}, {} · scale bar true at the centre, within {:.1} % across the map · graticule every {}°",
-        deg(lon0, 'E', 'W'),
-        deg(lat0, 'N', 'S'),
+        super::graticule::degrees(lon0, 'E', 'W'),
+        super::graticule::degrees(lat0, 'N', 'S'),
         scale_error_pct(view),
         grid.step_deg
     )
@@ -835,11 +815,6 @@ fn credits_block(
         items,
     });
     PxRect::new(x, top, right, y)
-}
-
-fn deg(v: f64, pos: char, neg: char) -> String {
-    let h = if v >= 0.0 { pos } else { neg };
-    format!("{}°{h}", v.abs())
 }
 
 /// Largest departure of the map scale from the scale bar over the frame, % (LAEA's scale is

@@ -398,21 +398,10 @@ fn legend_title(layer: &Layer) -> String {
             .and_then(|f| f.properties.get(k))
             .and_then(|v| v.as_f64())
     };
-    let thousands = |v: f64| {
-        let s = format!("{:.0}", v);
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
     let t = layer.title.clone();
     match layer.name.as_str() {
         "zone" | "gap" | "occupied" => match prop("area_km2") {
-            Some(a) => format!("{t}, {} km²", thousands(a)),
+            Some(a) => format!("{t}, {} km²", super::thousands(a)),
             None => t,
         },
         "strip" => match prop("width_km") {

@@ -96,7 +96,8 @@ fn crossing(
     })
 }
 
-fn degrees(v: f64, pos: char, neg: char) -> String {
+/// `24°E`, `48.5°N`, `3°W`, `0°`.
+pub fn degrees(v: f64, pos: char, neg: char) -> String {
     if v == 0.0 {
         return "0°".into();
     }

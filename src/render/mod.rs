@@ -106,7 +106,8 @@ pub struct MapTexts {
     pub credits: Vec<String>,
 }
 
-fn thousands(v: f64) -> String {
+/// `251400.4` → `251,400`.
+pub(crate) fn thousands(v: f64) -> String {
     let s = format!("{:.0}", v);
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

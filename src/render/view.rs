@@ -20,8 +20,8 @@ pub struct View {
     /// Frame size, pixels.
     pub width: f32,
     pub height: f32,
-    /// A lon/lat box holding everything visible, with a margin (for culling).
-    visible: LonLatBox,
+    /// The lon/lat box of the frame boundary.
+    frame_box: LonLatBox,
 }
 
 /// Vertices closer than this to the previous kept one (pixels) are dropped: invisible, and
@@ -76,9 +76,9 @@ impl View {
             px_per_m: width as f64 / ew,
             width,
             height,
-            visible: [-180.0, -90.0, 180.0, 90.0],
+            frame_box: [-180.0, -90.0, 180.0, 90.0],
         };
-        view.visible = view.visible_box();
+        view.frame_box = view.boundary_box();
         Ok(view)
     }
 
@@ -112,8 +112,12 @@ impl View {
         self.projection.inverse(x, y)
     }
 
-    /// The lon/lat box of the frame boundary, grown by 1°.
-    fn visible_box(&self) -> LonLatBox {
+    /// The lon/lat box of the frame boundary (sampled at 64 points an edge).
+    pub fn frame_box(&self) -> LonLatBox {
+        self.frame_box
+    }
+
+    fn boundary_box(&self) -> LonLatBox {
         let mut b = [
             f64::INFINITY,
             f64::INFINITY,
@@ -129,13 +133,13 @@ impl View {
                 }
             }
         }
-        [b[0] - 1.0, b[1] - 1.0, b[2] + 1.0, b[3] + 1.0]
+        b
     }
 
-    /// Whether a lon/lat box can touch the frame.
+    /// Whether a lon/lat box can touch the frame (with 1° to spare for the clip margin).
     fn may_show(&self, [w, s, e, n]: LonLatBox) -> bool {
-        let v = self.visible;
-        w <= v[2] && e >= v[0] && s <= v[3] && n >= v[1]
+        let v = self.frame_box;
+        w <= v[2] + 1.0 && e >= v[0] - 1.0 && s <= v[3] + 1.0 && n >= v[1] - 1.0
     }
 
     /// A line or ring in frame pixels, thinned; empty where it cannot be seen.
