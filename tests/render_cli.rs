@@ -266,6 +266,27 @@ fn plan_size_1024_writes_1024_px_maps() {
 }
 
 #[test]
+fn plan_refuses_a_bad_map_size_before_writing_anything() {
+    let tmp = tempdir();
+    let out = tmp.path().join("plan");
+    let r = iapz([
+        OsStr::new("plan"),
+        "--quiet".as_ref(),
+        "--size".as_ref(),
+        "100".as_ref(),
+        "--out".as_ref(),
+        os(&out),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--size") && r.stderr.contains("  hint: "),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "a failed plan created {}", out.display());
+}
+
+#[test]
 fn plan_no_map_writes_neither_map() {
     let tmp = tempdir();
     let out = tmp.path().join("plan");

@@ -46,6 +46,10 @@ pub fn load(
 }
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
+    // a bad map size is a usage error: say so before a second of planning, not after
+    if !args.no_map {
+        iapz::render::check_size(args.size)?;
+    }
     let resolved = load(args.scenario.as_deref(), args.data.as_deref(), &args.limits)?;
     let bar = if quiet {
         ProgressBar::hidden()
