@@ -1,8 +1,7 @@
 //! Antimeridian and pole handling: refused with a clear `GeomError`, or handled correctly.
 
-mod common;
 
-use common::oracle::{check, Case};
+use crate::common::oracle::{check, Case};
 use geo::{point, Geometry, LineString};
 use iapz::ops::{buffer_geometry, geodesic_circle, BufferOptions, GeomError};
 

@@ -1,7 +1,7 @@
 //! The planner's geometric claims on the default scenario, each checked with GeographicLib
 //! (geographiclib-rs directly, not iapz's own distance code) on densified boundaries.
 
-mod common;
+use crate::common;
 
 use geo::{BooleanOps, Coord, CoordsIter, Geometry, MultiPolygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};

@@ -5,7 +5,7 @@
 //! After a deliberate change of styling or layout, regenerate the reference with
 //! `IAPZ_BLESS=1 cargo test --release --test render_map` and look at it before committing.
 
-mod common;
+use crate::common;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
 use iapz::plan::Plan;

@@ -1,7 +1,7 @@
 //! Combat air patrols (issue 9): the stations cover what the report claims (checked with
 //! GeographicLib directly and an independent overlay), and the fleet figure is the formula.
 
-mod common;
+use crate::common;
 
 use geo::{BooleanOps, Contains, Coord, GeodesicArea, Geometry, MultiPolygon, Point, Polygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};

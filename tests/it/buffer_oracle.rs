@@ -1,9 +1,8 @@
 //! Geodesic buffers against an independent GeographicLib oracle (see `common/oracle.rs`).
 
-mod common;
 
-use common::fixture;
-use common::oracle::{check, Case, Report};
+use crate::common::fixture;
+use crate::common::oracle::{check, Case, Report};
 use geo::{coord, point, polygon, Geometry, LineString, MultiPoint, MultiPolygon, Polygon};
 use iapz::ops::{buffer_geometry, BufferOptions, Side};
 

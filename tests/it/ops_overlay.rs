@@ -1,8 +1,7 @@
 //! Overlays of lon/lat polygons with geodesic edges: validity and area identities.
 
-mod common;
 
-use common::fixture;
+use crate::common::fixture;
 use geo::{point, CoordsIter, Geometry, MultiPolygon, Polygon, Validation, Winding};
 use iapz::ops::{
     difference, geodesic_area_m2, intersection, union_all, BufferOptions, GeodesicBuffer,

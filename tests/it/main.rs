@@ -1,0 +1,23 @@
+//! The integration tests, one binary (as ripgrep does): each module is one former test file.
+//! Build once, link once; `cargo test --release -- MODULE::` runs one of them.
+
+mod atomic_outputs;
+mod bad_inputs;
+mod buffer_oracle;
+mod cap_fleet;
+mod check_rules;
+mod common;
+mod data_dir;
+mod determinism;
+mod geodata_facts;
+mod gis_convert;
+mod gis_formats;
+mod ops_distance;
+mod ops_limits;
+mod ops_measure;
+mod ops_overlay;
+mod plan_correctness;
+mod proptest_ops;
+mod render_cli;
+mod render_map;
+mod render_projection;
