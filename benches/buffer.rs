@@ -4,9 +4,9 @@
 //! W4: 17-vertex line (contact line) +25 mi (40,233.6 m), both sides. W5: European Russia
 //! (Natural Earth 10m clipped to 19–60°E, 41–70°N, 7,584 vertices) +200 km.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use geo::{point, CoordsIter, Geometry};
-use iapz::ops::{buffer_geometry, BufferOptions};
+use criterion::{Criterion, criterion_group, criterion_main};
+use geo::{CoordsIter, Geometry, point};
+use iapz::ops::{BufferOptions, buffer_geometry};
 use std::hint::black_box;
 use std::time::Duration;
 

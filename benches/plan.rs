@@ -2,7 +2,7 @@
 //! issue 6) map.png + map.svg in a temporary folder, as the command does.
 //! Target (issue 4): ≤ 1 s wall on the 2-core reference machine.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use iapz::scenario::Scenario;
 use std::time::Duration;
 

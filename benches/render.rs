@@ -2,8 +2,8 @@
 //! reference machine. `scene` is the cartography alone (projection, label placement, layout);
 //! `png` is scene + painting + PNG encoding, what `iapz plan` does for map.png; `svg` likewise.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use iapz::render::{plan_scene, MapOptions};
+use criterion::{Criterion, criterion_group, criterion_main};
+use iapz::render::{MapOptions, plan_scene};
 use iapz::scenario::Scenario;
 use std::time::Duration;
 

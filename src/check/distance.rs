@@ -3,7 +3,7 @@
 
 use super::geometry::{combined, polygons};
 use super::source::LoadedLayer;
-use super::{fmt_coord, fmt_distance, metres, Location, Measured};
+use super::{Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::Result;
 use crate::ops::{ClosestPoints, GeometryDistance};
 use geo::{Coord, CoordsIter, Geometry};
@@ -202,9 +202,15 @@ pub(super) fn width(
         && too_far.is_none()
         && off.is_none_or(|c| (c.distance_m - width_m).abs() <= tol);
     let detail = match worst {
-        None => format!("{} has no vertex away from {}: it has no width", a.name, b.name),
+        None => format!(
+            "{} has no vertex away from {}: it has no width",
+            a.name, b.name
+        ),
         Some(_) if far.is_empty() => {
-            format!("{} has no vertex away from {}: it has no width", a.name, b.name)
+            format!(
+                "{} has no vertex away from {}: it has no width",
+                a.name, b.name
+            )
         }
         Some(c) => format!(
             "{} far-boundary vertices of {} lie {}–{} from {}; the worst, {}, is {} from it ({} off)",

@@ -124,10 +124,10 @@ pub fn first_crossing(a: &LineString, b: &LineString, same: bool) -> Option<Coor
             }
             match geo::line_intersection::line_intersection(*la, *lb) {
                 Some(geo::LineIntersection::SinglePoint { intersection, .. }) => {
-                    return Some(intersection)
+                    return Some(intersection);
                 }
                 Some(geo::LineIntersection::Collinear { intersection }) => {
-                    return Some(intersection.start)
+                    return Some(intersection.start);
                 }
                 None => {}
             }

@@ -33,9 +33,9 @@ mod shape;
 pub mod source;
 
 pub use rules::{
-    parse_area, parse_rules, read_rules, LayerRef, PointSet, Rule, RuleKind, RuleSet, Source,
+    LayerRef, PointSet, Rule, RuleKind, RuleSet, Source, parse_area, parse_rules, read_rules,
 };
-pub use source::{load_layer, Inputs, LayerCache, LoadedLayer};
+pub use source::{Inputs, LayerCache, LoadedLayer, load_layer};
 
 use crate::error::Result;
 use geo::Coord;

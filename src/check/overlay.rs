@@ -7,9 +7,9 @@
 
 use super::geometry::{boundary, combined, has_polygons, region};
 use super::source::LoadedLayer;
-use super::{fmt_area, fmt_coord, fmt_distance, metres, Figure, Location, Measured};
+use super::{Figure, Location, Measured, fmt_area, fmt_coord, fmt_distance, metres};
 use crate::error::{Error, Result};
-use crate::ops::{difference, geodesic_area_m2, geodesic_length_m, intersection, GeometryDistance};
+use crate::ops::{GeometryDistance, difference, geodesic_area_m2, geodesic_length_m, intersection};
 use geo::{Coord, CoordsIter, Geometry, MultiPolygon};
 use rayon::prelude::*;
 

@@ -3,8 +3,8 @@
 
 use super::geometry::combined;
 use super::rules::{LayerRef, PointSet};
-use super::source::{feature_label, LoadedLayer};
-use super::{fmt_coord, fmt_distance, metres, Figure, Location, Measured};
+use super::source::{LoadedLayer, feature_label};
+use super::{Figure, Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::{Error, Result};
 use crate::layer::Feature;
 use crate::ops::GeometryDistance;

@@ -2,8 +2,8 @@
 //! JUnit XML. Every writer is deterministic: same results → same bytes (no clock, no paths
 //! other than those given).
 
-use super::{fmt_coord, Location, RuleOutcome};
-use serde_json::{json, Value};
+use super::{Location, RuleOutcome, fmt_coord};
+use serde_json::{Value, json};
 
 fn where_text(l: &Option<Location>) -> String {
     match l {

@@ -22,8 +22,8 @@ use crate::error::{Error, Result};
 use geo::Coord;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// Layer names written by `iapz plan` (`DIR/layers/<name>.geojson`).
 pub const PLAN_LAYERS: &[&str] = &[

@@ -2,8 +2,8 @@
 //! `vertices`.
 
 use super::geometry::first_crossing;
-use super::source::{feature_label, LoadedLayer};
-use super::{fmt_area, fmt_coord, square_metres, Figure, Location, Measured};
+use super::source::{LoadedLayer, feature_label};
+use super::{Figure, Location, Measured, fmt_area, fmt_coord, square_metres};
 use crate::ops::geodesic_area_m2;
 use geo::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
 use geo::{Contains, CoordsIter, Geometry, Polygon, Validation, Winding};
@@ -174,8 +174,16 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
                     location: Location::at(format!("{label} polygon {j} {role}"), at),
                     message: format!(
                         "{label}: polygon {j}: {role} is {}, RFC 7946 wants it {} (first vertex {})",
-                        if ccw { "counter-clockwise" } else { "clockwise" },
-                        if want_ccw { "counter-clockwise" } else { "clockwise" },
+                        if ccw {
+                            "counter-clockwise"
+                        } else {
+                            "clockwise"
+                        },
+                        if want_ccw {
+                            "counter-clockwise"
+                        } else {
+                            "clockwise"
+                        },
                         fmt_coord(at)
                     ),
                     invalid: false,

@@ -4,7 +4,7 @@
 //! Features are read *as written*: rings are not re-oriented and invalid polygons are not
 //! refused here, so that the `valid` rule can report them. Measuring rules check validity first.
 
-use super::rules::{LayerRef, Source, PLAN_LAYERS};
+use super::rules::{LayerRef, PLAN_LAYERS, Source};
 use crate::error::{Error, Result};
 use crate::layer::Feature;
 use crate::ops::check_coordinates;

@@ -1,10 +1,10 @@
 //! `iapz buffer INPUT --distance DIST [--side left|right] [--tolerance DIST] [-o OUTPUT]`
 
-use super::{distance_arg, distinct_paths, write_output, Outcome};
+use super::{Outcome, distance_arg, distinct_paths, write_output};
 use iapz::error::Error;
 use iapz::io::geojson::{feature_collection, read_path};
 use iapz::layer::Feature;
-use iapz::ops::{buffer_geometry, BufferOptions, Side};
+use iapz::ops::{BufferOptions, Side, buffer_geometry};
 
 #[derive(clap::Args)]
 pub struct Args {

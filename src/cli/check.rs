@@ -2,8 +2,8 @@
 //!
 //! Exit 0 when every rule holds, 1 when any fails, 2 for bad rules or inputs.
 
-use super::{write_output, Outcome};
-use iapz::check::{read_rules, report, run_rules, Inputs};
+use super::{Outcome, write_output};
+use iapz::check::{Inputs, read_rules, report, run_rules};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]

@@ -4,10 +4,10 @@
 //! are split into layers by it), GeoPackage and KML. `--crs` writes a projected GeoPackage
 //! (needs the `proj` feature).
 
-use super::{distinct_paths, write_output, Outcome};
+use super::{Outcome, distinct_paths, write_output};
 use iapz::error::Error;
-use iapz::io::geojson::{layers_collection, read_path, ReadOptions};
-use iapz::io::gpkg::{read_gpkg, write_gpkg_with, WriteOptions};
+use iapz::io::geojson::{ReadOptions, layers_collection, read_path};
+use iapz::io::gpkg::{WriteOptions, read_gpkg, write_gpkg_with};
 use iapz::io::kml::{kml_document, read_kml};
 use iapz::io::reproject::{parse_epsg, reproject_layers};
 use iapz::layer::{Feature, Layer};

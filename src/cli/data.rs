@@ -1,6 +1,6 @@
 //! `iapz data list [--data DIR]` and `iapz data export NAME [-o FILE] [--data DIR]`
 
-use super::{write_output, Outcome};
+use super::{Outcome, write_output};
 use iapz::data::{Datasets, LAYER_NAMES};
 use iapz::error::Error;
 use iapz::io::geojson::feature_collection;

@@ -3,11 +3,11 @@
 //! Without FILE: the plan outputs in `--out` (`iapz.geojson`, titled from `report.json`), drawn
 //! as `iapz plan` draws map.png. With FILEs (GeoJSON, GeoPackage, KML): every layer in them.
 
-use super::{write_output, Outcome};
+use super::{Outcome, write_output};
 use iapz::data::Datasets;
 use iapz::error::Error;
-use iapz::layer::{plan_layer_title, Layer};
-use iapz::render::{compose, map_layers, plan_texts, MapInput, MapOptions, MapTexts, ATTRIBUTION};
+use iapz::layer::{Layer, plan_layer_title};
+use iapz::render::{ATTRIBUTION, MapInput, MapOptions, MapTexts, compose, map_layers, plan_texts};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]

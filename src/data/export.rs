@@ -29,20 +29,24 @@ impl Datasets {
             "oblasts" => self.oblasts.iter().map(region_feature).collect(),
             "neighbours" => self.neighbours.iter().map(region_feature).collect(),
             "context" => self.context.iter().map(region_feature).collect(),
-            "contact_line" => vec![self.with_source(
-                Feature::new(self.contact_line.clone())
-                    .with("name", "Approximate line of contact")
-                    .with("as_of", self.contact_line_as_of.as_str())
-                    .with("approximate", true),
-                name,
-            )],
-            "occupied" => vec![self.with_source(
-                Feature::new(self.occupied.clone())
-                    .with("name", "Russian-occupied Ukraine (approximate)")
-                    .with("as_of", self.contact_line_as_of.as_str())
-                    .with("approximate", true),
-                name,
-            )],
+            "contact_line" => vec![
+                self.with_source(
+                    Feature::new(self.contact_line.clone())
+                        .with("name", "Approximate line of contact")
+                        .with("as_of", self.contact_line_as_of.as_str())
+                        .with("approximate", true),
+                    name,
+                ),
+            ],
+            "occupied" => vec![
+                self.with_source(
+                    Feature::new(self.occupied.clone())
+                        .with("name", "Russian-occupied Ukraine (approximate)")
+                        .with("as_of", self.contact_line_as_of.as_str())
+                        .with("approximate", true),
+                    name,
+                ),
+            ],
             "airfields" => self
                 .airfields
                 .iter()

@@ -3,7 +3,7 @@
 
 use super::{Aircraft, Airfield, Asset, DatasetInfo, Datasets, Region};
 use crate::error::{Error, Result};
-use crate::io::geojson::{read_features, ReadOptions};
+use crate::io::geojson::{ReadOptions, read_features};
 use crate::layer::Feature;
 use geo::{Coord, Geometry, LineString, MultiPolygon};
 use serde::Deserialize;

@@ -8,7 +8,7 @@
 //! south end along its meridian, so land west of it (the Dnipro–Bug estuary, Mykolaiv, Odesa)
 //! stays out.
 
-use crate::ops::{intersection, union_all, GeomError};
+use crate::ops::{GeomError, intersection, union_all};
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 
 /// Degrees of latitude/longitude the closure keeps away from the line's extent. Ukraine's

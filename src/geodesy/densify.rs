@@ -1,7 +1,7 @@
 //! Geodesic densification: extra vertices so that a straight lon/lat edge stays within a
 //! tolerance of the geodesic it stands for.
 
-use super::{destination, inverse, MEAN_RADIUS_M};
+use super::{MEAN_RADIUS_M, destination, inverse};
 use geo::{Coord, LineString};
 
 /// Longest chord, metres, whose straight lon/lat drawing departs from its geodesic by at most

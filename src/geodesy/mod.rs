@@ -9,7 +9,7 @@ mod densify;
 mod segment;
 
 pub use densify::{densify_line, densify_ring, max_chord_for_latitude};
-pub use segment::{closest_on_segment, SegmentProjection};
+pub use segment::{SegmentProjection, closest_on_segment};
 
 use geo::Coord;
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
@@ -96,11 +96,7 @@ pub fn destination(p: Coord, azimuth_deg: f64, distance_m: f64) -> Coord {
 /// Wraps an angle in degrees to (-180, 180].
 pub fn wrap_degrees(a: f64) -> f64 {
     let r = a.rem_euclid(360.0);
-    if r > 180.0 {
-        r - 360.0
-    } else {
-        r
-    }
+    if r > 180.0 { r - 360.0 } else { r }
 }
 
 /// Earth-centred unit-sphere vector of a lon/lat point (geocentric direction of the

@@ -1,6 +1,6 @@
 //! Distance from a point to a geodesic segment on WGS84.
 
-use super::{destination_with_azimuth, inverse, MEAN_RADIUS_M};
+use super::{MEAN_RADIUS_M, destination_with_azimuth, inverse};
 use geo::Coord;
 
 /// The point of a geodesic segment closest to a query point.

@@ -245,7 +245,7 @@ fn short_position(v: &geojson::GeometryValue) -> Option<usize> {
         }
         G::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().collect(),
         G::GeometryCollection { geometries } => {
-            return geometries.iter().find_map(|g| short_position(&g.value))
+            return geometries.iter().find_map(|g| short_position(&g.value));
         }
     };
     positions.iter().position(|p| p.len() < 2)
@@ -294,7 +294,14 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
                 r.len() + 1
             };
             if closed_len < 4 {
-                return Err(Error::input(file, label, format!("ring {i} has {} positions; a ring needs at least 4 (3 corners and the closing one)", r.len())));
+                return Err(Error::input(
+                    file,
+                    label,
+                    format!(
+                        "ring {i} has {} positions; a ring needs at least 4 (3 corners and the closing one)",
+                        r.len()
+                    ),
+                ));
             }
         }
         Ok(())

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::layer::{Feature, Layer};
 use geo::{BoundingRect, Geometry, Rect};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, params_from_iter, Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, params, params_from_iter};
 use serde_json::{Map, Value};
 use std::path::Path;
 

@@ -190,7 +190,7 @@ pub fn type_name(geometry: &Geometry) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, LineString, MultiPolygon};
+    use geo::{LineString, MultiPolygon, polygon};
 
     #[test]
     fn polygon_with_hole_round_trips_with_envelope() {

@@ -4,10 +4,10 @@
 //! text (escaped), so the same layers always give the same bytes.
 
 use super::geojson::round;
-use super::qgis_style::{coloured_by_status, xml_escape, GeometryKind, ASSET_STATUSES};
+use super::qgis_style::{ASSET_STATUSES, GeometryKind, coloured_by_status, xml_escape};
 use crate::error::{Error, Result};
 use crate::layer::{Feature, Layer};
-use crate::style::{asset_status_colour, style_for, Marker, Rgba, Style};
+use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use geo::orient::Direction;
 use geo::{Coord, Geometry, LineString, Orient, Polygon};
 use std::fmt::Write;

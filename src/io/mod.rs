@@ -10,4 +10,4 @@ pub mod qgis_style;
 pub mod reproject;
 pub mod validity;
 
-pub use atomic::{write_atomic, AtomicDir};
+pub use atomic::{AtomicDir, write_atomic};

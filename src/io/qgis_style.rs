@@ -3,7 +3,7 @@
 //! in QML (QGIS's `MM` unit) and pixels at 96 dpi in SLD.
 
 use crate::layer::Layer;
-use crate::style::{asset_status_colour, style_for, Marker, Rgba, Style};
+use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use geo::Geometry;
 use std::fmt::Write;
 

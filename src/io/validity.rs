@@ -8,10 +8,10 @@
 
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
-use geo::line_intersection::{line_intersection, LineIntersection};
+use geo::line_intersection::{LineIntersection, line_intersection};
 use geo::{BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, Relate};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{AABB, RTree};
 
 /// The first reason a multipolygon is invalid, with a position where one exists.
 pub fn first_problem(mp: &MultiPolygon) -> Option<String> {
@@ -188,7 +188,7 @@ fn polygons_overlap(mp: &MultiPolygon) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, Validation};
+    use geo::{Validation, polygon};
 
     fn agrees(p: Polygon) {
         use geo::Area;

@@ -24,7 +24,7 @@
 
 use super::error::GeomError;
 use super::validate::check_coordinates;
-use crate::geodesy::{destination, inverse, max_chord_for_latitude, wrap_degrees, MEAN_RADIUS_M};
+use crate::geodesy::{MEAN_RADIUS_M, destination, inverse, max_chord_for_latitude, wrap_degrees};
 use geo::orient::Direction;
 use geo::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
@@ -215,11 +215,7 @@ fn edge_azimuths(coords: &[Coord]) -> Vec<EdgeAz> {
 
 /// Sign of a side: +1 right, −1 left.
 fn side_sign(side: Side) -> f64 {
-    if side == Side::Left {
-        -1.0
-    } else {
-        1.0
-    }
+    if side == Side::Left { -1.0 } else { 1.0 }
 }
 
 type Pt = [f64; 2];

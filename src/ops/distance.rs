@@ -8,11 +8,11 @@
 //! queries in both directions find it. Accuracy: 1 mm.
 
 use super::validate::lines_of;
-use crate::geodesy::{closest_on_segment, unit_vector, MEAN_RADIUS_M};
+use crate::geodesy::{MEAN_RADIUS_M, closest_on_segment, unit_vector};
 use geo::{Contains, Coord, CoordsIter, Geometry, Intersects, Point};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Line as RLine};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line as RLine};
 
 /// The two closest points of two geometries and their geodesic distance.
 #[derive(Debug, Clone, Copy, PartialEq)]

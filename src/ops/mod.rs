@@ -8,9 +8,9 @@ mod measure;
 mod overlay;
 mod validate;
 
-pub use buffer::{buffer_geometry, geodesic_circle, BufferOptions, GeodesicBuffer, Side};
-pub use distance::{geometry_distance, point_distance, ClosestPoints, GeometryDistance};
+pub use buffer::{BufferOptions, GeodesicBuffer, Side, buffer_geometry, geodesic_circle};
+pub use distance::{ClosestPoints, GeometryDistance, geometry_distance, point_distance};
 pub use error::GeomError;
 pub use measure::{geodesic_area_m2, geodesic_length_m};
-pub use overlay::{densify_geometry, difference, intersection, union_all, Overlay};
+pub use overlay::{Overlay, densify_geometry, difference, intersection, union_all};
 pub use validate::{check_coordinates, lines_of};

@@ -5,8 +5,8 @@ use crate::geodesy::distance;
 use crate::io::geojson::round;
 use crate::layer::{Feature, Layer};
 use crate::ops::{
-    buffer_geometry, difference, geodesic_area_m2, geodesic_circle, intersection, union_all,
-    BufferOptions, Side,
+    BufferOptions, Side, buffer_geometry, difference, geodesic_area_m2, geodesic_circle,
+    intersection, union_all,
 };
 use crate::scenario::{Resolved, StripSide, ThreatSource};
 use geo::{BoundingRect, Geometry, MultiPolygon, Point, Rect};
@@ -272,14 +272,16 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
         ),
         Layer::of_plan(
             "occupied",
-            vec![area_feature(
-                "occupied",
-                "Russian-occupied Ukraine (approximate)",
-                &s.data.occupied,
-                "geodata/occupied.geojson (approximate)",
-                as_of,
-            )
-            .with("approximate", true)],
+            vec![
+                area_feature(
+                    "occupied",
+                    "Russian-occupied Ukraine (approximate)",
+                    &s.data.occupied,
+                    "geodata/occupied.geojson (approximate)",
+                    as_of,
+                )
+                .with("approximate", true),
+            ],
         ),
         Layer::of_plan(
             "controlled",
@@ -293,63 +295,71 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
         ),
         Layer::of_plan(
             "contact_line",
-            vec![Feature::new(s.data.contact_line.clone())
-                .with("layer", "contact_line")
-                .with("name", "Line of contact (approximate)")
-                .with(
-                    "length_km",
-                    round(
-                        crate::ops::geodesic_length_m(&Geometry::LineString(
-                            s.data.contact_line.clone(),
-                        )) / 1000.0,
-                        1,
-                    ),
-                )
-                .with("approximate", true)
-                .with("source", "geodata/contact_line.geojson")
-                .with("as_of", as_of)],
+            vec![
+                Feature::new(s.data.contact_line.clone())
+                    .with("layer", "contact_line")
+                    .with("name", "Line of contact (approximate)")
+                    .with(
+                        "length_km",
+                        round(
+                            crate::ops::geodesic_length_m(&Geometry::LineString(
+                                s.data.contact_line.clone(),
+                            )) / 1000.0,
+                            1,
+                        ),
+                    )
+                    .with("approximate", true)
+                    .with("source", "geodata/contact_line.geojson")
+                    .with("as_of", as_of),
+            ],
         ),
         Layer::of_plan(
             "threat",
-            vec![area_feature(
-                "threat",
-                &threat_names.join(" + "),
-                &g.threat,
-                &computed,
-                as_of,
-            )
-            .with("from", json!(threat_names))
-            .with("clipped_to_window", true)],
+            vec![
+                area_feature(
+                    "threat",
+                    &threat_names.join(" + "),
+                    &g.threat,
+                    &computed,
+                    as_of,
+                )
+                .with("from", json!(threat_names))
+                .with("clipped_to_window", true),
+            ],
         ),
         Layer::of_plan(
             "standoff",
-            vec![area_feature(
-                "standoff",
-                &format!("Within {standoff_km} km of the threat"),
-                &g.standoff,
-                &computed,
-                as_of,
-            )
-            .with("distance_km", standoff_km)],
+            vec![
+                area_feature(
+                    "standoff",
+                    &format!("Within {standoff_km} km of the threat"),
+                    &g.standoff,
+                    &computed,
+                    as_of,
+                )
+                .with("distance_km", standoff_km),
+            ],
         ),
         Layer::of_plan(
             "zone",
-            vec![area_feature(
-                "zone",
-                "Integrated Air Protection Zone",
-                &g.zone,
-                &computed,
-                as_of,
-            )
-            .with("standoff_km", standoff_km)
-            .with(
-                "region",
-                if s.oblasts.is_some() {
-                    "oblasts"
-                } else {
-                    "controlled"
-                },
-            )],
+            vec![
+                area_feature(
+                    "zone",
+                    "Integrated Air Protection Zone",
+                    &g.zone,
+                    &computed,
+                    as_of,
+                )
+                .with("standoff_km", standoff_km)
+                .with(
+                    "region",
+                    if s.oblasts.is_some() {
+                        "oblasts"
+                    } else {
+                        "controlled"
+                    },
+                ),
+            ],
         ),
     ];
     if let (Some(strip), Some((width, side))) = (&g.strip, s.strip) {
@@ -473,11 +483,12 @@ fn asset_features(s: &Resolved, report: &super::Report) -> Vec<Feature> {
                 .with("distance_to_threat_km", a.distance_to_threat_km)
                 .with(
                     "bases_in_reach",
-                    json!(a
-                        .bases_in_reach
-                        .iter()
-                        .map(|b| b.icao.clone())
-                        .collect::<Vec<_>>()),
+                    json!(
+                        a.bases_in_reach
+                            .iter()
+                            .map(|b| b.icao.clone())
+                            .collect::<Vec<_>>()
+                    ),
                 )
                 .with(
                     "source",

@@ -1,8 +1,8 @@
 //! The plan's figures: areas, coverage, distances, assets' status, assumptions.
 
-use super::layers::{point_distance_m, PlanGeometry};
+use super::layers::{PlanGeometry, point_distance_m};
 use crate::io::geojson::round;
-use crate::ops::{geodesic_area_m2, geodesic_length_m, GeometryDistance};
+use crate::ops::{GeometryDistance, geodesic_area_m2, geodesic_length_m};
 use crate::scenario::Resolved;
 use geo::{Contains, Geometry, MultiPolygon, Point};
 use serde::Serialize;
@@ -335,10 +335,18 @@ impl Report {
         );
         let _ = writeln!(m, "- Out of reach: {:.0} km²", self.gap_km2);
         if let Some(d) = &self.zone_to_threat {
-            let _ = writeln!(m, "- Minimum distance zone → threat: {:.3} km (zone point {:.5}, {:.5}; threat point {:.5}, {:.5})", d.km, d.from[0], d.from[1], d.to[0], d.to[1]);
+            let _ = writeln!(
+                m,
+                "- Minimum distance zone → threat: {:.3} km (zone point {:.5}, {:.5}; threat point {:.5}, {:.5})",
+                d.km, d.from[0], d.from[1], d.to[0], d.to[1]
+            );
         }
         if let Some(s) = &self.strip {
-            let _ = writeln!(m, "\n## Demilitarised strip\n\n- Width {} km on the {} side; line length {:.0} km; area {:.0} km²", s.width_km, s.side, s.line_length_km, s.area_km2);
+            let _ = writeln!(
+                m,
+                "\n## Demilitarised strip\n\n- Width {} km on the {} side; line length {:.0} km; area {:.0} km²",
+                s.width_km, s.side, s.line_length_km, s.area_km2
+            );
         }
         let _ = writeln!(
             m,
@@ -351,7 +359,10 @@ impl Report {
                 l.layer, l.area_km2, l.pct_of_ukraine
             );
         }
-        let _ = writeln!(m, "\n## Bases\n\n| base | aircraft | radius km | basis | zone reached % |\n|---|---|---:|---|---:|");
+        let _ = writeln!(
+            m,
+            "\n## Bases\n\n| base | aircraft | radius km | basis | zone reached % |\n|---|---|---:|---|---:|"
+        );
         for b in &self.bases {
             let _ = writeln!(
                 m,
@@ -365,7 +376,10 @@ impl Report {
                 b.zone_reached_pct
             );
         }
-        let _ = writeln!(m, "\n## Assets\n\n| asset | protect | status | why | km to threat | bases in reach (km, min) |\n|---|---|---|---|---:|---|");
+        let _ = writeln!(
+            m,
+            "\n## Assets\n\n| asset | protect | status | why | km to threat | bases in reach (km, min) |\n|---|---|---|---|---:|---|"
+        );
         for a in &self.assets {
             let bases: Vec<String> = a
                 .bases_in_reach

@@ -3,14 +3,14 @@
 
 use super::draw::{self, LegendEntry, Pen, Swatch, Tier};
 use super::graticule::graticule;
-use super::labels::{text_items, Placer};
+use super::labels::{Placer, text_items};
 use super::scene::{Fill, FillRule, Group, Item, Path, PxRect, ScaleBar, Scene};
 use super::text::{self, TextStyle, Weight};
-use super::view::{geometry_box, LonLatBox, View};
+use super::view::{LonLatBox, View, geometry_box};
 use crate::data::{Datasets, Region};
 use crate::error::{Error, Result};
 use crate::layer::Layer;
-use crate::style::{style_for, Rgba};
+use crate::style::{Rgba, style_for};
 use geo::{Contains, InteriorPoint, MultiPolygon};
 
 /// Smallest and largest accepted page size, pixels.

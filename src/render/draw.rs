@@ -4,7 +4,7 @@
 use super::scene::{Fill, FillRule, Group, Item, Path, Seg};
 use super::view::View;
 use crate::layer::{Feature, Layer};
-use crate::style::{asset_status_colour, style_for, Marker, Rgba, Style};
+use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use geo::{Geometry, MultiPolygon, Point};
 
 /// Sizes at the map's scale: `k` multiplies every line width, marker and font (√(size/2048), so

@@ -110,7 +110,9 @@ mod tests {
         let a = p.place_beside("Lviv", &s, (200.0, 200.0), 4.0).unwrap();
         let b = p.place_beside("Lviv", &s, (200.0, 200.0), 4.0).unwrap();
         assert_ne!(a, b);
-        assert!(!text::bounds("Lviv", &s, a.0, a.1).intersects(&text::bounds("Lviv", &s, b.0, b.1)));
+        assert!(
+            !text::bounds("Lviv", &s, a.0, a.1).intersects(&text::bounds("Lviv", &s, b.0, b.1))
+        );
         for _ in 0..8 {
             p.place_beside("Lviv", &s, (200.0, 200.0), 4.0);
         }

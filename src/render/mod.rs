@@ -35,7 +35,7 @@ pub mod svg;
 pub mod text;
 pub mod view;
 
-pub use compose::{check_size, compose, scale_error_pct, MapInput, MapOptions, SIZE_RANGE};
+pub use compose::{MapInput, MapOptions, SIZE_RANGE, check_size, compose, scale_error_pct};
 pub use projection::MapProjection;
 pub use scene::Scene;
 

@@ -147,7 +147,7 @@ impl Scenario {
                         "aircraft_per_patrol = {} must be between 1 and 64",
                         n.get_ref()
                     ),
-                ))
+                ));
             }
             Some(n) => *n.get_ref() as u32,
             None => 2,
@@ -155,7 +155,7 @@ impl Scenario {
         let hours_on_station = self.positive(&c.hours_on_station, "hours_on_station")?;
         let reserve_hours = match &c.reserve_hours {
             Some(r) if !(r.get_ref().is_finite() && *r.get_ref() >= 0.0) => {
-                return Err(self.error_at(r.span(), "reserve_hours must be zero or more hours"))
+                return Err(self.error_at(r.span(), "reserve_hours must be zero or more hours"));
             }
             Some(r) => *r.get_ref(),
             None => 0.5,
@@ -166,7 +166,7 @@ impl Scenario {
                 return Err(self.error_at(
                     c.turnaround_hours.span(),
                     "turnaround_hours must be zero or more hours",
-                ))
+                ));
             }
         };
         let availability = self.share_value(&c.availability, "availability")?;
@@ -175,7 +175,7 @@ impl Scenario {
                 return Err(self.error_at(
                     f.span(),
                     "tanker_factor must be 1 or more (it multiplies time on station)",
-                ))
+                ));
             }
             Some(f) => *f.get_ref(),
             None => 2.0,
@@ -193,7 +193,7 @@ impl Scenario {
             Some((other, span)) => {
                 return Err(self
                     .error_at(span, format!("unknown cover {other:?}"))
-                    .with_hint("valid: \"zone\" (with share = 0.9 for part of it) or \"assets\""))
+                    .with_hint("valid: \"zone\" (with share = 0.9 for part of it) or \"assets\""));
             }
         };
         let grid_spacing_m = match &c.grid {
@@ -272,7 +272,7 @@ impl Scenario {
                         name,
                         "cruise_kmh = 900",
                         "a cruise speed",
-                    ))
+                    ));
                 }
             };
         let (endurance_h, endurance_basis) = match (endurance_over, b.aircraft.endurance_h) {
@@ -284,7 +284,7 @@ impl Scenario {
                     name,
                     "endurance_h = 2.5",
                     "an endurance",
-                ))
+                ));
             }
         };
         Ok(CapPerformance {

@@ -1,10 +1,9 @@
 //! Geodesic buffers against an independent GeographicLib oracle (see `common/oracle.rs`).
 
-
 use crate::common::fixture;
-use crate::common::oracle::{check, Case, Report};
-use geo::{coord, point, polygon, Geometry, LineString, MultiPoint, MultiPolygon, Polygon};
-use iapz::ops::{buffer_geometry, BufferOptions, Side};
+use crate::common::oracle::{Case, Report, check};
+use geo::{Geometry, LineString, MultiPoint, MultiPolygon, Polygon, coord, point, polygon};
+use iapz::ops::{BufferOptions, Side, buffer_geometry};
 
 const T: f64 = 1.0;
 

@@ -6,10 +6,10 @@ use crate::common;
 use geo::{BooleanOps, Contains, Coord, GeodesicArea, Geometry, MultiPolygon, Point, Polygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use iapz::data::{Aircraft, Airfield, Datasets};
-use iapz::plan::cap::{assign, solve, CapReport};
 use iapz::plan::Plan;
+use iapz::plan::cap::{CapReport, assign, solve};
 use iapz::scenario::{
-    BaseAircraft, CapCover, CapPerformance, CapResolved, Resolved, Scenario, DEFAULT_SCENARIO,
+    BaseAircraft, CapCover, CapPerformance, CapResolved, DEFAULT_SCENARIO, Resolved, Scenario,
 };
 use std::path::Path;
 use std::sync::OnceLock;

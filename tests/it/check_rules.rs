@@ -2,11 +2,11 @@
 //! failure's figure and location asserted against geometry built independently with `iapz::ops`;
 //! then the command line (exit codes 0/1/2, --junit, --format github, errors with positions).
 
-use geo::{coord, Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
-use iapz::check::{parse_rules, run_rules, Inputs, RuleOutcome};
+use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon, coord};
+use iapz::check::{Inputs, RuleOutcome, parse_rules, run_rules};
 use iapz::geodesy::{destination, distance};
 use iapz::layer::Feature;
-use iapz::ops::{buffer_geometry, geodesic_area_m2, geodesic_circle, BufferOptions, Side};
+use iapz::ops::{BufferOptions, Side, buffer_geometry, geodesic_area_m2, geodesic_circle};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

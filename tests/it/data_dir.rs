@@ -58,11 +58,12 @@ fn typed_records_and_lookups() {
     );
     let mig = d.aircraft("MiG-29 (Polish Air Force)").unwrap();
     assert_eq!(mig.combat_radius_km_low, None);
-    assert!(d
-        .asset("npp_rivne")
-        .unwrap()
-        .source
-        .contains("GeoNames Varash"));
+    assert!(
+        d.asset("npp_rivne")
+            .unwrap()
+            .source
+            .contains("GeoNames Varash")
+    );
     assert_eq!(d.airfield("LR80").unwrap().country, "RO");
     assert!(d.airfield("XXXX").is_none());
     for name in iapz::data::LAYER_NAMES {

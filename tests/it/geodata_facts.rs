@@ -3,7 +3,7 @@
 use geo::{Contains, Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point};
 use iapz::data::Datasets;
 use iapz::geodesy::distance;
-use iapz::ops::{difference, geodesic_area_m2, union_all, GeometryDistance};
+use iapz::ops::{GeometryDistance, difference, geodesic_area_m2, union_all};
 
 /// Official area of Ukraine (State Statistics Service of Ukraine), km².
 const OFFICIAL_AREA_KM2: f64 = 603_628.0;

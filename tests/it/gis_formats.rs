@@ -1,8 +1,8 @@
 //! GeoPackage and KML outputs, checked with SQLite itself and an XML parser rather than with the
 //! code that wrote them.
 
-use geo::{line_string, point, polygon, BoundingRect, Geometry, MultiPolygon};
-use iapz::io::gpkg::{self, read_gpkg, write_gpkg, ReadOptions, APPLICATION_ID};
+use geo::{BoundingRect, Geometry, MultiPolygon, line_string, point, polygon};
+use iapz::io::gpkg::{self, APPLICATION_ID, ReadOptions, read_gpkg, write_gpkg};
 use iapz::io::kml::{kml_document, read_kml};
 use iapz::layer::{Feature, Layer};
 use iapz::style::{asset_status_colour, style_for};
@@ -31,10 +31,10 @@ fn sample_layers() -> Vec<Layer> {
     let line = Layer::new(
         "contact_line",
         "Line of contact",
-        vec![Feature::new(
-            line_string![(x: 35.0, y: 47.0), (x: 37.5, y: 48.2), (x: 38.0, y: 49.9)],
-        )
-        .with("source", "reference")],
+        vec![
+            Feature::new(line_string![(x: 35.0, y: 47.0), (x: 37.5, y: 48.2), (x: 38.0, y: 49.9)])
+                .with("source", "reference"),
+        ],
     );
     let assets = Layer::new(
         "assets",

@@ -1,9 +1,9 @@
 //! Geodesic distances point↔geometry and geometry↔geometry against brute force on inputs
 //! densified with geographiclib-rs directly.
 
-use geo::{coord, Coord, Geometry, LineString, Polygon};
+use geo::{Coord, Geometry, LineString, Polygon, coord};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
-use iapz::ops::{geometry_distance, point_distance, GeometryDistance};
+use iapz::ops::{GeometryDistance, geometry_distance, point_distance};
 
 fn dist(a: Coord, b: Coord) -> f64 {
     Geodesic::wgs84().inverse(a.y, a.x, b.y, b.x)

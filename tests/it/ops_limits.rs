@@ -1,9 +1,8 @@
 //! Antimeridian and pole handling: refused with a clear `GeomError`, or handled correctly.
 
-
-use crate::common::oracle::{check, Case};
-use geo::{point, Geometry, LineString};
-use iapz::ops::{buffer_geometry, geodesic_circle, BufferOptions, GeomError};
+use crate::common::oracle::{Case, check};
+use geo::{Geometry, LineString, point};
+use iapz::ops::{BufferOptions, GeomError, buffer_geometry, geodesic_circle};
 
 fn buffer(g: &Geometry, d: f64) -> Result<geo::MultiPolygon, GeomError> {
     buffer_geometry(g, d, &BufferOptions::default())

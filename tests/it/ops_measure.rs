@@ -1,8 +1,8 @@
 //! Geodesic area, perimeter and length against known WGS84 values.
 
-use geo::{polygon, Geometry, LineString, Polygon};
+use geo::{Geometry, LineString, Polygon, polygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
-use iapz::ops::{geodesic_area_m2, geodesic_length_m, BufferOptions, GeodesicBuffer};
+use iapz::ops::{BufferOptions, GeodesicBuffer, geodesic_area_m2, geodesic_length_m};
 
 fn gl_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
     Geodesic::wgs84().inverse(a.1, a.0, b.1, b.0)

@@ -1,10 +1,9 @@
 //! Overlays of lon/lat polygons with geodesic edges: validity and area identities.
 
-
 use crate::common::fixture;
-use geo::{point, CoordsIter, Geometry, MultiPolygon, Polygon, Validation, Winding};
+use geo::{CoordsIter, Geometry, MultiPolygon, Polygon, Validation, Winding, point};
 use iapz::ops::{
-    difference, geodesic_area_m2, intersection, union_all, BufferOptions, GeodesicBuffer,
+    BufferOptions, GeodesicBuffer, difference, geodesic_area_m2, intersection, union_all,
 };
 
 const T: f64 = 1.0;

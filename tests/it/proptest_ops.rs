@@ -7,8 +7,8 @@
 use geo::{Coord, CoordsIter, Geometry, LineString, MultiPolygon, Polygon};
 use iapz::geodesy::destination;
 use iapz::ops::{
-    buffer_geometry, difference, geodesic_area_m2, geodesic_length_m, intersection, union_all,
-    BufferOptions, GeometryDistance, Side,
+    BufferOptions, GeometryDistance, Side, buffer_geometry, difference, geodesic_area_m2,
+    geodesic_length_m, intersection, union_all,
 };
 use proptest::prelude::*;
 

@@ -437,9 +437,11 @@ fn render_geojson_and_geopackage_files() {
     let svg = tmp.path().join("files.svg");
     render_files(&geojson_and_gpkg(), &[], &svg);
     let (_, labels) = read_svg(&svg, 2048);
-    assert!(labels
-        .iter()
-        .any(|l| l == "iapz map: zone.geojson, assets.geojson, iapz.gpkg"));
+    assert!(
+        labels
+            .iter()
+            .any(|l| l == "iapz map: zone.geojson, assets.geojson, iapz.gpkg")
+    );
     for l in ["Asset in the zone", "Combat air patrol stations"] {
         assert!(labels.iter().any(|x| x == l), "no {l:?} in {labels:?}");
     }

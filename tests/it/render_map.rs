@@ -10,7 +10,7 @@ use crate::common;
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
 use iapz::plan::Plan;
 use iapz::render::scene::{Item, PxRect, Scene, Seg};
-use iapz::render::{plan_scene, MapOptions, MapProjection};
+use iapz::render::{MapOptions, MapProjection, plan_scene};
 use iapz::scenario::Resolved;
 use std::sync::OnceLock;
 

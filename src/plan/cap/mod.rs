@@ -15,12 +15,12 @@ mod fleet;
 mod report;
 mod stations;
 
-pub use fleet::{aircraft_needed, assign, time_on_station_h, Assignment};
+pub use fleet::{Assignment, aircraft_needed, assign, time_on_station_h};
 pub use report::{CapReport, Comparison, SensitivityRow, StationReport};
-pub use stations::{boundary_samples, greedy_cover, reach_lists, zone_grid, Demand, Placement};
+pub use stations::{Demand, Placement, boundary_samples, greedy_cover, reach_lists, zone_grid};
 
-use super::layers::PlanGeometry;
 use super::Plan;
+use super::layers::PlanGeometry;
 use crate::error::{Error, Result};
 use crate::geodesy::{densify_line, distance};
 use crate::io::geojson::round;

@@ -1,6 +1,6 @@
 //! The CAP section of the report: station table, totals, sensitivity, comparison, assumptions.
 
-use super::{assign, fleet_total, Solution, SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M};
+use super::{SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M, Solution, assign, fleet_total};
 use crate::io::geojson::round;
 use crate::scenario::{CapCover, CapResolved, Resolved};
 use serde::Serialize;
@@ -129,8 +129,18 @@ pub fn build(
         }
     }
     let comparison = vec![
-        comparison("Sky Shield proposal: ~120 fighters \"in rotation\" (The Guardian, 6 Mar 2025; Le Monde op-ed, Sep 2025)", 120, false, fleet),
-        comparison("Air Marshal (ret.) Greg Bagwell: \"about half\" with tanker support (Forces News, Mar 2025)", 60, true, fleet_tankers),
+        comparison(
+            "Sky Shield proposal: ~120 fighters \"in rotation\" (The Guardian, 6 Mar 2025; Le Monde op-ed, Sep 2025)",
+            120,
+            false,
+            fleet,
+        ),
+        comparison(
+            "Air Marshal (ret.) Greg Bagwell: \"about half\" with tanker support (Forces News, Mar 2025)",
+            60,
+            true,
+            fleet_tankers,
+        ),
     ];
     CapReport {
         engagement_radius_km: round(cap.engagement_radius_m / 1000.0, 3),
@@ -237,7 +247,10 @@ impl CapReport {
     /// The station table with its totals (what `iapz fleet` prints), Markdown.
     pub fn fleet_table(&self) -> String {
         let mut m = String::new();
-        let _ = writeln!(m, "| station | lon | lat | base | aircraft | km | transit min | on station h | aircraft 24/7 | with tankers |\n|---|---:|---:|---|---|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            m,
+            "| station | lon | lat | base | aircraft | km | transit min | on station h | aircraft 24/7 | with tankers |\n|---|---:|---:|---|---|---:|---:|---:|---:|---:|"
+        );
         for r in &self.stations {
             match &r.base {
                 Some(b) => {
@@ -322,7 +335,10 @@ impl CapReport {
             list(&self.assets_covered),
             list(&self.assets_not_covered)
         );
-        let _ = writeln!(m, "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers |\n|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            m,
+            "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers |\n|---:|---:|---:|---:|---:|---:|"
+        );
         for r in &self.sensitivity {
             let unserved = if r.unserved_stations > 0 {
                 format!(" ({} unserved)", r.unserved_stations)
@@ -341,7 +357,10 @@ impl CapReport {
                 r.fleet_tankers
             );
         }
-        let _ = writeln!(m, "\n### Comparison with published figures\n\n| source | published | tankers | this scenario | ratio |\n|---|---:|---|---:|---:|");
+        let _ = writeln!(
+            m,
+            "\n### Comparison with published figures\n\n| source | published | tankers | this scenario | ratio |\n|---|---:|---|---:|---:|"
+        );
         for c in &self.comparison {
             let _ = writeln!(
                 m,

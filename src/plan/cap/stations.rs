@@ -4,7 +4,7 @@
 //! The grid is an estimate only; the caller verifies the chosen discs against the zone with real
 //! overlays (`super::verify`).
 
-use crate::geodesy::{destination, distance, unit_vector, MEAN_RADIUS_M};
+use crate::geodesy::{MEAN_RADIUS_M, destination, distance, unit_vector};
 use geo::{BoundingRect, Contains, Coord, CoordsIter, MultiPolygon, Point};
 use rstar::primitives::GeomWithData;
 use rstar::{PointDistance, RTree};
@@ -278,10 +278,11 @@ mod tests {
             p.stations.len()
         );
         for d in &demand {
-            assert!(p
-                .stations
-                .iter()
-                .any(|s| distance(*s, d.location) <= 60_000.0));
+            assert!(
+                p.stations
+                    .iter()
+                    .any(|s| distance(*s, d.location) <= 60_000.0)
+            );
         }
     }
 }

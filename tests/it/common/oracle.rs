@@ -21,8 +21,8 @@ use geo::{
 };
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
 use rstar::RTree;
+use rstar::primitives::GeomWithData;
 use std::sync::LazyLock;
 
 static WGS84: LazyLock<Geodesic> = LazyLock::new(Geodesic::wgs84);
