@@ -107,10 +107,9 @@ pub fn first_crossing(a: &LineString, b: &LineString, same: bool) -> Option<Coor
                 // Neighbours share a vertex; only an overlap along the edge is a problem.
                 if let Some(geo::LineIntersection::Collinear { intersection }) =
                     geo::line_intersection::line_intersection(*la, *lb)
+                    && intersection.start != intersection.end
                 {
-                    if intersection.start != intersection.end {
-                        return Some(intersection.start);
-                    }
+                    return Some(intersection.start);
                 }
                 continue;
             }

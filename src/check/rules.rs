@@ -746,6 +746,7 @@ impl<'d, 't, 'i> Table<'d, 't, 'i> {
         }
     }
 
+    #[allow(clippy::type_complexity)]
     fn array(&mut self, key: &str) -> Result<Option<(&'t [Spanned<DeValue<'i>>], Range<usize>)>> {
         match self.value(key)? {
             None => Ok(None),

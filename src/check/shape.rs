@@ -132,31 +132,30 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
             });
         }
     }
-    if let Geometry::MultiPolygon(m) = g {
-        if let Some(
+    if let Geometry::MultiPolygon(m) = g
+        && let Some(
             InvalidMultiPolygon::ElementsOverlaps(i, j)
             | InvalidMultiPolygon::ElementsTouchOnALine(i, j),
         ) = m
             .validation_errors()
             .into_iter()
             .find(|e| !matches!(e, InvalidMultiPolygon::InvalidPolygon(..)))
-        {
-            let (pi, pj) = (&m.0[i.0], &m.0[j.0]);
-            let at = first_crossing(pi.exterior(), pj.exterior(), false)
-                .or_else(|| pi.exterior().coords().find(|c| pj.contains(*c)).copied())
-                .or_else(|| pj.exterior().coords().find(|c| pi.contains(*c)).copied())
-                .unwrap_or(pi.exterior().0[0]);
-            return Some(Problem {
-                location: Location::at(format!("{label} polygons {} and {}", i.0, j.0), at),
-                message: format!(
-                    "{label}: polygons {} and {} overlap or share an edge (near {})",
-                    i.0,
-                    j.0,
-                    fmt_coord(at)
-                ),
-                invalid: true,
-            });
-        }
+    {
+        let (pi, pj) = (&m.0[i.0], &m.0[j.0]);
+        let at = first_crossing(pi.exterior(), pj.exterior(), false)
+            .or_else(|| pi.exterior().coords().find(|c| pj.contains(*c)).copied())
+            .or_else(|| pj.exterior().coords().find(|c| pi.contains(*c)).copied())
+            .unwrap_or(pi.exterior().0[0]);
+        return Some(Problem {
+            location: Location::at(format!("{label} polygons {} and {}", i.0, j.0), at),
+            message: format!(
+                "{label}: polygons {} and {} overlap or share an edge (near {})",
+                i.0,
+                j.0,
+                fmt_coord(at)
+            ),
+            invalid: true,
+        });
     }
     for (j, p) in polys.iter().enumerate() {
         let rings = std::iter::once(p.exterior()).chain(p.interiors());

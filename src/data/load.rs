@@ -430,14 +430,14 @@ impl AircraftRow {
                 "radius, speed and endurance must be positive numbers (or empty)",
             ));
         }
-        if let (Some(lo), Some(hi)) = (self.combat_radius_km_low, self.combat_radius_km_high) {
-            if lo > hi {
-                return Err(Error::input(
-                    file,
-                    format!("line {line}"),
-                    format!("combat_radius_km_low {lo} exceeds combat_radius_km_high {hi}"),
-                ));
-            }
+        if let (Some(lo), Some(hi)) = (self.combat_radius_km_low, self.combat_radius_km_high)
+            && lo > hi
+        {
+            return Err(Error::input(
+                file,
+                format!("line {line}"),
+                format!("combat_radius_km_low {lo} exceeds combat_radius_km_high {hi}"),
+            ));
         }
         Ok(Aircraft {
             type_name: self.type_name,

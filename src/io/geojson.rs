@@ -214,16 +214,15 @@ fn check_crs(value: &Value, file: &str) -> Result<()> {
 }
 
 fn convert_geometry(g: geojson::Geometry, file: &str, label: &str) -> Result<Geometry> {
-    if let geojson::GeometryValue::GeometryCollection { geometries } = &g.value {
-        if geometries
+    if let geojson::GeometryValue::GeometryCollection { geometries } = &g.value
+        && geometries
             .iter()
             .any(|x| matches!(x.value, geojson::GeometryValue::GeometryCollection { .. }))
-        {
-            return Err(
-                Error::input(file, label, "nested GeometryCollections are not supported")
-                    .with_hint("flatten the collection (RFC 7946 §3.1.8 advises against nesting)"),
-            );
-        }
+    {
+        return Err(
+            Error::input(file, label, "nested GeometryCollections are not supported")
+                .with_hint("flatten the collection (RFC 7946 §3.1.8 advises against nesting)"),
+        );
     }
     check_positions(&g.value, file, label)?;
     let geom: Geometry = Geometry::try_from(g)

@@ -172,6 +172,8 @@ fn nearest_vertex_pairs(from: &Geometry, index: &GeometryDistance) -> Option<Clo
 /// Converts a unit-sphere chord to metres of arc on the mean sphere; a slight overestimate of
 /// the ellipsoidal distance is absorbed by the 0.6 % margins above.
 fn chord_to_metres(chord: f64) -> f64 {
+    // Not `clamp`: a NaN chord (degenerate input) must map to 0, not propagate.
+    #[allow(clippy::manual_clamp)]
     let c = chord.max(0.0).min(2.0);
     2.0 * (c / 2.0).asin() * MEAN_RADIUS_M * 0.996
 }

@@ -293,15 +293,15 @@ fn assumptions(s: &Resolved) -> Vec<String> {
         "Combat radii are published figures of uneven quality (aircraft.csv); reach is a circle of that radius around the airfield.".to_string(),
     ];
     for b in &s.bases {
-        if b.aircraft.cruise_speed_kmh.is_none() {
-            if let Some(v2) = b.cruise_kmh {
-                let line = format!(
-                    "Cruise speed of {} assumed {v2} km/h (none in aircraft.csv).",
-                    b.aircraft.type_name
-                );
-                if !v.contains(&line) {
-                    v.push(line);
-                }
+        if b.aircraft.cruise_speed_kmh.is_none()
+            && let Some(v2) = b.cruise_kmh
+        {
+            let line = format!(
+                "Cruise speed of {} assumed {v2} km/h (none in aircraft.csv).",
+                b.aircraft.type_name
+            );
+            if !v.contains(&line) {
+                v.push(line);
             }
         }
     }

@@ -317,10 +317,10 @@ pub fn visible_points<'a>(view: &View, layer: &'a Layer) -> Vec<(&'a Feature, (f
         let mut pts = Vec::new();
         points_of(&f.geometry, &mut pts);
         for p in pts {
-            if let Some(px) = view.px(p.x(), p.y()) {
-                if view.inside(px, 0.0) {
-                    out.push((f, px));
-                }
+            if let Some(px) = view.px(p.x(), p.y())
+                && view.inside(px, 0.0)
+            {
+                out.push((f, px));
             }
         }
     }

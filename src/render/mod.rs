@@ -75,10 +75,10 @@ pub fn plan_texts(report: &serde_json::Value) -> MapTexts {
             "{c:.1} % within reach of a base, {r:.1} % of two or more"
         ));
     }
-    if let Some(s) = report.get("strip").filter(|s| !s.is_null()) {
-        if let (Some(w), Some(a)) = (num(s, "width_km"), num(s, "area_km2")) {
-            figures.push(format!("strip {w:.1} km wide, {} km²", thousands(a)));
-        }
+    if let Some(s) = report.get("strip").filter(|s| !s.is_null())
+        && let (Some(w), Some(a)) = (num(s, "width_km"), num(s, "area_km2"))
+    {
+        figures.push(format!("strip {w:.1} km wide, {} km²", thousands(a)));
     }
     let mut credits = vec![ATTRIBUTION.to_string()];
     let as_of = text("contact_line_as_of");

@@ -165,14 +165,14 @@ fn read_svg(path: &Path, size: u32) -> (String, Vec<String>) {
             }
             _ => None,
         };
-        if let Some(e) = attrs {
-            if let Some(a) = e.try_get_attribute("aria-label").unwrap() {
-                labels.push(
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .unwrap()
-                        .into_owned(),
-                );
-            }
+        if let Some(e) = attrs
+            && let Some(a) = e.try_get_attribute("aria-label").unwrap()
+        {
+            labels.push(
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .unwrap()
+                    .into_owned(),
+            );
         }
         match ev {
             quick_xml::events::Event::Start(_) => depth += 1,

@@ -80,7 +80,7 @@ pub fn boundary_samples(zone: &MultiPolygon, spacing_m: f64) -> Vec<Coord> {
             let mut last: Option<[f64; 3]> = None;
             for c in ring.coords_iter() {
                 let u = unit_vector(c);
-                if last.map_or(true, |l| chord(l, u) * MEAN_RADIUS_M >= spacing_m) {
+                if last.is_none_or(|l| chord(l, u) * MEAN_RADIUS_M >= spacing_m) {
                     out.push(c);
                     last = Some(u);
                 }
@@ -172,7 +172,7 @@ pub fn greedy_cover(
         let mut best: Option<(usize, (f64, usize))> = None;
         for (k, l) in lists.iter().enumerate() {
             let g = gain(l);
-            if g.1 > 0 && best.map_or(true, |(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
+            if g.1 > 0 && best.is_none_or(|(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
                 best = Some((k, g));
             }
         }

@@ -183,14 +183,12 @@ impl Source {
         }
         let (mut best, mut foot_along) = (bd, 0.0);
         for step in [-1, 1] {
-            if let Some(j) = self.neighbour(bc, bi, step) {
-                if let Some((d, along)) =
+            if let Some(j) = self.neighbour(bc, bi, step)
+                && let Some((d, along)) =
                     foot_distance(p, self.chains[bc].pts[bi], self.chains[bc].pts[j])
-                {
-                    if d < best {
-                        (best, foot_along) = (d, along);
-                    }
-                }
+                && d < best
+            {
+                (best, foot_along) = (d, along);
             }
         }
         let ch = &self.chains[bc];
