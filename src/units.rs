@@ -67,3 +67,15 @@ pub fn format_distance(metres: f64) -> String {
         format!("{metres:.1} m")
     }
 }
+
+/// Rounds a figure for a property (e.g. `area_km2` to 0.1 km²) so outputs stay stable and
+/// readable; a result of −0 (an empty area's rounding noise) is written as 0.
+///
+/// ```
+/// assert_eq!(iapz::units::round(-0.00001, 1).to_string(), "0");
+/// assert_eq!(iapz::units::round(2.345, 2), 2.35);
+/// ```
+pub fn round(v: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (v * f).round() / f + 0.0
+}

@@ -56,7 +56,7 @@ pub fn summary(results: &[RuleOutcome]) -> String {
 
 fn num(v: f64, decimals: i32) -> Value {
     if v.is_finite() {
-        json!(crate::io::geojson::round(v, decimals))
+        json!(crate::units::round(v, decimals))
     } else {
         Value::Null
     }

@@ -387,7 +387,7 @@ fn repair_geometry(
             "{file}: {label}: re-oriented rings to the right-hand rule"
         ));
     }
-    if let Some(first) = super::validity::first_problem(&oriented) {
+    if let Some(first) = crate::ops::validity::first_problem(&oriented) {
         if options.repair {
             let repaired = geo::unary_union(&oriented.0).orient(Direction::Default);
             if repaired.0.is_empty() {
@@ -724,16 +724,4 @@ pub fn feature_collection<'a>(features: impl IntoIterator<Item = &'a Feature>) -
 /// All layers in one FeatureCollection (each feature carries its `layer` property).
 pub fn layers_collection(layers: &[Layer]) -> String {
     feature_collection(layers.iter().flat_map(|l| l.features.iter()))
-}
-
-/// Rounds a figure for a property (e.g. `area_km2` to 0.1 km²) so outputs stay stable and
-/// readable; a result of −0 (an empty area's rounding noise) is written as 0.
-///
-/// ```
-/// assert_eq!(iapz::io::geojson::round(-0.00001, 1).to_string(), "0");
-/// assert_eq!(iapz::io::geojson::round(2.345, 2), 2.35);
-/// ```
-pub fn round(v: f64, decimals: i32) -> f64 {
-    let f = 10f64.powi(decimals);
-    (v * f).round() / f + 0.0
 }

@@ -3,11 +3,11 @@
 //! `ExtendedData` from the properties. Assets are coloured by their `status`. Written directly as
 //! text (escaped), so the same layers always give the same bytes.
 
-use super::geojson::round;
 use super::qgis_style::{ASSET_STATUSES, GeometryKind, coloured_by_status, xml_escape};
 use crate::error::{Error, Result};
 use crate::layer::{Feature, Layer};
 use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
+use crate::units::round;
 use geo::orient::Direction;
 use geo::{Coord, Geometry, LineString, Orient, Polygon};
 use std::fmt::Write;

@@ -8,6 +8,5 @@ pub mod kml;
 pub mod outputs;
 pub mod qgis_style;
 pub mod reproject;
-pub mod validity;
 
 pub use atomic::{AtomicDir, write_atomic};

@@ -7,6 +7,7 @@ mod error;
 mod measure;
 mod overlay;
 mod validate;
+pub mod validity;
 
 pub use buffer::{BufferOptions, GeodesicBuffer, Side, buffer_geometry, geodesic_circle};
 pub use distance::{ClosestPoints, GeometryDistance, geometry_distance, point_distance};

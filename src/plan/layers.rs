@@ -2,13 +2,13 @@
 
 use crate::error::{Error, Result};
 use crate::geodesy::distance;
-use crate::io::geojson::round;
 use crate::layer::{Feature, Layer};
 use crate::ops::{
     BufferOptions, Side, buffer_geometry, difference, geodesic_area_m2, geodesic_circle,
     intersection, union_all,
 };
 use crate::scenario::{Resolved, StripSide, ThreatSource};
+use crate::units::round;
 use geo::{BoundingRect, Geometry, MultiPolygon, Point, Rect};
 use rayon::prelude::*;
 use serde_json::json;

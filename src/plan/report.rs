@@ -1,9 +1,9 @@
 //! The plan's figures: areas, coverage, distances, assets' status, assumptions.
 
 use super::layers::{PlanGeometry, point_distance_m};
-use crate::io::geojson::round;
 use crate::ops::{GeometryDistance, geodesic_area_m2, geodesic_length_m};
 use crate::scenario::Resolved;
+use crate::units::round;
 use geo::{Contains, Geometry, MultiPolygon, Point};
 use serde::Serialize;
 use std::fmt::Write;

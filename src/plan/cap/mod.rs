@@ -23,10 +23,10 @@ use super::Plan;
 use super::layers::PlanGeometry;
 use crate::error::{Error, Result};
 use crate::geodesy::{densify_line, distance};
-use crate::io::geojson::round;
 use crate::layer::{Feature, Layer};
 use crate::ops::{difference, geodesic_area_m2, geodesic_circle, union_all};
 use crate::scenario::{CapCover, CapResolved, Resolved};
+use crate::units::round;
 use geo::{Contains, Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 

@@ -1,8 +1,8 @@
 //! The CAP section of the report: station table, totals, sensitivity, comparison, assumptions.
 
 use super::{SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M, Solution, assign, fleet_total};
-use crate::io::geojson::round;
 use crate::scenario::{CapCover, CapResolved, Resolved};
+use crate::units::round;
 use serde::Serialize;
 use std::fmt::Write;
 
