@@ -76,7 +76,7 @@ pub enum Group {
 
 /// Everything every output needs to know about one plan layer. The [`PLAN_LAYERS`] table is the
 /// only list of plan layer names: writers, styles, the map, its legend and `iapz check` all read
-/// it, so adding a layer is one row here.
+/// it, so adding a layer is one row here (and its colours in [`crate::style::style_for`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanLayer {
     /// Stable identifier: file name, GeoPackage table, style key, `iapz check` layer name.
@@ -85,23 +85,56 @@ pub struct PlanLayer {
     pub title: &'static str,
     pub geometry: GeomKind,
     pub group: Group,
-    /// Drawing rank on maps, bottom (0) to top; GIS layer trees list the highest first.
+    /// Drawing rank on maps, bottom (0) to top; GIS layer trees list the highest first. Areas
+    /// rank below lines, lines below points (the map draws the base map's borders between
+    /// areas and lines).
     pub draw_rank: u8,
-    /// Drawn on `map.png`/`map.svg`.
+    /// Drawn as a layer on `map.png`/`map.svg`.
     pub on_map: bool,
     /// Shown (checked) when a GIS project opens.
     pub visible: bool,
     /// The property that labels its features on maps and in GIS, if any.
     pub label: Option<&'static str>,
+    /// The figure the map's legend adds to the title, if any.
+    pub figure: Option<Figure>,
 }
 
+/// A figure a map legend adds to a layer's title, read from its first feature (or counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// `area_km2`, square kilometres.
+    AreaKm2,
+    /// `width_km`, kilometres.
+    WidthKm,
+    /// `distance_km` from the threat, kilometres.
+    WithinKm,
+    /// `radius_km`, kilometres.
+    RadiusKm,
+    /// The number of features.
+    Count,
+}
+
+impl Figure {
+    /// The feature property the figure is read from (`None` for [`Figure::Count`]).
+    pub fn property(self) -> Option<&'static str> {
+        match self {
+            Figure::AreaKm2 => Some("area_km2"),
+            Figure::WidthKm => Some("width_km"),
+            Figure::WithinKm => Some("distance_km"),
+            Figure::RadiusKm => Some("radius_km"),
+            Figure::Count => None,
+        }
+    }
+}
+
+/// A row of the table: on the map, shown in GIS, no label, no figure (the builders below say
+/// otherwise).
 const fn spec(
     name: &'static str,
     title: &'static str,
     geometry: GeomKind,
     group: Group,
     draw_rank: u8,
-    label: Option<&'static str>,
 ) -> PlanLayer {
     PlanLayer {
         name,
@@ -111,42 +144,73 @@ const fn spec(
         draw_rank,
         on_map: true,
         visible: true,
-        label,
+        label: None,
+        figure: None,
     }
 }
 
+impl PlanLayer {
+    /// Labelled by `property`.
+    const fn label(self, property: &'static str) -> PlanLayer {
+        PlanLayer {
+            label: Some(property),
+            ..self
+        }
+    }
+    /// With `figure` in the map legend.
+    const fn figure(self, figure: Figure) -> PlanLayer {
+        PlanLayer {
+            figure: Some(figure),
+            ..self
+        }
+    }
+    /// Off when a GIS project opens.
+    const fn hidden(self) -> PlanLayer {
+        PlanLayer {
+            visible: false,
+            ..self
+        }
+    }
+    /// Not drawn as a map layer.
+    const fn off_map(self) -> PlanLayer {
+        PlanLayer {
+            on_map: false,
+            ..self
+        }
+    }
+}
+
+use Figure::{AreaKm2, Count, RadiusKm, WidthKm, WithinKm};
 use GeomKind::{Line, Point, Polygon};
 
-/// The plan's layers, in the order `iapz plan` writes them.
+/// The plan's layers, in the order `iapz plan` writes them. Off the map: `coverage` and
+/// `redundancy` would hide the zone under them (the gap shows what is not covered), and
+/// `ukraine_1991` is drawn with the base map.
 #[rustfmt::skip]
 pub const PLAN_LAYERS: &[PlanLayer] = &[
-    spec("ukraine_1991", "Ukraine (1991 borders)", Line, Group::Context, 16, None),
-    spec("occupied", "Occupied territory (approximate)", Polygon, Group::Threat, 1, None),
-    spec("controlled", "Ukrainian-held territory", Polygon, Group::Context, 0, None),
-    spec("contact_line", "Line of contact (approximate)", Line, Group::Threat, 15, None),
-    spec("threat", "Threat (stand-off measured from)", Polygon, Group::Threat, 2, None),
-    spec("standoff", "Stand-off band", Polygon, Group::Threat, 3, None),
-    spec("zone", "Protection zone", Polygon, Group::Zone, 6, None),
-    spec("strip", "Demilitarised strip", Polygon, Group::Zone, 8, None),
-    spec("reach", "Reach of each base and aircraft", Polygon, Group::Air, 11, None),
-    spec("reach_union", "Reach of all bases", Polygon, Group::Air, 10, None),
-    hidden(spec("coverage", "Zone within reach", Polygon, Group::Air, 4, None)),
-    spec("gap", "Zone out of reach", Polygon, Group::Air, 7, None),
-    hidden(spec("redundancy", "Zone reached from two or more bases", Polygon, Group::Air, 5, None)),
-    spec("airfields", "Airfields", Point, Group::Air, 17, Some("icao")),
-    spec("assets", "Protected assets", Point, Group::Assets, 18, Some("name")),
-    spec("cap_stations", "Combat air patrol stations", Point, Group::Air, 19, Some("id")),
-    spec("cap_discs", "Engagement discs of the patrol stations", Polygon, Group::Air, 12, None),
-    spec("cap_transit", "Transit from base to patrol station", Line, Group::Air, 13, None),
+    spec("ukraine_1991", "Ukraine (1991 borders)", Line, Group::Context, 16).off_map(),
+    spec("occupied", "Occupied territory (approximate)", Polygon, Group::Threat, 1).figure(AreaKm2),
+    spec("controlled", "Ukrainian-held territory", Polygon, Group::Context, 0),
+    spec("contact_line", "Line of contact (approximate)", Line, Group::Threat, 15),
+    spec("threat", "Threat (stand-off measured from)", Polygon, Group::Threat, 2),
+    spec("standoff", "Stand-off band", Polygon, Group::Threat, 3).figure(WithinKm),
+    spec("zone", "Protection zone", Polygon, Group::Zone, 6).figure(AreaKm2),
+    spec("strip", "Demilitarised strip", Polygon, Group::Zone, 8).figure(WidthKm),
+    spec("reach", "Reach of each base and aircraft", Polygon, Group::Air, 11).figure(Count),
+    spec("reach_union", "Reach of all bases", Polygon, Group::Air, 10),
+    spec("coverage", "Zone within reach", Polygon, Group::Air, 4).hidden().off_map(),
+    spec("gap", "Zone out of reach", Polygon, Group::Air, 7).figure(AreaKm2),
+    spec("redundancy", "Zone reached from two or more bases", Polygon, Group::Air, 5).hidden().off_map(),
+    spec("airfields", "Airfields", Point, Group::Air, 17).label("icao"),
+    spec("assets", "Protected assets", Point, Group::Assets, 18).label("name"),
+    spec("cap_stations", "Combat air patrol stations", Point, Group::Air, 19).label("id"),
+    spec("cap_discs", "Engagement discs of the patrol stations", Polygon, Group::Air, 12).figure(RadiusKm),
+    spec("cap_transit", "Transit from base to patrol station", Line, Group::Air, 13),
 ];
 
-/// Off when a GIS project opens (still drawn on maps).
-const fn hidden(l: PlanLayer) -> PlanLayer {
-    PlanLayer {
-        visible: false,
-        ..l
-    }
-}
+/// The layer only a plan has: a set of layers holding it is a plan's, and its map frames the
+/// plan's area of interest (Ukraine and the points in use) rather than the layers' extent.
+pub const PLAN_SIGNATURE: &str = "zone";
 
 /// A plan layer's entry in [`PLAN_LAYERS`], by its stable name.
 ///

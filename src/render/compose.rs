@@ -9,7 +9,7 @@ use super::text::{self, TextStyle, Weight};
 use super::view::{LonLatBox, View, geometry_box};
 use crate::data::{Datasets, Region};
 use crate::error::{Error, Result};
-use crate::layer::Layer;
+use crate::layer::{GeomKind, Layer, PLAN_SIGNATURE, plan_layer};
 use crate::style::{Rgba, style_for};
 use geo::{Contains, InteriorPoint, MultiPolygon};
 
@@ -242,13 +242,13 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
 /// The area of interest of a plan (Ukraine, used airfields, assets, patrol stations), or of
 /// arbitrary layers (all their features).
 fn focus_box(input: &MapInput) -> LonLatBox {
-    let is_plan = input.layers.iter().any(|l| l.name == "zone");
+    let is_plan = input.layers.iter().any(|l| l.name == PLAN_SIGNATURE);
     let ukraine = geo::Geometry::MultiPolygon(input.basemap.ukraine_1991.clone());
     let mut geoms: Vec<&geo::Geometry> = Vec::new();
     if is_plan {
         geoms.push(&ukraine);
         for l in input.layers {
-            if matches!(l.name.as_str(), "airfields" | "assets" | "cap_stations") {
+            if plan_layer(&l.name).is_some_and(|p| p.geometry == GeomKind::Point) {
                 geoms.extend(
                     l.features
                         .iter()
@@ -411,10 +411,9 @@ fn symbols_and_labels(
             symbols.extend(draw::symbol_items(sym, px, r, pen));
             placer.block(PxRect::new(px.0 - r, px.1 - r, px.0 + r, px.1 + r));
             let protect = f.properties.get("protect").and_then(|v| v.as_bool()) == Some(true);
-            let (priority, label, style) = match l.name.as_str() {
+            let (priority, style) = match l.name.as_str() {
                 "assets" => (
                     if protect { 0 } else { 1 },
-                    f.str_prop("name"),
                     TextStyle::new(
                         pen.font(19.0),
                         if protect {
@@ -426,21 +425,12 @@ fn symbols_and_labels(
                 ),
                 "airfields" => (
                     if sym.hollow { 4 } else { 2 },
-                    f.str_prop("icao"),
                     TextStyle::new(pen.font(15.0), Weight::Bold),
                 ),
-                "cap_stations" => (
-                    3,
-                    f.str_prop("id"),
-                    TextStyle::new(pen.font(14.0), Weight::Regular),
-                ),
-                _ => (
-                    5,
-                    f.str_prop("name"),
-                    TextStyle::new(pen.font(15.0), Weight::Regular),
-                ),
+                "cap_stations" => (3, TextStyle::new(pen.font(14.0), Weight::Regular)),
+                _ => (5, TextStyle::new(pen.font(15.0), Weight::Regular)),
             };
-            if let Some(label) = label {
+            if let Some(label) = label_field(l).and_then(|k| f.str_prop(k)) {
                 candidates.push((priority, label.to_string(), style, px, r));
             }
         }
@@ -905,4 +895,12 @@ fn wrap_lines(
         .into_iter()
         .map(|l| ellipsize(&l, style, width))
         .collect()
+}
+
+/// The property that labels a layer's points: the catalogue's for a plan layer, else `name`.
+fn label_field(layer: &Layer) -> Option<&'static str> {
+    match plan_layer(&layer.name) {
+        Some(p) => p.label,
+        None => Some("name"),
+    }
 }

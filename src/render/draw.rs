@@ -3,7 +3,7 @@
 
 use super::scene::{Fill, FillRule, Group, Item, Path, Seg};
 use super::view::View;
-use crate::layer::{Feature, Layer};
+use crate::layer::{Feature, Figure, Layer, plan_layer};
 use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use geo::{Geometry, MultiPolygon, Point};
 
@@ -40,38 +40,11 @@ pub enum Tier {
     Point,
 }
 
-/// The plan's layers in drawing order within their tier; others follow in input order.
-const ORDER: [&str; 17] = [
-    "controlled",
-    "occupied",
-    "threat",
-    "standoff",
-    "coverage",
-    "redundancy",
-    "zone",
-    "gap",
-    "strip",
-    "reach_union",
-    "reach",
-    "cap_discs",
-    "cap_transit",
-    "contact_line",
-    "airfields",
-    "assets",
-    "cap_stations",
-];
-
-/// The tier of a layer: from its style when it has one, else from its first geometry.
+/// The tier of a layer: a plan layer's from its style, another layer's from its first
+/// geometry.
 pub fn tier(layer: &Layer) -> Tier {
-    let style = style_for(&layer.name);
-    if ORDER.contains(&layer.name.as_str()) || layer.name == "ukraine_1991" {
-        return if style.marker != Marker::None {
-            Tier::Point
-        } else if style.fill.is_some() {
-            Tier::Area
-        } else {
-            Tier::Line
-        };
+    if plan_layer(&layer.name).is_some() {
+        return style_tier(&style_for(&layer.name));
     }
     match layer.features.first().map(|f| &f.geometry) {
         Some(Geometry::Point(_) | Geometry::MultiPoint(_)) => Tier::Point,
@@ -82,25 +55,37 @@ pub fn tier(layer: &Layer) -> Tier {
     }
 }
 
-/// Layers sorted for drawing: by tier, then the plan's order, then input order. Layers without
-/// a single coordinate (an empty gap) are left out, and so stay out of the legend.
+/// Markers are points, filled styles areas, the rest lines (polygons drawn as outlines, such
+/// as the reach circles, go with the lines).
+fn style_tier(style: &Style) -> Tier {
+    if style.marker != Marker::None {
+        Tier::Point
+    } else if style.fill.is_some() {
+        Tier::Area
+    } else {
+        Tier::Line
+    }
+}
+
+/// Layers sorted for drawing: by tier, then the catalogue's draw rank (other layers after the
+/// plan's), then input order. Layers without a single coordinate (an empty gap) are left out,
+/// and so stay out of the legend.
 pub fn drawing_order(layers: &[Layer]) -> Vec<&Layer> {
-    let mut v: Vec<(Tier, usize, usize, &Layer)> = layers
+    let mut v: Vec<(Tier, u16, usize, &Layer)> = layers
         .iter()
         .enumerate()
         .filter(|(_, l)| {
             super::view::geometry_box(l.features.iter().map(|f| &f.geometry)).is_some()
         })
-        .map(|(i, l)| {
-            let rank = ORDER
-                .iter()
-                .position(|n| *n == l.name)
-                .unwrap_or(ORDER.len());
-            (tier(l), rank, i, l)
-        })
+        .map(|(i, l)| (tier(l), draw_rank(l), i, l))
         .collect();
     v.sort_by_key(|(t, r, i, _)| (*t, *r, *i));
     v.into_iter().map(|(.., l)| l).collect()
+}
+
+/// The catalogue's draw rank of a plan layer; other layers rank above every plan layer.
+fn draw_rank(layer: &Layer) -> u16 {
+    plan_layer(&layer.name).map_or(u16::from(u8::MAX) + 1, |p| u16::from(p.draw_rank))
 }
 
 /// The style of a layer, with a visible default for layers the table does not know.
@@ -389,34 +374,25 @@ pub fn legend_entries(layer: &Layer) -> Vec<LegendEntry> {
 }
 
 /// The legend text of a layer: its title and, for the plan's main layers, the figure that
-/// matters (area, width, distance).
+/// matters (area, width, distance), as the catalogue says.
 fn legend_title(layer: &Layer) -> String {
-    let prop = |k: &str| {
+    let t = layer.title.clone();
+    let Some(figure) = plan_layer(&layer.name).and_then(|p| p.figure) else {
+        return t;
+    };
+    let value = figure.property().and_then(|k| {
         layer
             .features
             .first()
             .and_then(|f| f.properties.get(k))
             .and_then(|v| v.as_f64())
-    };
-    let t = layer.title.clone();
-    match layer.name.as_str() {
-        "zone" | "gap" | "occupied" => match prop("area_km2") {
-            Some(a) => format!("{t}, {} km²", super::thousands(a)),
-            None => t,
-        },
-        "strip" => match prop("width_km") {
-            Some(w) => format!("{t}, {w:.1} km wide"),
-            None => t,
-        },
-        "standoff" => match prop("distance_km") {
-            Some(d) => format!("{t}, within {d:.0} km of the threat"),
-            None => t,
-        },
-        "reach" => format!("{t} ({})", layer.features.len()),
-        "cap_discs" => match prop("radius_km") {
-            Some(r) => format!("{t}, {r:.0} km radius"),
-            None => t,
-        },
-        _ => t,
+    });
+    match (figure, value) {
+        (Figure::Count, _) => format!("{t} ({})", layer.features.len()),
+        (Figure::AreaKm2, Some(a)) => format!("{t}, {} km²", super::thousands(a)),
+        (Figure::WidthKm, Some(w)) => format!("{t}, {w:.1} km wide"),
+        (Figure::WithinKm, Some(d)) => format!("{t}, within {d:.0} km of the threat"),
+        (Figure::RadiusKm, Some(r)) => format!("{t}, {r:.0} km radius"),
+        (_, None) => t,
     }
 }

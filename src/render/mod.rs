@@ -44,15 +44,12 @@ use crate::error::Result;
 use crate::layer::Layer;
 use crate::plan::Report;
 
-/// Plan layers that the map leaves out: `coverage` and `redundancy` would hide the zone under
-/// them (the gap shows what is not covered), and `ukraine_1991` is part of the base map.
-pub const NOT_ON_THE_MAP: [&str; 3] = ["coverage", "redundancy", "ukraine_1991"];
-
-/// The plan's layers the map draws.
+/// The layers the map draws: all but the plan layers the catalogue keeps off the map
+/// ([`crate::layer::PlanLayer::on_map`]).
 pub fn map_layers(layers: &[Layer]) -> Vec<Layer> {
     layers
         .iter()
-        .filter(|l| !NOT_ON_THE_MAP.contains(&l.name.as_str()))
+        .filter(|l| crate::layer::plan_layer(&l.name).is_none_or(|p| p.on_map))
         .cloned()
         .collect()
 }
