@@ -12,7 +12,7 @@ use std::time::Duration;
 
 fn fixture(name: &str) -> Geometry {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    iapz::io::geojson::read_path(&path, &Default::default())
+    iapz::io::read_path(&path, &Default::default())
         .expect("fixture")
         .features[0]
         .geometry

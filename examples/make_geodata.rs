@@ -19,7 +19,8 @@
 
 use geo::orient::Direction;
 use geo::{BoundingRect, Coord, Geometry, LineString, MultiPolygon, Orient, Polygon, Validation};
-use iapz::io::geojson::{ReadOptions, feature_collection, read_path};
+use iapz::io::geojson::feature_collection;
+use iapz::io::{ReadOptions, read_path};
 use iapz::layer::Feature;
 use iapz::ops::{difference, geodesic_area_m2, intersection, union_all};
 use std::path::{Path, PathBuf};

@@ -1,14 +1,15 @@
 //! Where a rule's layers come from: plan outputs (`DIR/layers/<name>.geojson`), files given with
-//! `--layers`, or any GeoJSON/GeoPackage named in the rules. Layers are read once and shared.
+//! `--layers`, or any GeoJSON/GeoPackage/KML named in the rules, through the one reader
+//! ([`crate::io::read_path`]). Layers are read once and shared.
 //!
 //! Features are read *as written*: rings are not re-oriented and invalid polygons are not
 //! refused here, so that the `valid` rule can report them. Measuring rules check validity first.
 
 use super::rules::{LayerRef, PLAN_LAYERS, Source};
 use crate::error::{Error, Result};
+use crate::io::{Mode, ReadOptions};
 use crate::layer::Feature;
-use crate::ops::check_coordinates;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -162,80 +163,13 @@ impl LayerCache {
     }
 }
 
-fn is_gpkg(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
-}
-
-/// Every feature of every table of a GeoPackage, tagged with its table name as `layer`.
-fn load_gpkg(path: &Path) -> Result<Vec<Feature>> {
-    let layers = crate::io::gpkg::read_gpkg(path, &Default::default())?;
-    Ok(layers
-        .into_iter()
-        .flat_map(|l| {
-            let name = l.name.clone();
-            l.features.into_iter().map(move |mut f| {
-                f.properties
-                    .entry("layer")
-                    .or_insert_with(|| name.clone().into());
-                f
-            })
-        })
-        .collect())
-}
-
-/// Reads every feature of a GeoJSON file as written (no re-orientation, no validity repair).
-/// Errors name the file and the feature. A GeoPackage gives the features of all its tables,
-/// each tagged with its table name as `layer`.
+/// Reads every feature of a GeoJSON, GeoPackage or KML file *as written* (no re-orientation,
+/// invalid polygons kept), with the reader's default limits. Errors name the file and the
+/// feature. GeoPackage tables and KML folders give their features tagged with the table (folder)
+/// name as `layer`.
 pub fn load_layer(path: &Path) -> Result<Vec<Feature>> {
-    if is_gpkg(path) {
-        return load_gpkg(path);
-    }
-    let name = path.display().to_string();
-    let bytes = crate::io::geojson::read_input(&name)?;
-    read_geojson_as_written(&bytes, &name)
-}
-
-/// Parses GeoJSON into features, keeping ring order and orientation exactly as written.
-pub fn read_geojson_as_written(bytes: &[u8], file: &str) -> Result<Vec<Feature>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::input(
-            file,
-            format!("byte {}", e.valid_up_to()),
-            "is not valid UTF-8",
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| crate::io::geojson::json_error(&e, text, file))?;
-    let gj = serde_json::from_value::<geojson::GeoJson>(value).map_err(|e| {
-        Error::input(file, "", format!("not GeoJSON: {e}"))
-            .with_hint("expected a Geometry, Feature or FeatureCollection")
-    })?;
-    let raw: Vec<(Option<geojson::Geometry>, Map<String, Value>)> = match gj {
-        geojson::GeoJson::Geometry(g) => vec![(Some(g), Map::new())],
-        geojson::GeoJson::Feature(f) => vec![(f.geometry, f.properties.unwrap_or_default())],
-        geojson::GeoJson::FeatureCollection(fc) => fc
-            .features
-            .into_iter()
-            .map(|f| (f.geometry, f.properties.unwrap_or_default()))
-            .collect(),
-    };
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, (g, properties)) in raw.into_iter().enumerate() {
-        let Some(g) = g else { continue };
-        let label = format!("feature #{i}");
-        let geometry = geo::Geometry::try_from(g)
-            .map_err(|e| Error::input(file, label.clone(), format!("invalid geometry: {e}")))?;
-        check_coordinates(&geometry)
-            .map_err(|e| crate::io::geojson::coordinate_error(file, &label, e))?;
-        out.push(Feature {
-            geometry,
-            properties,
-        });
-    }
-    Ok(out)
+    let options = ReadOptions::with_mode(Mode::AsWritten);
+    Ok(crate::io::read_path(path, &options)?.features)
 }
 
 /// How a feature is named in messages: `feature #3 (id "kyiv")`.

@@ -2,13 +2,15 @@
 
 use super::{Outcome, distance_arg, distinct_paths, write_output};
 use iapz::error::Error;
-use iapz::io::geojson::{feature_collection, read_path};
+use iapz::io::geojson::feature_collection;
+use iapz::io::read_path;
 use iapz::layer::Feature;
 use iapz::ops::{BufferOptions, Side, buffer_geometry};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// GeoJSON input (Geometry, Feature or FeatureCollection); `-` reads standard input.
+    /// GeoJSON (Geometry, Feature or FeatureCollection), GeoPackage or KML input; `-` reads
+    /// standard input.
     pub input: String,
     /// Buffer distance with a unit: `200km`, `25 mi`, `108nmi`, `40233.6m`. Negative shrinks polygons.
     #[arg(long, short, allow_hyphen_values = true)]

@@ -6,16 +6,17 @@
 
 use super::{Outcome, distinct_paths, write_output};
 use iapz::error::Error;
-use iapz::io::geojson::{ReadOptions, layers_collection, read_path};
-use iapz::io::gpkg::{WriteOptions, read_gpkg, write_gpkg_with};
-use iapz::io::kml::{kml_document, read_kml};
+use iapz::io::geojson::layers_collection;
+use iapz::io::gpkg::{WriteOptions, write_gpkg_with};
+use iapz::io::kml::kml_document;
 use iapz::io::reproject::{parse_epsg, reproject_layers};
-use iapz::layer::{Feature, Layer};
+use iapz::io::{Format as InputFormat, read_layers};
+use iapz::layer::Layer;
 use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input: .geojson/.json (or `-` for GeoJSON on standard input), .gpkg or .kml.
+    /// Input: .geojson/.json, .gpkg or .kml (`-`: GeoJSON or KML on standard input).
     pub input: String,
     /// Output file (`-` writes GeoJSON or KML to standard output).
     #[arg(long, short)]
@@ -32,6 +33,11 @@ pub struct Args {
     /// Document title for KML output.
     #[arg(long, default_value = "iapz")]
     pub title: String,
+    /// Make self-intersecting input polygons valid instead of refusing them.
+    #[arg(long)]
+    pub repair: bool,
+    #[command(flatten)]
+    pub limits: super::Limits,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -41,99 +47,50 @@ pub enum Format {
     Kml,
 }
 
-fn extension(path: &str) -> String {
-    Path::new(path)
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-fn format_of(path: &str, option: &str) -> iapz::Result<Format> {
-    match extension(path).as_str() {
-        _ if path == "-" => Ok(Format::Geojson),
-        "geojson" | "json" => Ok(Format::Geojson),
-        "gpkg" => Ok(Format::Gpkg),
-        "kml" => Ok(Format::Kml),
-        other => Err(Error::input(
-            path,
-            "",
-            format!("cannot tell the format from the extension `.{other}`"),
-        )
-        .with_hint(format!(
-            "use .geojson, .gpkg or .kml, or give {option} geojson|gpkg|kml"
-        ))),
+/// The output format a file name says (`-`: GeoJSON).
+fn format_of(path: &str) -> iapz::Result<Format> {
+    if path == "-" {
+        return Ok(Format::Geojson);
+    }
+    match InputFormat::from_extension(Path::new(path)) {
+        Some(InputFormat::GeoJson) => Ok(Format::Geojson),
+        Some(InputFormat::GeoPackage) => Ok(Format::Gpkg),
+        Some(InputFormat::Kml) => Ok(Format::Kml),
+        None => Err(
+            Error::input(path, "", "cannot tell the output format from the file name")
+                .with_hint("name it .geojson, .gpkg or .kml, or give --format geojson|gpkg|kml"),
+        ),
     }
 }
 
-/// A layer name usable as a table name, from a file name.
-fn stem_name(path: &str) -> String {
-    let stem = Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .filter(|s| path != "-" && !s.is_empty())
-        .unwrap_or_else(|| "features".into());
-    stem.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '_' })
-        .collect()
-}
-
-/// GeoJSON features as layers: split by their `layer` property when every feature has one
-/// (the property is then dropped: the layer carries it), else one layer named after the file.
-pub fn group_by_layer(features: Vec<Feature>, path: &str) -> Vec<Layer> {
-    let all_named = !features.is_empty()
-        && features
+/// The layers to convert (only `layer` when given), strict or repaired, within the limits.
+/// GeoJSON features split into layers by their `layer` property lose it (the layer carries it).
+pub fn input_layers(args: &Args, quiet: bool) -> iapz::Result<Vec<Layer>> {
+    let mut options = args.limits.read_options(args.repair);
+    options.layer = args.layer.clone();
+    let input = read_layers(Path::new(&args.input), &options)?;
+    if !quiet {
+        input
+            .warnings
             .iter()
-            .all(|f| f.str_prop("layer").is_some_and(|s| !s.is_empty()));
-    if !all_named {
-        let name = stem_name(path);
-        return vec![Layer::new(&name, &name, features)];
+            .for_each(|w| eprintln!("warning: {w}"));
     }
-    let mut layers: Vec<Layer> = Vec::new();
-    for mut f in features {
-        let name = f.str_prop("layer").unwrap_or_default().to_string();
-        f.properties.shift_remove("layer");
-        match layers.iter_mut().find(|l| l.name == name) {
-            Some(l) => l.features.push(f),
-            None => layers.push(Layer::new(&name, &name, vec![f])),
-        }
-    }
-    layers
-}
-
-/// The layers of a GeoJSON (`-`: standard input), GeoPackage or KML file; only `layer` when
-/// given.
-pub fn read_layers(input: &str, layer: Option<&str>) -> iapz::Result<Vec<Layer>> {
-    let layers = match format_of(input, "the input")? {
-        Format::Geojson => {
-            let read = read_path(input, &ReadOptions::default())?;
-            group_by_layer(read.features, input)
-        }
-        Format::Gpkg => read_gpkg(
-            Path::new(input),
-            &iapz::io::gpkg::ReadOptions {
-                table: layer.map(str::to_string),
-                ..Default::default()
-            },
-        )?,
-        Format::Kml => {
-            let bytes = iapz::io::geojson::read_input(input)?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::input(input, "", "is not UTF-8 text"))?;
-            read_kml(&text, input)?
-        }
-    };
-    match layer {
-        None => Ok(layers),
-        Some(name) => {
-            let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
-            let chosen: Vec<Layer> = layers.into_iter().filter(|l| l.name == name).collect();
-            if chosen.is_empty() {
-                return Err(Error::input(input, "", format!("has no layer `{name}`"))
-                    .with_hint(format!("its layers: {}", names.join(", "))));
+    let mut layers = input.layers;
+    let split_by_property = layers.iter().all(|l| {
+        l.features
+            .iter()
+            .all(|f| f.str_prop("layer") == Some(l.name.as_str()))
+    });
+    if input.format == InputFormat::GeoJson && split_by_property {
+        for l in &mut layers {
+            for f in &mut l.features {
+                if f.str_prop("layer") == Some(l.name.as_str()) {
+                    f.properties.shift_remove("layer");
+                }
             }
-            Ok(chosen)
         }
     }
+    Ok(layers)
 }
 
 /// One GeoJSON FeatureCollection; with several layers each feature says its `layer`.
@@ -163,7 +120,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     distinct_paths(&args.input, &args.output)?;
     let format = match args.format {
         Some(f) => f,
-        None => format_of(&args.output, "--format")?,
+        None => format_of(&args.output)?,
     };
     let crs = args
         .crs
@@ -178,7 +135,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         )
         .with_hint("write a .gpkg, or leave out --crs"));
     }
-    let layers = read_layers(&args.input, args.layer.as_deref())?;
+    let layers = input_layers(args, quiet)?;
     match format {
         Format::Geojson => write_output(&args.output, geojson_of(&layers).as_bytes())?,
         Format::Kml => write_output(&args.output, kml_document(&layers, &args.title).as_bytes())?,

@@ -68,24 +68,42 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Input limits of commands that read GeoJSON (refused with a clear error, not exhausting memory).
+/// Input limits of commands that read layers (refused with a clear error, not exhausting memory).
 #[derive(clap::Args, Clone, Copy)]
 pub struct Limits {
-    /// Most vertices (positions) accepted in one GeoJSON input file.
-    #[arg(long, default_value_t = iapz::io::geojson::ReadOptions::default().max_vertices)]
+    /// Most vertices (positions) accepted in one input file.
+    #[arg(long, default_value_t = iapz::io::read::DEFAULT_MAX_VERTICES)]
     pub max_vertices: usize,
-    /// Most features accepted in one GeoJSON input file.
-    #[arg(long, default_value_t = iapz::io::geojson::ReadOptions::default().max_features)]
+    /// Most features accepted in one input file.
+    #[arg(long, default_value_t = iapz::io::read::DEFAULT_MAX_FEATURES)]
     pub max_features: usize,
+    /// Most bytes read from one input file or standard input (a GeoPackage's file size).
+    #[arg(long, default_value_t = iapz::io::read::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    /// Deepest nesting of KML folders/MultiGeometry and of GeoPackage geometry collections.
+    #[arg(long, default_value_t = iapz::io::read::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
 }
 
 impl Limits {
-    /// Reader options with these limits.
-    pub fn read_options(&self, repair: bool) -> iapz::io::geojson::ReadOptions {
-        iapz::io::geojson::ReadOptions {
+    /// Reader options with these limits, strict (or repairing).
+    pub fn read_options(&self, repair: bool) -> iapz::io::ReadOptions {
+        self.with_mode(if repair {
+            iapz::io::Mode::Repair
+        } else {
+            iapz::io::Mode::Strict
+        })
+    }
+
+    /// Reader options with these limits and `mode`.
+    pub fn with_mode(&self, mode: iapz::io::Mode) -> iapz::io::ReadOptions {
+        iapz::io::ReadOptions {
+            mode,
+            max_bytes: self.max_bytes,
             max_vertices: self.max_vertices,
             max_features: self.max_features,
-            repair,
+            max_depth: self.max_depth,
+            layer: None,
         }
     }
 }

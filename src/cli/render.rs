@@ -6,6 +6,7 @@
 use super::{Outcome, write_output};
 use iapz::data::Datasets;
 use iapz::error::Error;
+use iapz::io::Mode;
 use iapz::layer::{Layer, plan_layer_title};
 use iapz::render::{ATTRIBUTION, MapInput, MapOptions, MapTexts, compose, map_layers, plan_texts};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub struct Args {
     /// Base map (countries, oblasts) from this folder instead of the embedded data.
     #[arg(long)]
     pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: super::Limits,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -72,18 +75,21 @@ fn parse_bbox(text: &str) -> iapz::Result<[f64; 4]> {
     }
 }
 
-/// The layers of a file to draw. GeoJSON is read as written (an empty gap, a ring in either
-/// orientation are fine for drawing); GeoPackage tables and KML folders are layers.
-fn read_file_layers(path: &str) -> iapz::Result<Vec<Layer>> {
-    if path.to_ascii_lowercase().ends_with(".kml") {
-        return super::convert::read_layers(path, None);
+/// The layers of a file to draw, read as written (an empty gap, a ring in either orientation
+/// are fine for drawing): GeoJSON split by its `layer` property, GeoPackage tables, KML folders.
+fn read_file_layers(path: &str, limits: &super::Limits, quiet: bool) -> iapz::Result<Vec<Layer>> {
+    let input = iapz::io::read_layers(Path::new(path), &limits.with_mode(Mode::AsWritten))?;
+    if !quiet {
+        input
+            .warnings
+            .iter()
+            .for_each(|w| eprintln!("warning: {w}"));
     }
-    let features = iapz::check::source::load_layer(Path::new(path))?;
-    Ok(super::convert::group_by_layer(features, path))
+    Ok(input.layers)
 }
 
 /// The plan outputs in `dir`: its map layers and texts.
-fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, MapTexts)> {
+fn plan_folder(dir: &Path, limits: &super::Limits) -> iapz::Result<(Vec<Layer>, MapTexts)> {
     let all = dir.join("iapz.geojson");
     if !all.is_file() {
         return Err(Error::input(
@@ -96,7 +102,7 @@ fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, MapTexts)> {
             dir.display()
         )));
     }
-    let mut layers = read_file_layers(&all.to_string_lossy())?;
+    let mut layers = read_file_layers(&all.to_string_lossy(), limits, true)?;
     for l in &mut layers {
         if let Some(t) = plan_layer_title(&l.name) {
             l.title = t.to_string();
@@ -122,10 +128,14 @@ fn plan_folder(dir: &Path) -> iapz::Result<(Vec<Layer>, MapTexts)> {
 }
 
 /// Layers of the named files, titled from the plan's table or by name.
-fn layer_files(files: &[String]) -> iapz::Result<(Vec<Layer>, MapTexts)> {
+fn layer_files(
+    files: &[String],
+    limits: &super::Limits,
+    quiet: bool,
+) -> iapz::Result<(Vec<Layer>, MapTexts)> {
     let mut layers = Vec::new();
     for f in files {
-        for mut l in read_file_layers(f)? {
+        for mut l in read_file_layers(f, limits, quiet)? {
             if let Some(t) = plan_layer_title(&l.name) {
                 l.title = t.to_string();
             }
@@ -158,9 +168,9 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     // before reading any input: a bad size should not wait for a large file
     iapz::render::check_size(args.size)?;
     let (layers, texts) = if args.files.is_empty() {
-        plan_folder(&args.out)?
+        plan_folder(&args.out, &args.limits)?
     } else {
-        layer_files(&args.files)?
+        layer_files(&args.files, &args.limits, quiet)?
     };
     let data = match &args.data {
         Some(dir) => Datasets::from_dir(dir)?,

@@ -3,7 +3,9 @@
 
 use super::{Aircraft, Airfield, Asset, DatasetInfo, Datasets, Region};
 use crate::error::{Error, Result};
-use crate::io::geojson::{ReadOptions, read_features};
+use crate::io::geojson::read_features;
+use crate::io::read::DEFAULT_MAX_BYTES;
+use crate::io::{Mode, ReadOptions, read_limited};
 use crate::layer::Feature;
 use geo::{Coord, Geometry, LineString, MultiPolygon};
 use serde::Deserialize;
@@ -76,12 +78,13 @@ impl Datasets {
         }
         load(Trust::Checked, &|name| {
             let path = dir.join(name);
-            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    Error::input(path.display().to_string(), "", e.to_string())
+            // bounded: a data file that is a device or a huge file stops at the byte limit
+            let bytes = read_limited(&path, DEFAULT_MAX_BYTES).map_err(|e| match e {
+                Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    Error::input(path.display().to_string(), "", source.to_string())
                         .with_hint(missing_file_hint(name, &path))
                 }
-                _ => Error::io(&path, e),
+                e => e,
             })?;
             Ok((Cow::Owned(bytes), path.display().to_string()))
         })
@@ -109,11 +112,12 @@ type Fetch<'a> = dyn Fn(&str) -> Result<(Cow<'static, [u8]>, String)> + 'a;
 /// How much checking the GeoJSON files get.
 #[derive(Clone, Copy, PartialEq)]
 enum Trust {
-    /// The compiled-in files, validated when they were built (tests/geodata_facts.rs): parsed
-    /// without the OGC validity check, which costs about a second for 100,000 vertices.
+    /// The compiled-in files, validated when they were built (tests/geodata_facts.rs): read in
+    /// the reader's `Trusted` mode, without the OGC validity check, which costs about a second
+    /// for 100,000 vertices.
     Embedded,
-    /// Files from a folder: every check of the GeoJSON reader, unless the file is
-    /// byte-for-byte the shipped one.
+    /// Files from a folder: read within the byte limit, then every check of the reader's
+    /// `Strict` mode, unless the file is byte-for-byte the shipped one.
     Checked,
 }
 
@@ -123,11 +127,12 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         // A folder file identical to the shipped one needs no second validation (the OGC
         // validity check of the reader takes seconds on Russia's 9,000-vertex coastline).
         let shipped = EMBEDDED.iter().any(|(n, b)| *n == name && *b == &bytes[..]);
-        let features = if trust == Trust::Embedded || shipped {
-            parse_trusted(&bytes, &label)?
+        let mode = if trust == Trust::Embedded || shipped {
+            Mode::Trusted
         } else {
-            read_features(&bytes, &label, &ReadOptions::default())?.features
+            Mode::Strict
         };
+        let features = read_features(&bytes, &label, &ReadOptions::with_mode(mode))?.features;
         Ok((features, label))
     };
     let (f, file) = geojson(FILES[0])?;
@@ -176,27 +181,6 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
     let (bytes, file) = fetch(PROVENANCE_FILE)?;
     d.provenance = provenance(&bytes, &file, &d)?;
     Ok(d)
-}
-
-/// A FeatureCollection parsed straight into geo types (no validity check).
-fn parse_trusted(bytes: &[u8], file: &str) -> Result<Vec<Feature>> {
-    let fc: geojson::FeatureCollection = serde_json::from_slice(bytes)
-        .map_err(|e| Error::input(file, "", format!("not a FeatureCollection: {e}")))?;
-    fc.features
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let g = f
-                .geometry
-                .ok_or_else(|| Error::input(file, feature_label(i), "has no geometry"))?;
-            let geometry = Geometry::try_from(g)
-                .map_err(|e| Error::input(file, feature_label(i), e.to_string()))?;
-            Ok(Feature {
-                geometry,
-                properties: f.properties.unwrap_or_default(),
-            })
-        })
-        .collect()
 }
 
 fn feature_label(i: usize) -> String {

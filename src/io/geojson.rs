@@ -1,43 +1,19 @@
 //! GeoJSON (RFC 7946) reading with errors that name the feature, and deterministic writing:
 //! WGS84 lon/lat, 7 decimals (≈1 cm), right-hand rule, `bbox` members, no `crs` member.
 
+use super::read::Mode;
+pub use super::read::{ReadOptions, ReadResult};
 use crate::error::{Error, Result};
 use crate::layer::{Feature, Layer};
 use crate::ops::check_coordinates;
 use geo::orient::Direction;
-use geo::{BoundingRect, Coord, Geometry, LineString, Orient, Polygon, Rect};
+use geo::{BoundingRect, Coord, Geometry, Orient, Polygon, Rect};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// Limits and repairs applied while reading.
-#[derive(Debug, Clone)]
-pub struct ReadOptions {
-    /// Most vertices accepted in one file.
-    pub max_vertices: usize,
-    /// Most features accepted in one file.
-    pub max_features: usize,
-    /// Make self-intersecting polygons valid instead of refusing them.
-    pub repair: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            max_vertices: 2_000_000,
-            max_features: 100_000,
-            repair: false,
-        }
-    }
-}
-
-/// What was read, with the repairs that were made (one line each).
-#[derive(Debug, Clone, Default)]
-pub struct ReadResult {
-    pub features: Vec<Feature>,
-    pub warnings: Vec<String>,
-}
-
-/// Reads a GeoJSON Geometry, Feature or FeatureCollection. `file` names the source in errors.
+/// Reads a GeoJSON Geometry, Feature or FeatureCollection held in memory, in file order, with the
+/// mode and limits of `options`. `file` names the source in errors. Files and standard input are
+/// read through [`crate::io::read_layers`] / [`crate::io::read_path`].
 pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<ReadResult> {
     let mut warnings = Vec::new();
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -55,6 +31,14 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
         }
         None => text,
     };
+    if bytes.len() as u64 > options.max_bytes {
+        return Err(Error::input(
+            file,
+            "",
+            format!("is larger than the limit of {} bytes", options.max_bytes),
+        )
+        .with_hint("split the file, or raise the limit with --max-bytes N"));
+    }
     let mut scan = Prescan::default();
     scan.feed(text.as_bytes());
     scan.check(file, options)?;
@@ -80,21 +64,25 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
             warnings.push(format!("{file}: {label} has no geometry; skipped"));
             continue;
         };
-        let open = open_rings(&g.value);
-        if open > 0 {
-            warnings.push(format!("{file}: {label}: closed {open} unclosed ring(s)"));
-        }
-        let geom = convert_geometry(g, file, &label)?;
+        let geom = match options.mode {
+            Mode::Strict | Mode::Repair => {
+                let open = open_rings(&g.value);
+                if open > 0 {
+                    warnings.push(format!("{file}: {label}: closed {open} unclosed ring(s)"));
+                }
+                convert_geometry(g, file, &label)?
+            }
+            Mode::AsWritten | Mode::Trusted => convert_as_written(g, file, &label, options.mode)?,
+        };
         vertices += geo::CoordsIter::coords_count(&geom);
         if vertices > options.max_vertices {
-            return Err(Error::input(
+            return Err(super::tidy::too_many_vertices(
                 file,
-                label,
-                format!("the file has more than {} vertices", options.max_vertices),
-            )
-            .with_hint("simplify the input or raise the limit with --max-vertices N"));
+                &label,
+                options.max_vertices,
+            ));
         }
-        let geom = repair_geometry(geom, file, &label, options, &mut warnings)?;
+        let geom = super::tidy::finish(geom, file, &label, options.mode, &mut warnings)?;
         features.push(Feature {
             geometry: geom,
             properties,
@@ -213,6 +201,34 @@ fn check_crs(value: &Value, file: &str) -> Result<()> {
         .with_hint("reproject to EPSG:4326 first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"))
 }
 
+/// As written (for checkers and maps): only what the conversion needs (no position with fewer
+/// than 2 numbers), then the coordinate check unless `Trusted`. Rings are not closed or
+/// re-oriented here, short rings and nested collections are kept for the checker to report.
+fn convert_as_written(
+    g: geojson::Geometry,
+    file: &str,
+    label: &str,
+    mode: Mode,
+) -> Result<Geometry> {
+    if let Some(index) = short_position(&g.value) {
+        return Err(short_position_error(file, label, index));
+    }
+    let geom: Geometry = Geometry::try_from(g)
+        .map_err(|e| Error::input(file, label, format!("invalid geometry: {e}")))?;
+    if mode != Mode::Trusted {
+        check_coordinates(&geom).map_err(|e| coordinate_error(file, label, e))?;
+    }
+    Ok(geom)
+}
+
+fn short_position_error(file: &str, label: &str, index: usize) -> Error {
+    Error::input(
+        file,
+        label,
+        format!("position #{index} has fewer than 2 numbers; a position is [longitude, latitude]"),
+    )
+}
+
 fn convert_geometry(g: geojson::Geometry, file: &str, label: &str) -> Result<Geometry> {
     if let geojson::GeometryValue::GeometryCollection { geometries } = &g.value
         && geometries
@@ -274,13 +290,7 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
     use geojson::GeometryValue as G;
     // geojson's conversion indexes [1] of every position: a 1-number position panics there.
     if let Some(index) = short_position(v) {
-        return Err(Error::input(
-            file,
-            label,
-            format!(
-                "position #{index} has fewer than 2 numbers; a position is [longitude, latitude]"
-            ),
-        ));
+        return Err(short_position_error(file, label, index));
     }
     let ring_check = |rings: &Vec<Vec<geojson::Position>>| -> Result<()> {
         if rings.is_empty() {
@@ -337,144 +347,15 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
     }
 }
 
-/// Closes open rings, fixes orientation and checks OGC validity (repairing it with `--repair`).
-fn repair_geometry(
-    geom: Geometry,
-    file: &str,
-    label: &str,
-    options: &ReadOptions,
-    warnings: &mut Vec<String>,
-) -> Result<Geometry> {
-    let polys: Vec<Polygon> = match &geom {
-        Geometry::Polygon(p) => vec![p.clone()],
-        Geometry::MultiPolygon(m) => m.0.clone(),
-        _ => return Ok(geom),
-    };
-    let mut closed_any = false;
-    let mut repeated = 0usize;
-    let polys: Vec<Polygon> = polys
-        .into_iter()
-        .map(|p| {
-            let mut close = |r: &LineString| {
-                let mut c = r.0.clone();
-                let before = c.len();
-                c.dedup();
-                repeated += before - c.len();
-                if c.first() != c.last() {
-                    closed_any = true;
-                    c.push(c[0]);
-                }
-                LineString::new(c)
-            };
-            let ext = close(p.exterior());
-            let ints = p.interiors().iter().map(close).collect();
-            Polygon::new(ext, ints)
-        })
-        .collect();
-    if closed_any {
-        // Only after removing repeated positions: `open_rings` reported the others.
-        warnings.push(format!("{file}: {label}: closed an unclosed ring"));
-    }
-    if repeated > 0 {
-        warnings.push(format!(
-            "{file}: {label}: removed {repeated} repeated consecutive position(s)"
-        ));
-    }
-    let mp = geo::MultiPolygon::new(polys);
-    let oriented = mp.orient(Direction::Default);
-    if oriented != mp {
-        warnings.push(format!(
-            "{file}: {label}: re-oriented rings to the right-hand rule"
-        ));
-    }
-    if let Some(first) = crate::ops::validity::first_problem(&oriented) {
-        if options.repair {
-            let repaired = geo::unary_union(&oriented.0).orient(Direction::Default);
-            if repaired.0.is_empty() {
-                return Err(Error::input(
-                    file,
-                    label,
-                    format!("invalid polygon ({first}); nothing is left after repair"),
-                )
-                .with_hint("the polygon encloses no area: fix or remove it"));
-            }
-            warnings.push(format!(
-                "{file}: {label}: repaired an invalid polygon ({first})"
-            ));
-            return Ok(Geometry::MultiPolygon(repaired));
-        }
-        return Err(
-            Error::input(file, label, format!("invalid polygon: {first}"))
-                .with_hint("fix the geometry, or pass --repair to make it valid"),
-        );
-    }
-    Ok(match geom {
-        Geometry::Polygon(_) => Geometry::Polygon(
-            oriented
-                .0
-                .into_iter()
-                .next()
-                .expect("one polygon in, one out"),
-        ),
-        _ => Geometry::MultiPolygon(oriented),
-    })
-}
-
-/// Reads a file (or `-` for standard input).
-pub fn read_path(path: &str, options: &ReadOptions) -> Result<ReadResult> {
-    if path != "-" {
-        prescan_file(path, options)?;
-    }
-    let bytes = read_input(path)?;
-    let name = if path == "-" { "<stdin>" } else { path };
-    read_features(&bytes, name, options)
-}
-
-/// Bytes of a file or of standard input (`-`), with a clear error for folders and missing files.
-pub fn read_input(path: &str) -> Result<Vec<u8>> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-            .map_err(|e| Error::io("<stdin>", e))?;
-        return Ok(buf);
-    }
-    let p = std::path::Path::new(path);
-    if p.is_dir() {
-        return Err(Error::input(path, "", "is a folder, not a file")
-            .with_hint("give the path of a GeoJSON file"));
-    }
-    std::fs::read(p).map_err(|e| Error::io(p, e))
-}
-
-/// Counts positions and features of a file in a streaming pass (bounded memory), so a file over
-/// the limits is refused before it is loaded and parsed.
-fn prescan_file(path: &str, options: &ReadOptions) -> Result<()> {
-    use std::io::Read;
-    let p = std::path::Path::new(path);
-    if p.is_dir() {
-        return Ok(()); // read_input reports it
-    }
-    let Ok(mut f) = std::fs::File::open(p) else {
-        return Ok(()); // read_input reports it
-    };
-    let mut scan = Prescan::default();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io(p, e))?;
-        if n == 0 {
-            break;
-        }
-        scan.feed(&buf[..n]);
-        scan.check(path, options)?;
-    }
-    Ok(())
-}
-
-/// A cheap JSON tokenizer that counts, outside strings, arrays that start with a number (an
-/// upper bound on positions: `bbox` arrays count too) and strings equal to `Feature` (an upper
-/// bound on features).
+/// A cheap JSON tokenizer fed chunk by chunk while a file is read (bounded memory), so a file over
+/// the limits is refused before it is loaded and parsed. It counts, outside strings, arrays that
+/// start with a number (an upper bound on positions: `bbox` arrays count too) and strings equal
+/// to `Feature` (an upper bound on features), and notes the first control character (JSON and
+/// XML text never hold one raw: a binary file or a device like `/dev/zero` stops at once).
 #[derive(Debug, Default)]
-struct Prescan {
+pub(crate) struct Prescan {
+    /// Line (from 0) and value of the first byte below 0x20 other than tab, LF and CR.
+    control: Option<(usize, u8)>,
     in_string: bool,
     escaped: bool,
     /// Bytes of the current string matched against `Feature` so far (`usize::MAX`: no match).
@@ -488,11 +369,24 @@ struct Prescan {
 impl Prescan {
     const FEATURE: &'static [u8] = b"Feature";
 
-    fn feed(&mut self, bytes: &[u8]) {
+    /// Notes only control characters and lines (for XML text).
+    pub(crate) fn feed_controls_only(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            if b == b'\n' {
-                self.line += 1;
-            }
+            self.note_control(b);
+        }
+    }
+
+    fn note_control(&mut self, b: u8) {
+        if b == b'\n' {
+            self.line += 1;
+        } else if b < 0x20 && b != b'\t' && b != b'\r' && self.control.is_none() {
+            self.control = Some((self.line, b));
+        }
+    }
+
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.note_control(b);
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -529,7 +423,21 @@ impl Prescan {
         }
     }
 
-    fn check(&self, file: &str, options: &ReadOptions) -> Result<()> {
+    /// Refuses text holding a control character.
+    pub(crate) fn check_controls(&self, file: &str) -> Result<()> {
+        match self.control {
+            Some((line, b)) => Err(Error::input(
+                file,
+                format!("line {}", line + 1),
+                format!("holds the control byte 0x{b:02x}, which no GeoJSON or KML text can hold; stopped reading there"),
+            )
+            .with_hint("is it a binary file or a device? Give a GeoJSON (UTF-8 JSON), KML or GeoPackage file")),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn check(&self, file: &str, options: &ReadOptions) -> Result<()> {
+        self.check_controls(file)?;
         if self.positions > options.max_vertices {
             return Err(Error::input(
                 file,

@@ -1,12 +1,20 @@
 //! Readers and writers: GeoJSON (RFC 7946), GeoPackage 1.3, KML 2.2, reprojection, atomic writes.
+//!
+//! Every input goes through the one reader, [`read_layers`] / [`read_path`] (module [`read`]):
+//! format by extension or first bytes, one set of [`Mode`]s, one set of limits ([`ReadOptions`]).
 
 pub mod atomic;
 pub mod geojson;
 pub mod gpkg;
-pub mod gpkg_binary;
 pub mod kml;
 pub mod outputs;
 pub mod qgis_style;
+pub mod read;
 pub mod reproject;
+mod tidy;
+pub mod xml;
 
 pub use atomic::{AtomicDir, write_atomic};
+pub use read::{
+    Format, Input, Mode, ReadOptions, ReadResult, read_bytes, read_layers, read_limited, read_path,
+};

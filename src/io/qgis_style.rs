@@ -2,6 +2,7 @@
 //! ([`crate::style::style_for`]), for the GeoPackage `layer_styles` table. Sizes are millimetres
 //! in QML (QGIS's `MM` unit) and pixels at 96 dpi in SLD.
 
+use super::xml::escape as xml_escape;
 use crate::layer::Layer;
 use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use geo::Geometry;
@@ -64,24 +65,6 @@ pub fn coloured_by_status(layer: &Layer) -> bool {
             .features
             .iter()
             .any(|f| f.properties.get("status").is_some_and(|v| v.is_string()))
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // characters XML 1.0 cannot carry at all
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn qgis_colour(c: Rgba) -> String {
@@ -388,10 +371,5 @@ mod tests {
         assert!(q.contains("categorizedSymbol"));
         assert!(q.contains(&qgis_colour(asset_status_colour("occupied"))));
         assert!(sld(&assets).contains("<se:ElseFilter/>"));
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
     }
 }

@@ -200,10 +200,7 @@ fn num(v: f32) -> String {
 }
 
 fn escape(t: &str) -> String {
-    t.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::io::xml::escape(t)
 }
 
 #[cfg(test)]

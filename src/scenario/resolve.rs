@@ -3,7 +3,7 @@
 use super::{RegionSpec, Scenario};
 use crate::data::{Aircraft, Airfield, Asset, Datasets, Region};
 use crate::error::{Error, Result};
-use crate::io::geojson::read_path;
+use crate::io::read_path;
 use geo::{Geometry, LineString, MultiPolygon};
 use toml::Spanned;
 

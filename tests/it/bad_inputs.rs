@@ -536,7 +536,7 @@ fn repairs_produce_valid_output_polygons() {
         let tmp = tempfile::tempdir().unwrap();
         let (code, stderr) = run(REPAIR, file, tmp.path());
         assert_eq!(code, 0, "{file}: {stderr}");
-        let read = iapz::io::geojson::read_path(
+        let read = iapz::io::read_path(
             tmp.path().join("out.geojson").to_str().unwrap(),
             &Default::default(),
         )

@@ -170,7 +170,7 @@ fn the_cli_lists_and_exports_from_any_directory() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let read = iapz::io::geojson::read_path(
+    let read = iapz::io::read_path(
         dir.path().join("occ.geojson").to_str().unwrap(),
         &Default::default(),
     )

@@ -127,7 +127,7 @@ proptest! {
                 bytes[i] = b;
             }
         }
-        let options = iapz::io::geojson::ReadOptions { max_vertices: 5_000, max_features: 500, repair: seed % 2 == 0 };
+        let options = iapz::io::ReadOptions { max_vertices: 5_000, max_features: 500, mode: if seed % 2 == 0 { iapz::io::Mode::Repair } else { iapz::io::Mode::Strict }, ..Default::default() };
         let _ = iapz::io::geojson::read_features(&bytes, "mutated.geojson", &options);
         if let Ok(text) = std::str::from_utf8(&bytes) {
             let _ = iapz::scenario::Scenario::parse(text, "mutated.toml", std::path::Path::new("."));

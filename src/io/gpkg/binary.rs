@@ -1,8 +1,9 @@
 //! GeoPackage geometry blobs (OGC 12-128r18 §2.1.3): an 8-byte header (`GP`, version, flags,
 //! SRS id), an optional envelope, then ISO WKB. Written by hand (little-endian, 2-D) so the bytes
-//! are ours to keep deterministic; read through geozero, which accepts either byte order and every
-//! envelope type.
+//! are ours to keep deterministic; read by [`super::wkb`], which accepts either byte order and every
+//! envelope type, and checks every count against the blob's length before allocating.
 
+use super::wkb::{Limits, WkbError, read_wkb};
 use geo::orient::Direction;
 use geo::{BoundingRect, Coord, Geometry, LineString, Orient, Polygon};
 
@@ -22,7 +23,7 @@ const WKB_GEOMETRYCOLLECTION: u32 = 7;
 /// counter-clockwise exteriors and clockwise holes, as in GeoJSON.
 ///
 /// ```
-/// use iapz::io::gpkg_binary::{decode, encode};
+/// use iapz::io::gpkg::binary::{decode, encode};
 /// let blob = encode(&geo::Geometry::Point(geo::Point::new(24.0, 49.8)), 4326);
 /// assert_eq!(&blob[..2], b"GP");
 /// assert_eq!(blob.len(), 8 + 21); // header, no envelope, WKB point
@@ -57,13 +58,47 @@ pub fn encode(geometry: &Geometry, srs_id: i32) -> Vec<u8> {
 }
 
 /// Decodes a GeoPackage binary blob (either byte order, any envelope) into a geometry, with the
-/// SRS id from its header. Z and M values are dropped.
+/// default limits of the reader. Z and M values are dropped.
 pub fn decode(blob: &[u8]) -> Result<Geometry, String> {
     decode_with_srs(blob).map(|(g, _)| g)
 }
 
 /// Like [`decode`], also returning the SRS id from the header.
 pub fn decode_with_srs(blob: &[u8]) -> Result<(Geometry, i32), String> {
+    let (wkb, srs_id) = split(blob)?;
+    let g = read_wkb(wkb, &Limits::default()).map_err(|e| format!("has invalid WKB: {e}"))?;
+    Ok((g, srs_id))
+}
+
+/// Why a blob could not be decoded within the limits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodeError {
+    /// More vertices than [`Limits::max_vertices`].
+    TooManyVertices,
+    /// Not a GeoPackage blob, or damaged WKB; the text says where.
+    Invalid(String),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            DecodeError::TooManyVertices => f.write_str("holds more vertices than the limit"),
+            DecodeError::Invalid(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Decodes a blob within `limits` (vertex budget, collection nesting).
+pub fn decode_within(blob: &[u8], limits: &Limits) -> Result<Geometry, DecodeError> {
+    let (wkb, _) = split(blob).map_err(DecodeError::Invalid)?;
+    read_wkb(wkb, limits).map_err(|e| match e {
+        WkbError::TooManyVertices => DecodeError::TooManyVertices,
+        WkbError::Invalid(s) => DecodeError::Invalid(format!("has invalid WKB: {s}")),
+    })
+}
+
+/// The WKB after the header and envelope, and the SRS id.
+fn split(blob: &[u8]) -> Result<(&[u8], i32), String> {
     if blob.len() < 8 || &blob[..2] != b"GP" {
         return Err("is not a GeoPackage geometry blob (no `GP` magic)".into());
     }
@@ -88,11 +123,7 @@ pub fn decode_with_srs(blob: &[u8]) -> Result<(Geometry, i32), String> {
     let wkb = blob
         .get(8 + envelope_len..)
         .ok_or("is truncated inside its envelope")?;
-    use geozero::ToGeo;
-    let geometry = geozero::wkb::Wkb(wkb)
-        .to_geo()
-        .map_err(|e| format!("has invalid WKB: {e}"))?;
-    Ok((geometry, srs_id))
+    Ok((wkb, srs_id))
 }
 
 /// The geometry has no coordinates at all.

@@ -1,67 +1,19 @@
-//! OGC GeoPackage 1.3 writing and reading (rusqlite, bundled SQLite).
-//!
-//! Writing: one feature table per layer (`fid` key, `geom` column in GeoPackage binary, one column
-//! per property key with the SQLite type its JSON values call for), `gpkg_contents` with extents,
-//! `gpkg_geometry_columns`, `gpkg_spatial_ref_sys`, an R-tree spatial index with the standard
-//! triggers per table, and a QGIS `layer_styles` table (QML and SLD from the style table, each
-//! marked default). The file is built in memory and written with `VACUUM INTO`, then renamed into
-//! place: a compact file, the same bytes for the same layers, never half-written.
-//!
-//! Reading accepts GeoPackages made by others: any feature table in EPSG:4326 (or OGC CRS84),
-//! geometry blobs with or without envelope, either byte order.
+//! Writing GeoPackages: tables, contents, spatial index and QGIS styles, built in memory and
+//! renamed into place.
 
-use super::gpkg_binary::{self, type_name};
-use super::qgis_style;
+use super::binary::{self as gpkg_binary, type_name};
+use super::{
+    APPLICATION_ID, DEFAULT_LAST_CHANGE, FID_COLUMN, GEOMETRY_COLUMN, Srs, USER_VERSION, ident,
+    sqlite_error,
+};
 use crate::error::{Error, Result};
-use crate::layer::{Feature, Layer};
+use crate::io::qgis_style;
+use crate::layer::Layer;
 use geo::{BoundingRect, Geometry, Rect};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OpenFlags, params, params_from_iter};
-use serde_json::{Map, Value};
+use rusqlite::{Connection, params, params_from_iter};
+use serde_json::Value;
 use std::path::Path;
-
-/// `application_id` of a GeoPackage: ASCII `GPKG`.
-pub const APPLICATION_ID: i32 = 0x4750_4B47;
-/// `user_version` of a GeoPackage 1.3 file.
-pub const USER_VERSION: i32 = 10300;
-/// Fixed `last_change`/`update_time` so the same layers give the same bytes.
-pub const DEFAULT_LAST_CHANGE: &str = "2026-01-01T00:00:00.000Z";
-/// The geometry column of every table iapz writes.
-pub const GEOMETRY_COLUMN: &str = "geom";
-/// The primary key column of every table iapz writes.
-pub const FID_COLUMN: &str = "fid";
-
-const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,\
-AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],\
-UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\",EAST],\
-AUTHORITY[\"EPSG\",\"4326\"]]";
-
-/// A row of `gpkg_spatial_ref_sys`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Srs {
-    pub srs_id: i32,
-    pub name: String,
-    pub organization: String,
-    pub organization_coordsys_id: i32,
-    /// WKT (version 1) of the coordinate reference system.
-    pub definition: String,
-    pub description: String,
-}
-
-impl Srs {
-    /// WGS 84 longitude/latitude, EPSG:4326 (coordinates stored x = longitude, as everywhere).
-    pub fn wgs84() -> Srs {
-        Srs {
-            srs_id: 4326,
-            name: "WGS 84 geodetic".into(),
-            organization: "EPSG".into(),
-            organization_coordsys_id: 4326,
-            definition: WGS84_WKT.into(),
-            description: "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
-                .into(),
-        }
-    }
-}
 
 /// How a GeoPackage is written.
 #[derive(Debug, Clone)]
@@ -118,10 +70,6 @@ pub fn write_gpkg_with(path: &Path, layers: &[Layer], options: &WriteOptions) ->
     written
 }
 
-fn sqlite_error(file: &str, e: rusqlite::Error) -> Error {
-    Error::input(file, "", format!("SQLite: {e}"))
-}
-
 /// Table names must be usable and distinct (SQLite compares names without case).
 fn check_layer_names(path: &Path, layers: &[Layer]) -> Result<()> {
     let mut seen = std::collections::BTreeSet::new();
@@ -151,11 +99,6 @@ fn check_layer_names(path: &Path, layers: &[Layer]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A double-quoted SQL identifier.
-fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 const CORE_TABLES: &str = "
@@ -635,240 +578,10 @@ fn write_styles(
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-/// What to read from a GeoPackage.
-#[derive(Debug, Clone)]
-pub struct ReadOptions {
-    /// Only this feature table (all feature tables when `None`).
-    pub table: Option<String>,
-    /// Most features accepted over all tables.
-    pub max_features: usize,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            table: None,
-            max_features: 1_000_000,
-        }
-    }
-}
-
-/// A feature table listed in `gpkg_contents`/`gpkg_geometry_columns`.
-struct TableInfo {
-    name: String,
-    identifier: Option<String>,
-    geometry_column: String,
-    srs_id: i32,
-}
-
-/// Reads the feature tables of a GeoPackage as layers (table order of `gpkg_contents`), with
-/// properties typed back from the column types. Tables in another SRS than EPSG:4326 are refused.
-pub fn read_gpkg(path: &Path, options: &ReadOptions) -> Result<Vec<Layer>> {
-    let file = path.display().to_string();
-    if !path.is_file() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-        ));
-    }
-    let sql = |e: rusqlite::Error| {
-        sqlite_error(&file, e).with_hint("is it a GeoPackage? `ogrinfo FILE` tells")
-    };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sql)?;
-    let tables = feature_tables(&conn).map_err(sql)?;
-    let selected: Vec<&TableInfo> = match &options.table {
-        None => tables.iter().collect(),
-        Some(name) => {
-            let found: Vec<&TableInfo> = tables.iter().filter(|t| &t.name == name).collect();
-            if found.is_empty() {
-                let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-                return Err(
-                    Error::input(&file, "", format!("has no feature table `{name}`"))
-                        .with_hint(format!("its feature tables: {}", names.join(", "))),
-                );
-            }
-            found
-        }
-    };
-    let mut layers = Vec::with_capacity(selected.len());
-    let mut total = 0usize;
-    for t in selected {
-        check_srs(&conn, &file, t)?;
-        let layer = read_table(&conn, &file, t).map_err(sql)??;
-        total += layer.features.len();
-        if total > options.max_features {
-            return Err(Error::input(
-                &file,
-                format!("table `{}`", t.name),
-                format!("has more than {} features in all", options.max_features),
-            ));
-        }
-        layers.push(layer);
-    }
-    Ok(layers)
-}
-
-fn feature_tables(conn: &Connection) -> rusqlite::Result<Vec<TableInfo>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.table_name, c.identifier, g.column_name, g.srs_id
-         FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
-         WHERE c.data_type = 'features' ORDER BY c.rowid",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(TableInfo {
-            name: r.get(0)?,
-            identifier: r.get(1)?,
-            geometry_column: r.get(2)?,
-            srs_id: r.get(3)?,
-        })
-    })?;
-    rows.collect()
-}
-
-fn check_srs(conn: &Connection, file: &str, t: &TableInfo) -> Result<()> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT organization, CAST(organization_coordsys_id AS TEXT) FROM gpkg_spatial_ref_sys
-             WHERE srs_id = ?1",
-            [t.srs_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .ok();
-    let wgs84 = match &row {
-        Some((org, code)) => {
-            let org = org.to_uppercase();
-            (org == "EPSG" && code == "4326") || (org == "OGC" && code == "84")
-        }
-        None => t.srs_id == 4326,
-    };
-    if wgs84 {
-        return Ok(());
-    }
-    let srs = row
-        .map(|(o, c)| format!("{o}:{c}"))
-        .unwrap_or_else(|| format!("srs_id {}", t.srs_id));
-    Err(Error::input(
-        file,
-        format!("table `{}`", t.name),
-        format!("is in {srs}; iapz reads WGS84 longitude/latitude (EPSG:4326) only"),
-    )
-    .with_hint("reproject it first: `ogr2ogr -t_srs EPSG:4326 out.gpkg in.gpkg`"))
-}
-
-/// How a column reads back into JSON.
-#[derive(Clone, Copy, PartialEq)]
-enum ReadKind {
-    Plain,
-    Boolean,
-    Json,
-}
-
-fn read_table(conn: &Connection, file: &str, t: &TableInfo) -> rusqlite::Result<Result<Layer>> {
-    let json_columns: Vec<String> = conn
-        .prepare(
-            "SELECT column_name FROM gpkg_data_columns WHERE table_name = ?1
-             AND mime_type = 'application/json'",
-        )
-        .and_then(|mut s| s.query_map([&t.name], |r| r.get(0))?.collect())
-        .unwrap_or_default();
-    // (name, declared type, primary key)
-    let mut info = conn.prepare(&format!("PRAGMA table_info({})", ident(&t.name)))?;
-    let cols: Vec<(String, String, bool)> = info
-        .query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get::<_, i64>(5)? > 0)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let pk = cols
-        .iter()
-        .find(|c| c.2)
-        .map(|c| ident(&c.0))
-        .unwrap_or_else(|| "rowid".into());
-    let properties: Vec<(String, ReadKind)> = cols
-        .iter()
-        .filter(|c| !c.2 && !c.0.eq_ignore_ascii_case(&t.geometry_column))
-        .map(|(name, ty, _)| {
-            let kind = if json_columns.contains(name) {
-                ReadKind::Json
-            } else if ty.eq_ignore_ascii_case("BOOLEAN") {
-                ReadKind::Boolean
-            } else {
-                ReadKind::Plain
-            };
-            (name.clone(), kind)
-        })
-        .collect();
-    let select = format!(
-        "SELECT {}, {} {} FROM {} ORDER BY {pk}",
-        pk,
-        ident(&t.geometry_column),
-        properties
-            .iter()
-            .map(|(n, _)| format!(", {}", ident(n)))
-            .collect::<String>(),
-        ident(&t.name)
-    );
-    let mut stmt = conn.prepare(&select)?;
-    let mut rows = stmt.query([])?;
-    let mut features = Vec::new();
-    while let Some(row) = rows.next()? {
-        let fid: SqlValue = row.get(0)?;
-        let location = || {
-            let fid = match &fid {
-                SqlValue::Integer(i) => i.to_string(),
-                _ => "?".into(),
-            };
-            format!("table `{}`, fid {fid}", t.name)
-        };
-        let geometry = match row.get::<_, Option<Vec<u8>>>(1)? {
-            None => Geometry::GeometryCollection(geo::GeometryCollection(vec![])),
-            Some(blob) => match gpkg_binary::decode(&blob) {
-                Ok(g) => g,
-                Err(e) => return Ok(Err(Error::input(file, location(), format!("geometry {e}")))),
-            },
-        };
-        if let Err(e) = crate::ops::check_coordinates(&geometry) {
-            return Ok(Err(Error::input(file, location(), e.to_string())));
-        }
-        let mut props = Map::new();
-        for (i, (name, kind)) in properties.iter().enumerate() {
-            if let Some(v) = json_value(row.get(i + 2)?, *kind) {
-                props.insert(name.clone(), v);
-            }
-        }
-        features.push(Feature {
-            geometry,
-            properties: props,
-        });
-    }
-    Ok(Ok(Layer {
-        name: t.name.clone(),
-        title: t.identifier.clone().unwrap_or_else(|| t.name.clone()),
-        features,
-    }))
-}
-
-/// A column value as JSON; `None` for NULL and for binary values (no JSON form).
-fn json_value(v: SqlValue, kind: ReadKind) -> Option<Value> {
-    match (v, kind) {
-        (SqlValue::Null | SqlValue::Blob(_), _) => None,
-        (SqlValue::Integer(i), ReadKind::Boolean) => Some(Value::Bool(i != 0)),
-        (SqlValue::Integer(i), _) => Some(Value::from(i)),
-        (SqlValue::Real(r), _) => serde_json::Number::from_f64(r).map(Value::Number),
-        (SqlValue::Text(s), ReadKind::Json) => {
-            Some(serde_json::from_str(&s).unwrap_or(Value::String(s)))
-        }
-        (SqlValue::Text(s), _) => Some(Value::String(s)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layer::Feature;
     use serde_json::json;
 
     fn layer_with(props: &[Value]) -> Layer {

@@ -1,10 +1,16 @@
-//! KML 2.2 writing (OGC 07-147r2) for Google Earth and GIS clients: one `Folder` per layer, one
-//! shared `Style` per layer with the style table's colours, `Placemark`s with names and
-//! `ExtendedData` from the properties. Assets are coloured by their `status`. Written directly as
-//! text (escaped), so the same layers always give the same bytes.
+//! KML 2.2 (OGC 07-147r2) for Google Earth and GIS clients.
+//!
+//! Writing: one `Folder` per layer, one shared `Style` per layer with the style table's colours,
+//! `Placemark`s with names and `ExtendedData` from the properties. Assets are coloured by their
+//! `status`. Written directly as text (escaped), so the same layers always give the same bytes.
+//! Reading: [`read_kml_bytes`], within the reader's limits.
 
-use super::qgis_style::{ASSET_STATUSES, GeometryKind, coloured_by_status, xml_escape};
-use crate::error::{Error, Result};
+mod read;
+
+pub use read::{read_kml, read_kml_bytes};
+
+use super::qgis_style::{ASSET_STATUSES, GeometryKind, coloured_by_status};
+use super::xml::escape as xml_escape;
 use crate::layer::{Feature, Layer};
 use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use crate::units::round;
@@ -259,131 +265,6 @@ fn push_geometry(out: &mut String, g: &Geometry) {
         Geometry::MultiPolygon(m) => push_multi(out, &m.0, push_polygon),
         Geometry::GeometryCollection(gc) => push_multi(out, &gc.0, push_geometry),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-/// Reads a KML document as layers: one per `Folder` (named by its `id`, else its name), and one
-/// named `kml` for placemarks outside folders. `ExtendedData` values become properties (numbers,
-/// booleans and JSON read back typed). Placemarks without geometry are skipped.
-pub fn read_kml(text: &str, file: &str) -> Result<Vec<Layer>> {
-    let kml: kml::Kml<f64> = text.parse().map_err(|e: kml::Error| {
-        Error::input(file, "", format!("is not valid KML: {e}"))
-            .with_hint("check the file opens in Google Earth or `ogrinfo`")
-    })?;
-    let mut layers = Vec::new();
-    let mut loose = Layer::new("kml", "KML", Vec::new());
-    collect(kml, file, &mut layers, &mut loose)?;
-    if !loose.features.is_empty() {
-        layers.insert(0, loose);
-    }
-    Ok(layers)
-}
-
-fn collect(k: kml::Kml<f64>, file: &str, layers: &mut Vec<Layer>, into: &mut Layer) -> Result<()> {
-    use kml::Kml;
-    match k {
-        Kml::KmlDocument(d) => d
-            .elements
-            .into_iter()
-            .try_for_each(|e| collect(e, file, layers, into)),
-        Kml::Document { elements, .. } => elements
-            .into_iter()
-            .try_for_each(|e| collect(e, file, layers, into)),
-        Kml::Folder(f) => {
-            let title = f.name.clone().unwrap_or_else(|| "folder".into());
-            let name = f
-                .attrs
-                .get("id")
-                .cloned()
-                .unwrap_or_else(|| folder_id(&title));
-            let mut layer = Layer::new(&name, &title, Vec::new());
-            let at = layers.len();
-            for e in f.elements {
-                collect(e, file, layers, &mut layer)?;
-            }
-            layers.insert(at, layer);
-            Ok(())
-        }
-        Kml::Placemark(p) => {
-            let index = into.features.len();
-            let Some(g) = p.geometry else {
-                return Ok(());
-            };
-            let geometry =
-                simplify_collection(geo::Geometry::try_from(g).map_err(|e| {
-                    Error::input(file, format!("placemark #{index}"), e.to_string())
-                })?);
-            crate::ops::check_coordinates(&geometry)
-                .map_err(|e| Error::input(file, format!("placemark #{index}"), e.to_string()))?;
-            let mut f = Feature::new(geometry);
-            if let Some(n) = p.name {
-                f.properties.insert("name".into(), n.into());
-            }
-            for data in p.children.iter().filter(|c| c.name == "ExtendedData") {
-                for d in data.children.iter().filter(|d| d.name == "Data") {
-                    let (Some(key), Some(v)) = (
-                        d.attrs.get("name"),
-                        d.children.iter().find(|v| v.name == "value"),
-                    ) else {
-                        continue;
-                    };
-                    let text = v.content.clone().unwrap_or_default();
-                    f.properties.insert(key.clone(), typed(text));
-                }
-            }
-            into.features.push(f);
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// A text value back as the JSON value it was written from, when it reads as one.
-fn typed(text: String) -> serde_json::Value {
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(
-            v @ (serde_json::Value::Number(_)
-            | serde_json::Value::Bool(_)
-            | serde_json::Value::Array(_)
-            | serde_json::Value::Object(_)),
-        ) => v,
-        _ => serde_json::Value::String(text),
-    }
-}
-
-/// A MultiGeometry of only polygons (lines, points) becomes a MultiPolygon (…), as written.
-fn simplify_collection(g: Geometry) -> Geometry {
-    let Geometry::GeometryCollection(gc) = g else {
-        return g;
-    };
-    let parts = gc.0;
-    if !parts.is_empty() && parts.iter().all(|p| matches!(p, Geometry::Polygon(_))) {
-        return Geometry::MultiPolygon(geo::MultiPolygon(
-            parts
-                .into_iter()
-                .filter_map(|p| Polygon::try_from(p).ok())
-                .collect(),
-        ));
-    }
-    if !parts.is_empty() && parts.iter().all(|p| matches!(p, Geometry::LineString(_))) {
-        return Geometry::MultiLineString(geo::MultiLineString(
-            parts
-                .into_iter()
-                .filter_map(|p| LineString::try_from(p).ok())
-                .collect(),
-        ));
-    }
-    if !parts.is_empty() && parts.iter().all(|p| matches!(p, Geometry::Point(_))) {
-        return Geometry::MultiPoint(geo::MultiPoint(
-            parts
-                .into_iter()
-                .filter_map(|p| geo::Point::try_from(p).ok())
-                .collect(),
-        ));
-    }
-    Geometry::GeometryCollection(geo::GeometryCollection(parts))
 }
 
 #[cfg(test)]
