@@ -50,6 +50,10 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         tolerance_m: tolerance,
         side,
     };
+    // Refused before reading: a tolerance finer than the output can hold (or the engine honour).
+    options
+        .validate(distance)
+        .map_err(|e| Error::input("--tolerance", "", e.to_string()))?;
     let read = read_path(&args.input, &args.limits.read_options(args.repair))?;
     if !quiet {
         read.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
@@ -59,6 +63,9 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     } else {
         &args.input
     };
+    if side != Side::Both {
+        refuse_side_without_lines(&read.features, name)?;
+    }
     let mut out = Vec::with_capacity(read.features.len());
     for (i, f) in read.features.iter().enumerate() {
         let buffered = buffer_geometry(&f.geometry, distance, &options)
@@ -74,4 +81,28 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     }
     write_output(&args.output, feature_collection(&out).as_bytes())?;
     Ok(Outcome::Success)
+}
+
+/// `--side` means something only for lines: a polygon grows all round and a point is a disc.
+fn refuse_side_without_lines(features: &[Feature], name: &str) -> iapz::Result<()> {
+    use geo::Geometry as G;
+    fn has_lines(g: &geo::Geometry) -> bool {
+        match g {
+            G::Line(_) | G::LineString(_) | G::MultiLineString(_) => true,
+            G::GeometryCollection(gc) => gc.0.iter().any(has_lines),
+            _ => false,
+        }
+    }
+    match features.iter().position(|f| !has_lines(&f.geometry)) {
+        None => Ok(()),
+        Some(i) => Err(Error::input(
+            "--side",
+            "",
+            format!(
+                "{name}: feature #{i} has no line: --side buffers one side of a line, and a \
+                 polygon or point has no sides (it grows all round)"
+            ),
+        )
+        .with_hint("drop --side, or give only LineString features")),
+    }
 }

@@ -499,12 +499,21 @@ fn push_coords(out: &mut String, cs: &[Coord]) {
     out.push(']');
 }
 
+/// Rings are rounded to [`DECIMALS`] first and cleared of the repeated points and spikes that
+/// rounding makes ([`crate::ops::snap_ring`]), so the written polygon stays valid; holes that
+/// collapse are left out.
 fn push_polygon(out: &mut String, p: &Polygon) {
     out.push('[');
-    push_coords(out, &p.exterior().0);
+    push_coords(
+        out,
+        &crate::ops::snap_ring(&p.exterior().0, DECIMALS as i32),
+    );
     for r in p.interiors() {
-        out.push(',');
-        push_coords(out, &r.0);
+        let ring = crate::ops::snap_ring(&r.0, DECIMALS as i32);
+        if ring.len() >= 4 {
+            out.push(',');
+            push_coords(out, &ring);
+        }
     }
     out.push(']');
 }

@@ -38,6 +38,27 @@ pub enum GeomError {
     /// A tolerance that is not a positive finite number.
     #[error("invalid tolerance {0} m: it must be a positive number of metres (e.g. 1 m)")]
     InvalidTolerance(f64),
+    /// A tolerance below what the engine and the 7-decimal output can honour.
+    #[error(
+        "tolerance {tolerance_m} m is below the floor of {floor_m} m for a {distance_m} m buffer \
+             (outputs are written with 7 decimals, about 1.1 cm, and the floor also grows with \
+             the distance: 1e-8 of it); use a tolerance of at least {floor_m} m"
+    )]
+    ToleranceTooSmall {
+        tolerance_m: f64,
+        floor_m: f64,
+        distance_m: f64,
+    },
+    /// The output would have more vertices than the ceiling allows.
+    #[error(
+        "this buffer would make about {estimate} vertices, more than the limit of {ceiling}; \
+             use a tolerance of at least {min_tolerance_m:.3} m"
+    )]
+    TooManyVertices {
+        estimate: u64,
+        ceiling: u64,
+        min_tolerance_m: f64,
+    },
     /// A geometry kind the operation does not accept.
     #[error("{0}")]
     Unsupported(String),

@@ -6,12 +6,19 @@ mod distance;
 mod error;
 mod measure;
 mod overlay;
+mod prune;
+mod snap;
 mod validate;
 pub mod validity;
 
-pub use buffer::{BufferOptions, GeodesicBuffer, Side, buffer_geometry, geodesic_circle};
+pub use buffer::{
+    BufferOptions, GeodesicBuffer, MAX_OUTPUT_VERTICES, MIN_TOLERANCE_M, Side, buffer_geometry,
+    buffer_geometry_unpruned, estimate_vertices, geodesic_circle,
+};
 pub use distance::{ClosestPoints, GeometryDistance, geometry_distance, point_distance};
 pub use error::GeomError;
 pub use measure::{geodesic_area_m2, geodesic_length_m};
 pub use overlay::{Overlay, densify_geometry, difference, intersection, union_all};
+pub use prune::{PruneBudget, prune_line, prune_ring};
+pub use snap::{round_to, snap_ring};
 pub use validate::{check_coordinates, lines_of};

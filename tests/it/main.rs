@@ -4,6 +4,7 @@
 mod atomic_outputs;
 mod bad_inputs;
 mod buffer_oracle;
+mod buffer_scale;
 mod cap_fleet;
 mod check_rules;
 mod common;

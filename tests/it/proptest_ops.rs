@@ -114,6 +114,24 @@ proptest! {
         prop_assert!((lhs - rhs).abs() <= 1e-4 * rhs, "{lhs} vs {rhs}: {} %", (lhs - rhs).abs() / rhs * 100.0);
     }
 
+    /// Leaving out source vertices (pruning) changes the buffer by no more than the tolerance:
+    /// both boundaries are within d ± t, so each side's excess is a band at most 2t wide.
+    #[test]
+    fn pruned_and_unpruned_buffers_agree(centre_lon in 20.0..40.0f64, lat in 40.0..60.0f64, n in 200usize..800, jitter in 1.0..200.0f64, d in 1_000.0..100_000.0f64, seed in any::<u64>()) {
+        let mut s = seed | 1;
+        let radii: Vec<f64> = (0..n).map(|_| {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            20_000.0 + jitter * ((s >> 11) as f64 / (1u64 << 52) as f64 - 1.0)
+        }).collect();
+        let src = Geometry::MultiPolygon(star(Coord { x: centre_lon, y: lat }, &radii, 0.0));
+        let pruned = buffer_geometry(&src, d, &options()).unwrap();
+        let full = iapz::ops::buffer_geometry_unpruned(&src, d, &options()).unwrap();
+        let slack = perimeter(&full) * 2.0 * T;
+        let a = area(&difference(&pruned, &full, T));
+        let b = area(&difference(&full, &pruned, T));
+        prop_assert!(a <= slack && b <= slack, "pruned − full = {a} m², full − pruned = {b} m² (slack {slack})");
+    }
+
     /// Stable-toolchain fuzzing of the reader: mutated GeoJSON never panics.
     #[test]
     fn reader_never_panics_on_mutated_input(seed in 0usize..62, cuts in prop::collection::vec((0usize..4000, any::<u8>()), 1..8)) {

@@ -1,0 +1,154 @@
+//! Buffers of 10⁵-vertex sources: the written GeoJSON is valid as written, the output's vertex
+//! count follows the offset curve (not the input), and the pruned source keeps the accuracy
+//! contract against the GeographicLib oracle (sampled boundary points, several distances).
+
+use crate::common::oracle::Source;
+use geo::{Coord, CoordsIter, Geometry, LineString, MultiPolygon, Polygon};
+use iapz::geodesy::destination;
+use iapz::layer::Feature;
+use iapz::ops::{BufferOptions, Side, buffer_geometry, validity::first_problem};
+
+const T: f64 = 1.0;
+
+/// Deterministic noise in [-1, 1).
+fn noise(state: &mut u64) -> f64 {
+    *state = state
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    (*state >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+}
+
+/// A jagged star polygon of `n` vertices around 30°E 50°N (radius ~400 km, two waves,
+/// per-vertex noise of `jitter_m`), counter-clockwise.
+pub fn star(n: usize, jitter_m: f64) -> Geometry {
+    let mut s = 1;
+    let mut ring: Vec<Coord> = (0..n)
+        .map(|i| {
+            let az = 360.0 * i as f64 / n as f64;
+            let a = az.to_radians();
+            let r = 400_000.0 * (1.0 + 0.15 * (7.0 * a).sin() + 0.05 * (53.0 * a).sin())
+                + jitter_m * noise(&mut s);
+            destination(Coord { x: 30.0, y: 50.0 }, az, r)
+        })
+        .collect();
+    ring.reverse();
+    ring.push(ring[0]);
+    Polygon::new(LineString::new(ring), vec![]).into()
+}
+
+/// A meandering line of `n` vertices over ~`length_m` metres from 24°E 48°N.
+pub fn meander(n: usize, length_m: f64) -> Geometry {
+    let mut s = 2;
+    let step = length_m / n as f64;
+    let mut c = Coord { x: 24.0, y: 48.0 };
+    let mut az = 60.0f64;
+    let mut line = Vec::with_capacity(n);
+    for i in 0..n {
+        line.push(c);
+        az += 25.0 * noise(&mut s)
+            + 3.0 * (i as f64 / (n as f64 / 40.0) * std::f64::consts::TAU).sin();
+        az = 60.0 + (az - 60.0).clamp(-80.0, 80.0);
+        c = destination(c, az, step * (1.0 + 0.5 * noise(&mut s)));
+    }
+    LineString::new(line).into()
+}
+
+/// Length of every ring of a multipolygon, metres.
+fn perimeter(mp: &MultiPolygon) -> f64 {
+    use geo::{Haversine, Length};
+    mp.0.iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|r| Haversine.length(r))
+        .sum()
+}
+
+/// Writes `mp` as GeoJSON, reads it back and checks OGC validity; returns what was read.
+fn round_trip(mp: &MultiPolygon, name: &str) -> MultiPolygon {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{name}.geojson"));
+    let feature = Feature {
+        geometry: Geometry::MultiPolygon(mp.clone()),
+        properties: Default::default(),
+    };
+    std::fs::write(&path, iapz::io::geojson::feature_collection([&feature])).unwrap();
+    let read = iapz::io::geojson::read_path(path.to_str().unwrap(), &Default::default())
+        .unwrap_or_else(|e| panic!("{name}: the written file is refused: {e}"));
+    let back = match &read.features[0].geometry {
+        Geometry::MultiPolygon(m) => m.clone(),
+        Geometry::Polygon(p) => MultiPolygon::new(vec![p.clone()]),
+        other => panic!("{name}: read back a {other:?}"),
+    };
+    assert_eq!(first_problem(&back), None, "{name}: invalid as written");
+    back
+}
+
+/// The output's vertex count is bounded by its offset curve: its perimeter over the shortest
+/// chord the tolerance makes on a circle of radius `d` (arc steps are √(8·R·tan σ·0.9·t·0.6)),
+/// times 4 for short edges where strips meet, plus 1,000.
+fn assert_vertex_bound(mp: &MultiPolygon, d: f64, source_vertices: usize, name: &str) {
+    let chord = (8.0 * d * 0.9 * 0.6 * T).sqrt().min(20_000.0);
+    let bound = 4.0 * perimeter(mp) / chord + 1_000.0;
+    let n = mp.coords_count();
+    eprintln!("{name}: {source_vertices} source vertices, {n} output vertices (bound {bound:.0})");
+    assert!(
+        (n as f64) < bound,
+        "{name}: {n} output vertices, more than the offset curve needs ({bound:.0})"
+    );
+}
+
+#[test]
+fn jagged_polygon_of_100k_vertices_written_valid_with_bounded_vertices() {
+    let src = star(100_000, 30.0);
+    let out = buffer_geometry(&src, 200_000.0, &BufferOptions::default()).unwrap();
+    assert_vertex_bound(&out, 200_000.0, 100_000, "star 100k +200 km");
+    round_trip(&out, "star100k");
+}
+
+#[test]
+fn meandering_line_of_100k_vertices_written_valid() {
+    let src = meander(100_000, 1_500_000.0);
+    let out = buffer_geometry(&src, 40_233.6, &BufferOptions::default()).unwrap();
+    assert_vertex_bound(&out, 40_233.6, 100_000, "meander 100k both 25 mi");
+    round_trip(&out, "meander100k");
+}
+
+/// Sampled oracle check of the pruned buffer of a 100k-vertex polygon: 2,000 boundary points
+/// (vertices and edge midpoints) must lie within d ± t of the source.
+#[test]
+fn pruned_100k_polygon_against_the_oracle_at_several_distances() {
+    let src = star(100_000, 30.0);
+    let oracle = Source::new(&src);
+    for d in [2_000.0, 50_000.0, 200_000.0] {
+        let out = buffer_geometry(&src, d, &BufferOptions::default()).unwrap();
+        let ring: Vec<Coord> = out.0.iter().flat_map(|p| p.exterior().0.clone()).collect();
+        let step = (ring.len() / 1_000).max(1);
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for w in ring.windows(2).step_by(step) {
+            let mid = Coord {
+                x: 0.5 * (w[0].x + w[1].x),
+                y: 0.5 * (w[0].y + w[1].y),
+            };
+            for p in [w[0], mid] {
+                let err = oracle.nearest(p).distance_m - d;
+                lo = lo.min(err);
+                hi = hi.max(err);
+                assert!(err.abs() <= T, "d = {d} m: {p:?} off the offset by {err} m");
+            }
+        }
+        eprintln!(
+            "star 100k +{d} m: {} vertices, err [{lo:+.3}, {hi:+.3}] m",
+            ring.len()
+        );
+    }
+}
+
+#[test]
+fn one_sided_line_of_100k_vertices_written_valid() {
+    let src = meander(100_000, 1_500_000.0);
+    let options = BufferOptions {
+        tolerance_m: T,
+        side: Side::Left,
+    };
+    let out = buffer_geometry(&src, 40_233.6, &options).unwrap();
+    round_trip(&out, "meander100k-left");
+}
