@@ -5,6 +5,7 @@ mod atomic_outputs;
 mod bad_inputs;
 mod buffer_oracle;
 mod cap_fleet;
+mod catalogue;
 mod check_rules;
 mod common;
 mod data_dir;
