@@ -188,7 +188,7 @@ use GeomKind::{Line, Point, Polygon};
 /// `ukraine_1991` is drawn with the base map.
 #[rustfmt::skip]
 pub const PLAN_LAYERS: &[PlanLayer] = &[
-    spec("ukraine_1991", "Ukraine (1991 borders)", Line, Group::Context, 16).off_map(),
+    spec("ukraine_1991", "Ukraine (1991 borders)", Polygon, Group::Context, 16).off_map(),
     spec("occupied", "Occupied territory (approximate)", Polygon, Group::Threat, 1).figure(AreaKm2),
     spec("controlled", "Ukrainian-held territory", Polygon, Group::Context, 0),
     spec("contact_line", "Line of contact (approximate)", Line, Group::Threat, 15),

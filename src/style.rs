@@ -128,3 +128,32 @@ pub fn asset_status_colour(status: &str) -> Rgba {
         _ => Rgba(230, 120, 20, 255),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::style_for;
+    use crate::layer::PLAN_LAYERS;
+
+    /// Adding a row to the catalogue without its colours would draw it in the fallback grey.
+    #[test]
+    fn every_catalogue_layer_has_its_own_style() {
+        let fallback = style_for("\u{0}not a layer");
+        for l in PLAN_LAYERS {
+            assert_ne!(style_for(l.name), fallback, "{} has no style", l.name);
+        }
+    }
+
+    /// Point layers need a marker, the others none (the map sorts layers by it).
+    #[test]
+    fn point_layers_and_only_they_have_markers() {
+        for l in PLAN_LAYERS {
+            let is_point = l.geometry == crate::layer::GeomKind::Point;
+            assert_eq!(
+                style_for(l.name).marker != super::Marker::None,
+                is_point,
+                "{}",
+                l.name
+            );
+        }
+    }
+}

