@@ -34,8 +34,8 @@ fn geojson_gpkg_geojson_keeps_layers_features_and_properties() {
 
     let out = iapz(&["convert", &p("x.gpkg"), "-o", &p("back.geojson"), "-q"]);
     assert!(out.status.success());
-    let a = iapz::io::read_path(&p("in.geojson"), &Default::default()).unwrap();
-    let b = iapz::io::read_path(&p("back.geojson"), &Default::default()).unwrap();
+    let a = iapz::io::read_path(p("in.geojson"), &Default::default()).unwrap();
+    let b = iapz::io::read_path(p("back.geojson"), &Default::default()).unwrap();
     assert_eq!(
         a.features, b.features,
         "GeoJSON → GeoPackage → GeoJSON is lossless"
