@@ -117,7 +117,7 @@ class GeodesicBuffer(QgsProcessingAlgorithm):
             out_path = os.path.join(tmp, "buffered.geojson")
             feedback.setProgressText("Writing the input as WGS84 GeoJSON")
             feedback.setProgress(0)
-            n = write_geojson(source, src_path, context.transformContext(), feedback, FID_FIELD, (0, 10))
+            n = write_geojson(source, src_path, feedback, FID_FIELD, (0, 10))
             if feedback.isCanceled():
                 return {}
             for f in source.getFeatures():

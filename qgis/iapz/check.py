@@ -166,7 +166,7 @@ class CheckRules(QgsProcessingAlgorithm):
                     f"Two selected layers are named {stem!r}; rules find layers by name, so rename one."
                 )
             feedback.setProgressText(f"Writing {layer.name()} as WGS84 GeoJSON")
-            write_geojson(layer, path, context.transformContext(), feedback,
+            write_geojson(layer, path, feedback,
                           progress=(40 * i / len(layers), 40 * (i + 1) / len(layers)))
             paths.append(path)
         return paths

@@ -2,68 +2,53 @@
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsFeature,
-    QgsFeatureRequest,
-    QgsFields,
+    QgsJsonExporter,
     QgsProcessingException,
-    QgsProject,
-    QgsVectorFileWriter,
 )
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
+# Decimals of a degree in the GeoJSON handed to iapz: 15 is ~0.1 nm, so iapz reads the coordinates QGIS holds.
+PRECISION = 15
 
-def write_geojson(source, path, transform_context=None, feedback=None, fid_field=None, progress=(0, 100)):
+
+def write_geojson(source, path, feedback=None, fid_field=None, progress=(0, 100)):
     """Writes every feature of `source` (a layer or a Processing feature source) to GeoJSON at `path`.
 
     Geometries are reprojected to EPSG:4326: iapz measures on the WGS84 ellipsoid and reads longitude
-    and latitude in degrees. With `fid_field`, each feature also carries its position in `source`
-    (0, 1, …) under that name, so results can be joined back to the original attributes.
-    Returns the number of features written.
+    and latitude in degrees. Attributes keep their JSON types (lists and maps too, which GDAL's writer
+    refuses). With `fid_field`, each feature also carries its position in `source` (0, 1, …) under that
+    name, so results can be joined back to the original attributes. Returns the number of features written.
     """
-    context = transform_context or QgsProject.instance().transformContext()
-    fields = QgsFields(source.fields())
-    if fid_field:
-        from qgis.core import QgsField
-        from qgis.PyQt.QtCore import QVariant
-
-        fields.append(QgsField(fid_field, QVariant.LongLong))
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GeoJSON"
-    options.fileEncoding = "UTF-8"
-    # 15 decimals of a degree is ~0.1 nm: the coordinates iapz reads are those QGIS holds.
-    options.layerOptions = ["COORDINATE_PRECISION=15", "WRITE_BBOX=NO"]
-    writer = QgsVectorFileWriter.create(path, fields, source.wkbType(), WGS84, context, options)
-    if writer.hasError() != QgsVectorFileWriter.NoError:
-        raise QgsProcessingException(f"Cannot write {path}: {writer.errorMessage()}")
     crs = source.sourceCrs() if hasattr(source, "sourceCrs") else source.crs()
-    transform = QgsCoordinateTransform(crs, WGS84, context)
-    total = source.featureCount() if source.featureCount() > 0 else 0
+    exporter = QgsJsonExporter()
+    exporter.setPrecision(PRECISION)
+    exporter.setSourceCrs(crs)  # with transformGeometries (the default) this reprojects to EPSG:4326
+    exporter.setTransformGeometries(True)
+    exporter.setIncludeRelated(False)
+    total = max(source.featureCount(), 0)
     lo, hi = progress
     written = 0
-    for i, feature in enumerate(source.getFeatures(QgsFeatureRequest())):
-        if feedback is not None and feedback.isCanceled():
-            break
-        out = QgsFeature(fields)
-        attributes = feature.attributes()
-        if fid_field:
-            attributes = attributes + [i]
-        out.setAttributes(attributes)
-        if feature.hasGeometry():
-            geometry = feature.geometry()
-            if crs != WGS84:
-                try:
-                    geometry.transform(transform)
-                except Exception as e:
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write('{"type":"FeatureCollection","features":[\n')
+            for i, feature in enumerate(source.getFeatures()):
+                if feedback is not None and feedback.isCanceled():
+                    break
+                extra = {fid_field: i} if fid_field else {}
+                text = exporter.exportFeature(feature, extra)
+                if not text or not text.startswith("{"):
                     raise QgsProcessingException(
-                        f"Feature {feature.id()} cannot be reprojected from {crs.authid()} to EPSG:4326: {e}"
+                        f"Feature {feature.id()} cannot be written as WGS84 GeoJSON (reprojection from "
+                        f"{crs.authid()} failed?)"
                     )
-            out.setGeometry(geometry)
-        if not writer.addFeature(out):
-            raise QgsProcessingException(f"Cannot write feature {feature.id()} to {path}: {writer.errorMessage()}")
-        written += 1
-        if feedback is not None and total:
-            feedback.setProgress(lo + (hi - lo) * (i + 1) / total)
-    del writer  # closes the file
+                out.write(("," if written else "") + text + "\n")
+                written += 1
+                if feedback is not None and total:
+                    feedback.setProgress(lo + (hi - lo) * (i + 1) / total)
+            out.write("]}\n")
+    except OSError as e:
+        raise QgsProcessingException(f"Cannot write {path}: {e}")
     return written
+
+
