@@ -330,6 +330,36 @@ def test_binary_missing_or_old(tmp):
     print("  binary: missing and too-old executables name the install command")
 
 
+def test_zip_installs(zip_path, provider):
+    """The packaged zip loads as QGIS loads an installed plugin: metadata read, provider started."""
+    import zipfile
+
+    import qgis.utils
+
+    with tempfile.TemporaryDirectory(prefix="iapz-qgis-zip-") as plugins:
+        with zipfile.ZipFile(zip_path) as z:
+            check(all(n.startswith("iapz/") for n in z.namelist()), f"zip entries outside iapz/: {z.namelist()}")
+            z.extractall(plugins)
+        # the provider and modules loaded from qgis/ above give way to the installed copy
+        QgsApplication.processingRegistry().removeProvider(provider)
+        for name in [m for m in sys.modules if m == "iapz" or m.startswith("iapz.")]:
+            del sys.modules[name]
+        sys.path.remove(os.path.join(ROOT, "qgis"))
+        qgis.utils.plugin_paths = [plugins]
+        sys.path.insert(0, plugins)
+        qgis.utils.updateAvailablePlugins()
+        check("iapz" in qgis.utils.available_plugins, f"QGIS does not list the plugin in {plugins}")
+        check(qgis.utils.pluginMetadata("iapz", "qgisMinimumVersion") == "3.22", "metadata: qgisMinimumVersion")
+        check(qgis.utils.loadPlugin("iapz"), "qgis.utils.loadPlugin('iapz') failed")
+        check(qgis.utils.startProcessingPlugin("iapz"), "startProcessingPlugin('iapz') failed")
+        installed = QgsApplication.processingRegistry().providerById("iapz")
+        check(installed is not None and len(installed.algorithms()) == 3, "the installed plugin registers no provider")
+        check(sys.modules["iapz"].__file__.startswith(plugins), f"iapz imported from {sys.modules['iapz'].__file__}")
+        qgis.utils.unloadPlugin("iapz")
+        check(QgsApplication.processingRegistry().providerById("iapz") is None, "unload leaves the provider")
+    print(f"  zip: {os.path.basename(zip_path)} installs, registers 3 algorithms and unloads")
+
+
 def screenshot(path, plan_dir, layers):
     """The plan's layers as QGIS draws them, next to the Processing toolbox's algorithm dialog when it can be drawn."""
     import screenshot_qgis_plugin
@@ -340,6 +370,7 @@ def screenshot(path, plan_dir, layers):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--screenshot", help="also render the plan's layers to this PNG")
+    parser.add_argument("--zip", help="also install this plugin zip (scripts/package_qgis_plugin.sh) as QGIS does")
     args = parser.parse_args()
     binary = iapz_binary()
     if not binary:
@@ -372,6 +403,13 @@ def main():
         if args.screenshot and plan:
             screenshot(args.screenshot, *plan)
             print(f"wrote {args.screenshot}")
+        if args.zip:
+            print("test_zip_installs")
+            try:
+                test_zip_installs(args.zip, provider)
+            except Exception:
+                failures += 1
+                traceback.print_exc()
     print("QGIS plugin: all tests passed" if not failures else f"QGIS plugin: {failures} test(s) FAILED")
     return 1 if failures else 0
 
