@@ -49,7 +49,8 @@ from qgis.core import (  # noqa: E402
 from qgis.PyQt.QtCore import QVariant  # noqa: E402
 from qgis.PyQt.QtXml import QDomDocument  # noqa: E402
 
-APP = QgsApplication([], False)
+# The screenshot draws a Processing dialog, which needs the GUI part of QGIS (offscreen is enough).
+APP = QgsApplication([], "--screenshot" in sys.argv)
 APP.initQgis()
 
 from processing.core.Processing import Processing  # noqa: E402
@@ -275,6 +276,34 @@ def test_plan_adds_styled_group(tmp):
     return out, layers
 
 
+def test_plan_uses_qgz_tree(tmp, plan_dir):
+    """With an iapz.qgz next to iapz.gpkg, the added group copies its layer tree (groups, order, styles)."""
+    from iapz.plan import add_plan_to_project
+
+    gpkg = os.path.join(plan_dir, "iapz.gpkg")
+    source = QgsProject()
+    tree = {"Zone": ["zone", "strip"], "Bases": ["airfields", "reach"]}
+    for group_name, tables in tree.items():
+        group = source.layerTreeRoot().addGroup(group_name)
+        for table in tables:
+            layer = QgsVectorLayer(f"{gpkg}|layername={table}", table, "ogr")
+            source.addMapLayer(layer, False)
+            group.addLayer(layer)
+    qgz = os.path.join(plan_dir, "iapz.qgz")
+    check(source.write(qgz), f"cannot write {qgz}")
+    try:
+        added = add_plan_to_project(plan_dir, QgsProject.instance(), "iapz plan (qgz)")
+    finally:
+        os.remove(qgz)
+    group = QgsProject.instance().layerTreeRoot().findGroup("iapz plan (qgz)")
+    got = {g.name(): [n.name() for n in g.children()] for g in group.children()}
+    check(added == 4 and got == tree, f"copied tree {got} ({added} layers), expected {tree}")
+    for node in group.findLayers():
+        stored = QgsVectorLayer(node.layer().source(), "stored", "ogr")
+        check(renderer_xml(node.layer()) == renderer_xml(stored), f"{node.name()}: style differs from the stored one")
+    print(f"  plan: with iapz.qgz, its tree is copied: {got}")
+
+
 def test_check(tmp, plan_layers):
     """Rules pass on the project's plan layers; a failing rule fails the algorithm; bad rules give iapz's message."""
     rules = os.path.join(ROOT, "rules", "sky-shield.toml")
@@ -361,10 +390,45 @@ def test_zip_installs(zip_path, provider):
 
 
 def screenshot(path, plan_dir, layers):
-    """The plan's layers as QGIS draws them, next to the Processing toolbox's algorithm dialog when it can be drawn."""
-    import screenshot_qgis_plugin
+    """docs/qgis_plugin.png: the algorithm's Processing dialog next to the plan's layers as QGIS draws them."""
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsRectangle
+    from qgis.PyQt.QtCore import QRect, QSize, Qt
+    from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
-    screenshot_qgis_plugin.render(path, plan_dir, layers)
+    alg = QgsApplication.processingRegistry().createAlgorithmById("iapz:plan")
+    dialog = AlgorithmDialog(alg, False, None)
+    dialog.setMinimumSize(820, 640)
+    dialog.setParameters({"OUTPUT": plan_dir})
+    dialog.show()
+    APP.processEvents()
+    panel = dialog.grab().toImage()
+
+    group = QgsProject.instance().layerTreeRoot()
+    ordered = [n.layer() for n in group.findLayers() if n.layer().name() in layers]
+    settings = QgsMapSettings()
+    settings.setLayers(ordered)
+    settings.setDestinationCrs(LAEA)
+    settings.setBackgroundColor(QColor("white"))
+    settings.setOutputSize(QSize(panel.height(), panel.height()))
+    settings.setFlag(QgsMapSettings.Antialiasing, True)
+    ukraine = layers["ukraine_1991"]
+    extent = QgsCoordinateTransform(ukraine.crs(), LAEA, QgsProject.instance()).transformBoundingBox(ukraine.extent())
+    extent.scale(1.08)
+    settings.setExtent(QgsRectangle(extent))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    print(f"  screenshot: dialog {panel.width()}×{panel.height()}, map {job.renderedImage().size()}")
+    image = QImage(panel.width() + panel.height(), panel.height(), QImage.Format_ARGB32)
+    image.fill(Qt.white)
+    painter = QPainter(image)
+    painter.drawImage(0, 0, panel)
+    painter.drawImage(QRect(panel.width(), 0, panel.height(), panel.height()), job.renderedImage())
+    painter.end()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    check(image.save(path), f"cannot write {path}")
+    dialog.close()
 
 
 def main():
@@ -386,13 +450,17 @@ def main():
     with tempfile.TemporaryDirectory(prefix="iapz-qgis-test-") as tmp:
         plan = None
         for test in (test_buffer_agrees_with_cli, test_buffer_cancel, test_plan_adds_styled_group,
-                     test_check, test_binary_missing_or_old):
+                     test_plan_uses_qgz_tree, test_check, test_binary_missing_or_old):
             print(test.__name__)
             try:
                 if test is test_check:
                     if plan is None:
                         raise AssertionError("skipped: the plan test failed")
                     test(tmp, plan[1])
+                elif test is test_plan_uses_qgz_tree:
+                    if plan is None:
+                        raise AssertionError("skipped: the plan test failed")
+                    test(tmp, plan[0])
                 else:
                     value = test(tmp)
                     if test is test_plan_adds_styled_group:
