@@ -303,7 +303,8 @@ const CASES: &[Case] = &[
             "{tmp}/o.geojson",
         ],
         exit: 2,
-        expect: &["feature #0", "tolerance"],
+        // Checked before any file is read: the message names the option, not a feature.
+        expect: &["--tolerance", "positive"],
     },
     Case {
         file: "point.geojson",
