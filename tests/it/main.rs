@@ -21,3 +21,4 @@ mod proptest_ops;
 mod render_cli;
 mod render_map;
 mod render_projection;
+mod scenario_bounds;

@@ -103,11 +103,13 @@ pub struct CapReport {
 /// assert_eq!(fleet_count(12.000000001).unwrap(), 12);
 /// assert_eq!(fleet_count(12.2).unwrap(), 13);
 /// assert!(fleet_count(f64::INFINITY).is_err() && fleet_count(1e300).is_err());
+/// assert!(fleet_count(f64::NAN).is_err());
 /// ```
 pub fn fleet_count(x: f64) -> Result<u32> {
     // Sums of a few dozen terms: shave float noise before rounding up (12.000000001 → 12).
     let up = (x - 1e-9).ceil().max(0.0);
-    if up.is_finite() && up <= f64::from(u32::MAX) {
+    // NaN is checked on `x`: `NaN.max(0.0)` is 0.
+    if x.is_finite() && up <= f64::from(u32::MAX) {
         Ok(up as u32)
     } else {
         Err(Error::input(
