@@ -86,3 +86,36 @@ fn locate(e: Error, s: &Resolved) -> Error {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometry_errors_are_located_in_the_scenario() {
+        let s = crate::scenario::Scenario::default_resolved().unwrap();
+        let e = locate(
+            Error::input("scenario", "[standoff]", "too many vertices"),
+            &s,
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "{}: {}: [standoff]: too many vertices",
+                s.positions.file, s.positions.standoff
+            )),
+            "{text}"
+        );
+        assert!(s.positions.standoff.starts_with("line "), "{text}");
+        let e = locate(Error::input("scenario", "base EPRZ", "refused"), &s);
+        let i = s
+            .bases
+            .iter()
+            .position(|b| b.airfield.icao == "EPRZ")
+            .unwrap();
+        assert!(e.to_string().contains(&s.positions.bases[i]), "{e}");
+        // Errors about anything else pass through unchanged.
+        let e = locate(Error::input("other.geojson", "feature #1", "bad"), &s);
+        assert_eq!(e.to_string(), "other.geojson: feature #1: bad");
+    }
+}

@@ -132,7 +132,8 @@ fn serve(
     };
     // Usable or not is decided without tankers (refuelling happens on station), so that the
     // same base serves a station with and without them.
-    if !(on_station(None) >= MIN_ON_STATION_H) {
+    let unrefuelled = on_station(None);
+    if unrefuelled.is_nan() || unrefuelled < MIN_ON_STATION_H {
         return None;
     }
     let on_station_h = on_station(tankers.then_some(cap.tanker_factor));
