@@ -23,3 +23,4 @@ mod proptest_ops;
 mod render_cli;
 mod render_map;
 mod render_projection;
+mod scenario_bounds;
