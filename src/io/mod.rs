@@ -5,8 +5,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod gpkg_binary;
 pub mod kml;
-pub mod outputs;
 pub mod qgis_style;
 pub mod reproject;
 
-pub use atomic::{AtomicDir, write_atomic};
+pub use atomic::{AtomicDir, note_input, refuse_if_input, write_atomic, write_output};
