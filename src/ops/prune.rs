@@ -49,8 +49,8 @@ impl PruneBudget {
     /// ```
     /// use iapz::ops::PruneBudget;
     /// let b = PruneBudget { distance_m: 200_000.0, notch_m: 0.25, convex_m: 0.15 };
-    /// // ≈ √(8·d·notch) = 632 m, less a 2 % margin.
-    /// assert!((b.max_chord_m() - 619.7).abs() < 1.0, "{}", b.max_chord_m());
+    /// // ≈ √(8·d·0.98·notch) = √392,000 m² = 626.1 m (2 % of the notch budget kept back).
+    /// assert!((b.max_chord_m() - 626.1).abs() < 0.1, "{}", b.max_chord_m());
     /// ```
     pub fn max_chord_m(&self) -> f64 {
         let (d, e) = (self.distance_m, 0.98 * self.notch_m);
@@ -199,7 +199,7 @@ fn greedy(pts: &[V3], rule: &Rule) -> Vec<usize> {
 /// let mut ring = vec![coord! { x: 30.0, y: 50.0 }];
 /// for k in 1..200 {
 ///     let y = if k % 2 == 1 { 50.0 + 1e-5 } else { 50.0 };
-///     ring.push(coord! { x: 30.0 + 0.1 * k as f64 / 200.0, y });
+///     ring.push(coord! { x: 30.0 + 0.1 * k as f64 / 200.0, y: y });
 /// }
 /// ring.extend([coord! { x: 30.1, y: 50.0 }, coord! { x: 30.1, y: 50.1 }, coord! { x: 30.0, y: 50.1 }, coord! { x: 30.0, y: 50.0 }]);
 /// let budget = PruneBudget { distance_m: 200_000.0, notch_m: 0.25, convex_m: 0.15 };
