@@ -2,12 +2,65 @@
 //! (a strip built from a line reaches exactly its width from the line).
 
 use super::geometry::{combined, polygons};
+use super::rules::{LayerSpec, RuleCtx, RuleKind, Sign};
 use super::source::LoadedLayer;
 use super::{Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::Result;
 use crate::ops::{ClosestPoints, GeometryDistance};
 use geo::{Coord, CoordsIter, Geometry};
 use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `min_distance` and `max_distance`: `a = ..., b = ..., distance = "200 km"`. A negative
+/// distance is refused (it would make `min_distance` hold for anything).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DistanceSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+    distance: Spanned<String>,
+}
+
+impl DistanceSpec {
+    pub(super) fn min_distance(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::MinDistance {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            distance_m: cx.length(&self.distance, "distance", Sign::NonNegative)?,
+        })
+    }
+
+    pub(super) fn max_distance(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::MaxDistance {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            distance_m: cx.length(&self.distance, "distance", Sign::NonNegative)?,
+        })
+    }
+}
+
+/// `width`: `a = strip, b = line, width = "25 mi"`, optional `clip = territory`. The width
+/// must be positive.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WidthSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+    width: Spanned<String>,
+    clip: Option<Spanned<LayerSpec>>,
+}
+
+impl WidthSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Width {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            width_m: cx.length(&self.width, "width", Sign::Positive)?,
+            clip: self.clip.as_ref().map(|c| cx.layer(c)).transpose()?,
+        })
+    }
+}
 
 /// Minimum geodesic distance between the layers ≥ `distance_m` − `tol`.
 /// Location: the two closest points.

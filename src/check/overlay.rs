@@ -6,12 +6,67 @@
 //! from where it should be and its area is at most `tol` × the relevant perimeter.
 
 use super::geometry::{boundary, combined, has_polygons, region};
+use super::rules::{LayerSpec, RuleCtx, RuleKind};
 use super::source::LoadedLayer;
 use super::{Figure, Location, Measured, fmt_area, fmt_coord, fmt_distance, metres};
 use crate::error::{Error, Result};
 use crate::ops::{GeometryDistance, difference, geodesic_area_m2, geodesic_length_m, intersection};
 use geo::{Coord, CoordsIter, Geometry, MultiPolygon};
 use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `within` and `disjoint`: `a = ..., b = ...`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PairSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+}
+
+impl PairSpec {
+    pub(super) fn within(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Within {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+        })
+    }
+
+    pub(super) fn disjoint(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Disjoint {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+        })
+    }
+}
+
+/// `covers`: `a = ..., b = ..., percent = 100` (0 to 100).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CoversSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+    percent: Spanned<f64>,
+}
+
+impl CoversSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let percent = *self.percent.get_ref();
+        if !(0.0..=100.0).contains(&percent) {
+            return Err(cx
+                .error(
+                    self.percent.span(),
+                    format!("`percent` must be between 0 and 100, not {percent}"),
+                )
+                .with_hint("write e.g. percent = 100"));
+        }
+        Ok(RuleKind::Covers {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            percent,
+        })
+    }
+}
 
 /// Densification for overlays: half the tolerance, within the buffer engine's limits.
 fn overlay_tol(tol: f64) -> f64 {

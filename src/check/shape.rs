@@ -2,9 +2,96 @@
 //! `vertices`.
 
 use super::geometry::first_crossing;
+use super::rules::{LayerSpec, RuleCtx, RuleKind};
 use super::source::{LoadedLayer, feature_label};
 use super::{Figure, Location, Measured, fmt_area, fmt_coord, square_metres};
+use crate::error::Result;
 use crate::ops::geodesic_area_m2;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `area`: `a = ...` and `min`, `max` or both ("50000 km2"); neither negative, `min` ≤ `max`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AreaSpec {
+    a: Spanned<LayerSpec>,
+    min: Option<Spanned<String>>,
+    max: Option<Spanned<String>>,
+}
+
+impl AreaSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let bound =
+            |b: &Option<Spanned<String>>, key| b.as_ref().map(|v| cx.area(v, key)).transpose();
+        let (min_m2, max_m2) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
+        match (min_m2, max_m2, &self.max) {
+            (None, None, _) => {
+                return Err(cx
+                    .rule_error("(area) needs `min`, `max` or both")
+                    .with_hint("write e.g. min = \"50000 km2\""));
+            }
+            (Some(lo), Some(hi), Some(at)) if lo > hi => {
+                return Err(cx
+                    .error(
+                        at.span(),
+                        format!(
+                            "`max` ({}) is smaller than `min` ({})",
+                            fmt_area(hi),
+                            fmt_area(lo)
+                        ),
+                    )
+                    .with_hint("no area can pass: swap them, or correct the one that is wrong"));
+            }
+            _ => {}
+        }
+        Ok(RuleKind::Area {
+            a: cx.layer(&self.a)?,
+            min_m2,
+            max_m2,
+        })
+    }
+}
+
+/// `valid`: `a = ...`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ValidSpec {
+    a: Spanned<LayerSpec>,
+}
+
+impl ValidSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Valid {
+            a: cx.layer(&self.a)?,
+        })
+    }
+}
+
+/// `vertices`: `a = ..., max = 100000` (a whole number ≥ 0).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VerticesSpec {
+    a: Spanned<LayerSpec>,
+    max: Spanned<f64>,
+}
+
+impl VerticesSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let max = *self.max.get_ref();
+        if !(0.0..=u64::MAX as f64).contains(&max) || max.fract() != 0.0 {
+            return Err(cx
+                .error(
+                    self.max.span(),
+                    format!("`max` must be a whole number ≥ 0, not {max}"),
+                )
+                .with_hint("write e.g. max = 100000"));
+        }
+        Ok(RuleKind::Vertices {
+            a: cx.layer(&self.a)?,
+            max: max as u64,
+        })
+    }
+}
 use geo::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
 use geo::{Contains, CoordsIter, Geometry, Polygon, Validation, Winding};
 
