@@ -2,6 +2,7 @@
 //! (a strip built from a line reaches exactly its width from the line).
 
 use super::geometry::{combined, polygons};
+use super::index::PointIndex;
 use super::rules::{LayerSpec, RuleCtx, RuleKind, Sign};
 use super::source::LoadedLayer;
 use super::{Location, Measured, fmt_coord, fmt_distance, metres};
@@ -127,7 +128,7 @@ fn vertices(g: &Geometry) -> Vec<Coord> {
 }
 
 /// Distance from each vertex to `index`, in vertex order (parallel, deterministic).
-fn distances(vs: &[Coord], index: &GeometryDistance) -> Vec<ClosestPoints> {
+fn distances(vs: &[Coord], index: &PointIndex) -> Vec<ClosestPoints> {
     vs.par_iter().map(|v| index.to_point(*v)).collect()
 }
 
@@ -152,7 +153,7 @@ pub(super) fn max_distance(
     tol: f64,
 ) -> Result<Measured> {
     let (ga, gb) = (combined(a), combined(b));
-    let index = GeometryDistance::new(&gb);
+    let index = PointIndex::new(&gb);
     let vs = vertices(&ga);
     let ds = distances(&vs, &index);
     let worst = argmax(&ds, |c| c.distance_m).map(|i| ds[i]);
@@ -211,7 +212,7 @@ pub(super) fn width(
 ) -> Result<Measured> {
     let strip = Geometry::MultiPolygon(polygons(a));
     let line = combined(b);
-    let index = GeometryDistance::new(&line);
+    let index = PointIndex::new(&line);
     let ends: Vec<Coord> = crate::ops::lines_of(&line)
         .iter()
         .flat_map(|l| [l.0[0], l.0[l.0.len() - 1]])
@@ -230,11 +231,11 @@ pub(super) fn width(
                 .collect();
         Geometry::MultiLineString(geo::MultiLineString::new(rings))
     });
-    let clip_index = clip_boundary.as_ref().map(GeometryDistance::new);
+    let clip_index = clip_boundary.as_ref().map(PointIndex::new);
     let on_clip = |c: &ClosestPoints| {
         clip_index
             .as_ref()
-            .is_some_and(|i| i.to_point(c.a).distance_m <= tol)
+            .is_some_and(|i| i.to_boundary(c.a).distance_m <= tol)
     };
     let far: Vec<ClosestPoints> = ds
         .iter()

@@ -2,12 +2,12 @@
 //! carry the expected value of a property).
 
 use super::geometry::combined;
+use super::index::PointIndex;
 use super::rules::{Entries, LayerRef, LayerSpec, PointSet, RuleCtx, RuleKind};
 use super::source::{LoadedLayer, feature_label};
 use super::{Figure, Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::{Error, Result};
 use crate::layer::Feature;
-use crate::ops::GeometryDistance;
 use geo::{Coord, CoordsIter};
 use serde::Deserialize;
 use serde_json::Value;
@@ -171,7 +171,7 @@ pub(super) fn point_list(
 /// Every point within `tol` of `area` (0 inside). Figure: the largest distance outside, metres.
 pub(super) fn contains(area: &LoadedLayer, points: &[NamedPoint], tol: f64) -> Measured {
     let g = combined(area);
-    let index = GeometryDistance::new(&g);
+    let index = PointIndex::new(&g);
     let ds: Vec<(usize, crate::ops::ClosestPoints)> = points
         .iter()
         .enumerate()

@@ -6,6 +6,7 @@ mod distance;
 mod error;
 mod measure;
 mod overlay;
+mod planar;
 mod validate;
 pub mod validity;
 
@@ -14,4 +15,5 @@ pub use distance::{ClosestPoints, GeometryDistance, geometry_distance, point_dis
 pub use error::GeomError;
 pub use measure::{geodesic_area_m2, geodesic_length_m};
 pub use overlay::{Overlay, densify_geometry, difference, intersection, union_all};
+pub use planar::PlanarIndex;
 pub use validate::{check_coordinates, lines_of};
