@@ -2,12 +2,66 @@
 //! (a strip built from a line reaches exactly its width from the line).
 
 use super::geometry::{combined, polygons};
+use super::index::PointIndex;
+use super::rules::{LayerSpec, RuleCtx, RuleKind, Sign};
 use super::source::LoadedLayer;
 use super::{Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::Result;
 use crate::ops::{ClosestPoints, GeometryDistance};
 use geo::{Coord, CoordsIter, Geometry};
 use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `min_distance` and `max_distance`: `a = ..., b = ..., distance = "200 km"`. A negative
+/// distance is refused (it would make `min_distance` hold for anything).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DistanceSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+    distance: Spanned<String>,
+}
+
+impl DistanceSpec {
+    pub(super) fn min_distance(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::MinDistance {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            distance_m: cx.length(&self.distance, "distance", Sign::NonNegative)?,
+        })
+    }
+
+    pub(super) fn max_distance(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::MaxDistance {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            distance_m: cx.length(&self.distance, "distance", Sign::NonNegative)?,
+        })
+    }
+}
+
+/// `width`: `a = strip, b = line, width = "25 mi"`, optional `clip = territory`. The width
+/// must be positive.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WidthSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+    width: Spanned<String>,
+    clip: Option<Spanned<LayerSpec>>,
+}
+
+impl WidthSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Width {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            width_m: cx.length(&self.width, "width", Sign::Positive)?,
+            clip: self.clip.as_ref().map(|c| cx.layer(c)).transpose()?,
+        })
+    }
+}
 
 /// Minimum geodesic distance between the layers ≥ `distance_m` − `tol`.
 /// Location: the two closest points.
@@ -74,7 +128,7 @@ fn vertices(g: &Geometry) -> Vec<Coord> {
 }
 
 /// Distance from each vertex to `index`, in vertex order (parallel, deterministic).
-fn distances(vs: &[Coord], index: &GeometryDistance) -> Vec<ClosestPoints> {
+fn distances(vs: &[Coord], index: &PointIndex) -> Vec<ClosestPoints> {
     vs.par_iter().map(|v| index.to_point(*v)).collect()
 }
 
@@ -99,7 +153,7 @@ pub(super) fn max_distance(
     tol: f64,
 ) -> Result<Measured> {
     let (ga, gb) = (combined(a), combined(b));
-    let index = GeometryDistance::new(&gb);
+    let index = PointIndex::new(&gb);
     let vs = vertices(&ga);
     let ds = distances(&vs, &index);
     let worst = argmax(&ds, |c| c.distance_m).map(|i| ds[i]);
@@ -158,7 +212,7 @@ pub(super) fn width(
 ) -> Result<Measured> {
     let strip = Geometry::MultiPolygon(polygons(a));
     let line = combined(b);
-    let index = GeometryDistance::new(&line);
+    let index = PointIndex::new(&line);
     let ends: Vec<Coord> = crate::ops::lines_of(&line)
         .iter()
         .flat_map(|l| [l.0[0], l.0[l.0.len() - 1]])
@@ -177,11 +231,11 @@ pub(super) fn width(
                 .collect();
         Geometry::MultiLineString(geo::MultiLineString::new(rings))
     });
-    let clip_index = clip_boundary.as_ref().map(GeometryDistance::new);
+    let clip_index = clip_boundary.as_ref().map(PointIndex::new);
     let on_clip = |c: &ClosestPoints| {
         clip_index
             .as_ref()
-            .is_some_and(|i| i.to_point(c.a).distance_m <= tol)
+            .is_some_and(|i| i.to_boundary(c.a).distance_m <= tol)
     };
     let far: Vec<ClosestPoints> = ds
         .iter()

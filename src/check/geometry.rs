@@ -1,11 +1,11 @@
-//! A layer as one geometry, its polygons unioned, and where two rings cross.
+//! A layer as one geometry, or its polygons unioned.
 
 use super::source::LoadedLayer;
 use crate::ops::union_all;
 use geo::orient::Direction;
 use geo::{
-    BoundingRect, Coord, Geometry, GeometryCollection, Line, LineString, MultiLineString,
-    MultiPoint, MultiPolygon, Orient, Point, Polygon,
+    Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Orient,
+    Point, Polygon,
 };
 
 /// All features of a layer as one geometry (a Multi* when the layer has one kind of geometry).
@@ -91,46 +91,4 @@ fn split(
             }
         }
     }
-}
-
-/// The first point where two rings (or one ring with itself, `same = true`) cross or touch,
-/// skipping the shared vertices of neighbouring edges of one ring.
-pub fn first_crossing(a: &LineString, b: &LineString, same: bool) -> Option<Coord> {
-    let sa: Vec<Line> = a.lines().collect();
-    let sb: Vec<Line> = b.lines().collect();
-    let n = sa.len();
-    for (i, la) in sa.iter().enumerate() {
-        let ra = la.bounding_rect();
-        let start = if same { i + 1 } else { 0 };
-        for (j, lb) in sb.iter().enumerate().skip(start) {
-            if same && (j == i + 1 || (i == 0 && j + 1 == n)) {
-                // Neighbours share a vertex; only an overlap along the edge is a problem.
-                if let Some(geo::LineIntersection::Collinear { intersection }) =
-                    geo::line_intersection::line_intersection(*la, *lb)
-                    && intersection.start != intersection.end
-                {
-                    return Some(intersection.start);
-                }
-                continue;
-            }
-            let rb = lb.bounding_rect();
-            if ra.max().x < rb.min().x
-                || rb.max().x < ra.min().x
-                || ra.max().y < rb.min().y
-                || rb.max().y < ra.min().y
-            {
-                continue;
-            }
-            match geo::line_intersection::line_intersection(*la, *lb) {
-                Some(geo::LineIntersection::SinglePoint { intersection, .. }) => {
-                    return Some(intersection);
-                }
-                Some(geo::LineIntersection::Collinear { intersection }) => {
-                    return Some(intersection.start);
-                }
-                None => {}
-            }
-        }
-    }
-    None
 }

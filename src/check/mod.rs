@@ -22,9 +22,15 @@
 //! | `area` | min − tol ≤ geodesic area of a ≤ max + tol (tol in area units) | area |
 //! | `valid` | every feature OGC-valid, shells counter-clockwise, holes clockwise (RFC 7946) | first problem |
 //! | `vertices` | at most max vertices in the layer | count, largest feature |
+//!
+//! **Empty layers.** A rule any of whose layers has no geometry at all (no feature, or only
+//! empty geometries) fails, whatever its kind, with the figure "empty" and the detail "layer X
+//! is empty": there is nothing to measure, and an empty zone is a broken plan, not a vacuous
+//! pass. No figure is ever ∞ and no location is invented.
 
 mod distance;
 mod geometry;
+mod index;
 mod overlay;
 mod points;
 pub mod report;
@@ -107,7 +113,9 @@ pub fn run_rules(rules: &RuleSet, inputs: &Inputs) -> Result<Vec<RuleOutcome>> {
     // Resolve and read every layer before measuring, so that input errors come first.
     for rule in &rules.rules {
         for l in rule.kind.layers() {
-            cache.load(l, &rules.path)?;
+            cache
+                .load(l, &rules.path)
+                .map_err(|e| named_by(e, rule, l, &rules.path))?;
         }
     }
     rules
@@ -115,6 +123,49 @@ pub fn run_rules(rules: &RuleSet, inputs: &Inputs) -> Result<Vec<RuleOutcome>> {
         .iter()
         .map(|rule| run_rule(rule, &mut cache, &rules.path))
         .collect()
+}
+
+/// A file that cannot be read, said with the rule and the place in the rules file that name it.
+fn named_by(
+    e: crate::error::Error,
+    rule: &Rule,
+    layer: &LayerRef,
+    rules_path: &str,
+) -> crate::error::Error {
+    match e {
+        crate::error::Error::Io { path, source } => crate::error::Error::input(
+            path,
+            "",
+            format!(
+                "cannot read the layer {:?} of rule {:?} ({rules_path}: line {}, column {}): {source}",
+                layer.display, rule.name, layer.pos.line, layer.pos.column
+            ),
+        )
+        .with_hint("file paths in a rules file are relative to the rules file's folder; check the path or the [layers] alias"),
+        other => other,
+    }
+}
+
+/// A failed outcome for a rule with an empty layer (see the module documentation).
+fn empty_layer(layer: &LoadedLayer) -> Option<Measured> {
+    let empty = layer
+        .features
+        .iter()
+        .all(|f| geo::CoordsIter::coords_iter(&f.geometry).next().is_none());
+    empty.then(|| Measured {
+        passed: false,
+        measured: Figure {
+            value: f64::NAN,
+            unit: "",
+            text: "empty".into(),
+        },
+        expected: "a layer with geometry".into(),
+        location: Some(Location::named(format!("{} ({})", layer.name, layer.origin))),
+        detail: format!(
+            "layer {} ({}) is empty: an empty layer fails every rule, since there is nothing to measure (check what wrote it)",
+            layer.name, layer.origin
+        ),
+    })
 }
 
 /// Runs one rule.
@@ -125,8 +176,15 @@ pub fn run_rule(rule: &Rule, cache: &mut LayerCache, rules_path: &str) -> Result
         rule.kind,
         RuleKind::Valid { .. } | RuleKind::Vertices { .. } | RuleKind::AssetStatus { .. }
     );
+    let mut empty = None;
+    for l in rule.kind.layers() {
+        if let Some(m) = empty_layer(&load(l)?) {
+            empty = Some(m);
+            break;
+        }
+    }
     let mut invalid = None;
-    if measures_geometry {
+    if measures_geometry && empty.is_none() {
         for l in rule.kind.layers() {
             if let Some(p) = shape::first_invalid(&load(l)?) {
                 invalid = Some(p);
@@ -135,6 +193,7 @@ pub fn run_rule(rule: &Rule, cache: &mut LayerCache, rules_path: &str) -> Result
         }
     }
     let m = match (&rule.kind, invalid) {
+        _ if empty.is_some() => Ok(empty.expect("checked")),
         (_, Some(p)) => Ok(Measured {
             passed: false,
             measured: Figure {

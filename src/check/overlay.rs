@@ -6,12 +6,68 @@
 //! from where it should be and its area is at most `tol` × the relevant perimeter.
 
 use super::geometry::{boundary, combined, has_polygons, region};
+use super::index::PointIndex;
+use super::rules::{LayerSpec, RuleCtx, RuleKind};
 use super::source::LoadedLayer;
 use super::{Figure, Location, Measured, fmt_area, fmt_coord, fmt_distance, metres};
 use crate::error::{Error, Result};
 use crate::ops::{GeometryDistance, difference, geodesic_area_m2, geodesic_length_m, intersection};
 use geo::{Coord, CoordsIter, Geometry, MultiPolygon};
 use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `within` and `disjoint`: `a = ..., b = ...`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PairSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+}
+
+impl PairSpec {
+    pub(super) fn within(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Within {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+        })
+    }
+
+    pub(super) fn disjoint(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Disjoint {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+        })
+    }
+}
+
+/// `covers`: `a = ..., b = ..., percent = 100` (0 to 100).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CoversSpec {
+    a: Spanned<LayerSpec>,
+    b: Spanned<LayerSpec>,
+    percent: Spanned<f64>,
+}
+
+impl CoversSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let percent = *self.percent.get_ref();
+        if !(0.0..=100.0).contains(&percent) {
+            return Err(cx
+                .error(
+                    self.percent.span(),
+                    format!("`percent` must be between 0 and 100, not {percent}"),
+                )
+                .with_hint("write e.g. percent = 100"));
+        }
+        Ok(RuleKind::Covers {
+            a: cx.layer(&self.a)?,
+            b: cx.layer(&self.b)?,
+            percent,
+        })
+    }
+}
 
 /// Densification for overlays: half the tolerance, within the buffer engine's limits.
 fn overlay_tol(tol: f64) -> f64 {
@@ -19,7 +75,7 @@ fn overlay_tol(tol: f64) -> f64 {
 }
 
 /// Of `points`, the one farthest from `index`, with its distance and closest point.
-fn farthest(points: &[Coord], index: &GeometryDistance) -> Option<crate::ops::ClosestPoints> {
+fn farthest(points: &[Coord], index: &PointIndex) -> Option<crate::ops::ClosestPoints> {
     let ds: Vec<_> = points.par_iter().map(|p| index.to_point(*p)).collect();
     let mut best: Option<crate::ops::ClosestPoints> = None;
     for d in ds {
@@ -54,7 +110,7 @@ pub(super) fn within(a: &LoadedLayer, b: &LoadedLayer, tol: f64) -> Result<Measu
     } else {
         (combined(b), None, 0.0, combined(a).coords_iter().collect())
     };
-    let index = GeometryDistance::new(&gb);
+    let index = PointIndex::new(&gb);
     let deepest = farthest(&candidates, &index);
     let depth = deepest.map(|c| c.distance_m).unwrap_or(0.0);
     let area_ok = outside_area.is_none_or(|x| x <= slack);
@@ -108,11 +164,15 @@ pub(super) fn disjoint(a: &LoadedLayer, b: &LoadedLayer, tol: f64) -> Result<Mea
         overlap_area = Some(geodesic_area_m2(&mp_geom(&inter)));
         slack = tol * geodesic_length_m(&mp_geom(&ra)).min(geodesic_length_m(&mp_geom(&rb)));
         let (ba, bb) = (boundary(&ra), boundary(&rb));
-        let (ia, ib) = (GeometryDistance::new(&ba), GeometryDistance::new(&bb));
+        let (ia, ib) = (PointIndex::new(&ba), PointIndex::new(&bb));
         let verts: Vec<Coord> = mp_geom(&inter).coords_iter().collect();
         let depths: Vec<f64> = verts
             .par_iter()
-            .map(|v| ia.to_point(*v).distance_m.max(ib.to_point(*v).distance_m))
+            .map(|v| {
+                ia.to_boundary(*v)
+                    .distance_m
+                    .max(ib.to_boundary(*v).distance_m)
+            })
             .collect();
         depths
             .iter()
@@ -183,14 +243,14 @@ impl MaxByDepth for Option<(f64, Coord)> {
 
 /// The vertex of `g` deepest inside `other` (distance to other's boundary), if any is inside.
 fn point_depth(g: &Geometry, other: &Geometry) -> Option<(f64, Coord)> {
-    let inside = GeometryDistance::new(other);
+    let inside = PointIndex::new(other);
     let lines: Vec<geo::LineString> = crate::ops::lines_of(other).into_iter().cloned().collect();
     let edge = Geometry::MultiLineString(geo::MultiLineString::new(lines));
-    let edge_index = GeometryDistance::new(&edge);
+    let edge_index = PointIndex::new(&edge);
     let mut best: Option<(f64, Coord)> = None;
     for v in g.coords_iter() {
         if inside.to_point(v).distance_m == 0.0 {
-            let d = edge_index.to_point(v).distance_m;
+            let d = edge_index.to_boundary(v).distance_m;
             let d = if d.is_finite() { d } else { 0.0 };
             if best.is_none_or(|(bd, _)| d > bd) {
                 best = Some((d, v));
@@ -209,7 +269,7 @@ pub(super) fn covers(a: &LoadedLayer, b: &LoadedLayer, percent: f64, tol: f64) -
             "",
             format!("`covers` measures areas, but {} has no polygons", b.name),
         )
-        .with_hint("use `contains` for points"));
+        .with_hint("`b` of a covers rule is the area to cover: name a polygon layer (for points, use a `contains` rule)"));
     }
     let otol = overlay_tol(tol);
     let (ra, rb) = (region(a, otol), region(b, otol));
@@ -229,7 +289,7 @@ pub(super) fn covers(a: &LoadedLayer, b: &LoadedLayer, percent: f64, tol: f64) -
     } else {
         let ga = mp_geom(&ra);
         let verts: Vec<Coord> = mp_geom(&uncovered).coords_iter().collect();
-        farthest(&verts, &GeometryDistance::new(&ga)).filter(|c| c.distance_m > tol)
+        farthest(&verts, &PointIndex::new(&ga)).filter(|c| c.distance_m > tol)
     };
     let detail = format!(
         "{} covers {:.4} % of {} ({} of {}; uncovered {}){}",

@@ -2,14 +2,102 @@
 //! carry the expected value of a property).
 
 use super::geometry::combined;
-use super::rules::{LayerRef, PointSet};
+use super::index::PointIndex;
+use super::rules::{Entries, LayerRef, LayerSpec, PointSet, RuleCtx, RuleKind};
 use super::source::{LoadedLayer, feature_label};
 use super::{Figure, Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::{Error, Result};
 use crate::layer::Feature;
-use crate::ops::GeometryDistance;
 use geo::{Coord, CoordsIter};
+use serde::Deserialize;
 use serde_json::Value;
+use toml::Spanned;
+
+/// `contains`: `a = area` and either `points = layer` (with optional `ids = [...]` and
+/// `id_property`) or `at = { name = [lon, lat], ... }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ContainsSpec {
+    a: Spanned<LayerSpec>,
+    points: Option<Spanned<LayerSpec>>,
+    ids: Option<Vec<String>>,
+    id_property: Option<String>,
+    at: Option<Spanned<Entries<Spanned<Vec<f64>>>>>,
+}
+
+impl ContainsSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let points = match (self.at, self.points) {
+            (Some(at), None) => PointSet::Coords(
+                at.into_inner()
+                    .0
+                    .into_iter()
+                    .map(|(name, c)| Ok((name, lon_lat(&c, cx)?)))
+                    .collect::<Result<_>>()?,
+            ),
+            (None, Some(layer)) => PointSet::Layer {
+                layer: cx.layer(&layer)?,
+                ids: self.ids,
+                id_property: self.id_property.unwrap_or_else(|| "id".into()),
+            },
+            (Some(at), Some(_)) => {
+                return Err(cx
+                    .error(at.span(), "give `points` or `at`, not both")
+                    .with_hint("write a second rule for the other set of points"));
+            }
+            (None, None) => {
+                return Err(cx.rule_error("(contains) needs `points` or `at`").with_hint(
+                    "write points = \"assets\" (with ids = [\"lviv\"]) or at = { lviv = [24.03, 49.84] }",
+                ));
+            }
+        };
+        Ok(RuleKind::Contains {
+            a: cx.layer(&self.a)?,
+            points,
+        })
+    }
+}
+
+/// `[longitude, latitude]` in degrees, within ±180 and ±90.
+fn lon_lat(v: &Spanned<Vec<f64>>, cx: &RuleCtx) -> Result<Coord> {
+    match v.get_ref().as_slice() {
+        [lon, lat] if lon.abs() <= 180.0 && lat.abs() <= 90.0 => Ok(Coord { x: *lon, y: *lat }),
+        _ => Err(cx.error(
+            v.span(),
+            "a point must be [longitude, latitude] in degrees (±180, ±90)",
+        )),
+    }
+}
+
+/// `asset_status`: `expect = { id = "status", ... }`, optional `assets` (default the plan's
+/// `assets` layer), `property` (default `status`) and `id_property` (default `id`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AssetStatusSpec {
+    assets: Option<Spanned<LayerSpec>>,
+    expect: Spanned<Entries<String>>,
+    property: Option<String>,
+    id_property: Option<String>,
+}
+
+impl AssetStatusSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        if self.expect.get_ref().0.is_empty() {
+            return Err(cx
+                .error(self.expect.span(), "`expect` lists no assets")
+                .with_hint("write e.g. expect = { lviv = \"protected\" }"));
+        }
+        Ok(RuleKind::AssetStatus {
+            assets: match &self.assets {
+                Some(a) => cx.layer(a)?,
+                None => cx.plan_layer("assets"),
+            },
+            expect: self.expect.into_inner().0,
+            property: self.property.unwrap_or_else(|| "status".into()),
+            id_property: self.id_property.unwrap_or_else(|| "id".into()),
+        })
+    }
+}
 
 /// A named point to test.
 pub(super) struct NamedPoint {
@@ -83,7 +171,7 @@ pub(super) fn point_list(
 /// Every point within `tol` of `area` (0 inside). Figure: the largest distance outside, metres.
 pub(super) fn contains(area: &LoadedLayer, points: &[NamedPoint], tol: f64) -> Measured {
     let g = combined(area);
-    let index = GeometryDistance::new(&g);
+    let index = PointIndex::new(&g);
     let ds: Vec<(usize, crate::ops::ClosestPoints)> = points
         .iter()
         .enumerate()

@@ -107,9 +107,25 @@ pub fn json(results: &[RuleOutcome]) -> String {
     s
 }
 
-/// Escapes an annotation message (GitHub's workflow-command rules).
+/// A character no output can carry (C0 and C1 controls other than tab, line feed and carriage
+/// return, DEL, and the XML non-characters U+FFFE/U+FFFF) is written as U+FFFD, visibly.
+fn printable(c: char) -> char {
+    let u = c as u32;
+    let control = (u < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || (0x7f..=0x9f).contains(&u);
+    if control || u == 0xfffe || u == 0xffff {
+        '\u{fffd}'
+    } else {
+        c
+    }
+}
+
+/// Escapes an annotation message (GitHub's workflow-command rules); control characters are
+/// replaced (see [`printable`]).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    s.chars()
+        .map(printable)
+        .collect::<String>()
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -145,16 +161,21 @@ pub fn github(results: &[RuleOutcome], rules_path: &str) -> String {
     out
 }
 
+/// Escapes text for XML attribute values and content alike: markup characters as entities,
+/// tab and line breaks as character references (attribute values would fold them to spaces),
+/// other control characters replaced (see [`printable`]). The one XML escaper of `iapz check`.
 fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in s.chars().map(printable) {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            '\t' => o.push_str("&#9;"),
+            '\n' => o.push_str("&#10;"),
+            '\r' => o.push_str("&#13;"),
             c => o.push(c),
         }
     }

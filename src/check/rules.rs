@@ -1,5 +1,11 @@
-//! The rules file (TOML): parsing with positions, so that every mistake is reported with its
-//! file, line and column and the list of what is valid there.
+//! The rules file (TOML): its frame (`[defaults]`, `[layers]`, `[[rule]]`) and what every rule
+//! shares (`name`, `kind`, `tolerance`, layer references). Each kind's own keys are a serde struct
+//! beside the code that measures it (`distance.rs`, `overlay.rs`, `points.rs`, `shape.rs`).
+//!
+//! Parsing is serde over `toml`'s span-keeping document, as for scenarios: every mistake is
+//! reported with its file, line and column and the list of what is valid there, and figures
+//! that cannot mean anything (a negative distance, `min` above `max`, a percentage outside
+//! 0–100) are refused here, before any layer is read.
 //!
 //! ```toml
 //! [defaults]
@@ -18,49 +24,33 @@
 //! tolerance = "1 m"
 //! ```
 
+use super::{distance, overlay, points, shape};
 use crate::error::{Error, Result};
 use geo::Coord;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-/// Layer names written by `iapz plan` (`DIR/layers/<name>.geojson`).
-pub const PLAN_LAYERS: &[&str] = &[
-    "ukraine_1991",
-    "occupied",
-    "controlled",
-    "contact_line",
-    "threat",
-    "standoff",
-    "zone",
-    "strip",
-    "reach",
-    "reach_union",
-    "coverage",
-    "gap",
-    "redundancy",
-    "airfields",
-    "assets",
+/// The rule kinds, as written in rules files.
+pub const KINDS: &[&str] = &[
+    "min_distance",
+    "max_distance",
+    "width",
+    "within",
+    "disjoint",
+    "covers",
+    "contains",
+    "asset_status",
+    "area",
+    "valid",
+    "vertices",
 ];
 
-/// Rule kinds and their keys (besides `name`, `kind`, `tolerance`).
-pub const KINDS: &[(&str, &[&str])] = &[
-    ("min_distance", &["a", "b", "distance"]),
-    ("max_distance", &["a", "b", "distance"]),
-    ("width", &["a", "b", "width", "clip"]),
-    ("within", &["a", "b"]),
-    ("disjoint", &["a", "b"]),
-    ("covers", &["a", "b", "percent"]),
-    ("contains", &["a", "points", "ids", "id_property", "at"]),
-    (
-        "asset_status",
-        &["assets", "expect", "property", "id_property"],
-    ),
-    ("area", &["a", "min", "max"]),
-    ("valid", &["a"]),
-    ("vertices", &["a", "max"]),
-];
+/// Keys every rule may have, whatever its kind.
+const COMMON_KEYS: &[&str] = &["name", "kind", "tolerance"];
 
 /// A place in the rules file (1-based line and column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -231,6 +221,22 @@ pub fn read_rules(path: &str) -> Result<RuleSet> {
     parse_rules(&text, path, &base)
 }
 
+/// `[defaults]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefaultsSpec {
+    tolerance: Option<Spanned<String>>,
+}
+
+/// The keys every `[[rule]]` shares; the kind's own keys are read by the kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommonSpec {
+    name: Option<String>,
+    kind: Option<Spanned<String>>,
+    tolerance: Option<Spanned<String>>,
+}
+
 /// Parses rules from text; `path` names the file in errors, `base_dir` anchors relative files.
 ///
 /// ```
@@ -252,43 +258,46 @@ pub fn parse_rules(text: &str, path: &str, base_dir: &Path) -> Result<RuleSet> {
         doc.error(span, format!("invalid TOML: {}", e.message().trim()))
             .with_hint("fix the TOML syntax (https://toml.io)")
     })?;
-    let root_span = root.span();
-    let mut top = Table::new(&doc, root.get_ref(), root_span.clone(), "the rules file");
-    let mut default_tolerance = 1.0;
-    if let Some(mut defaults) = top.table("defaults")? {
-        if let Some((t, span)) = defaults.string("tolerance")? {
-            default_tolerance = doc.distance(&t, span)?;
-        }
-        defaults.finish(&["tolerance"])?;
-    }
-    let mut aliases: Vec<(String, Source)> = Vec::new();
-    if let Some(layers) = top.table("layers")? {
-        for (key, value) in layers.table.iter() {
-            let name = key.get_ref().to_string();
-            let r = doc.layer_ref(value, &[], base_dir)?;
-            aliases.push((name, r.source));
-        }
-    }
-    let mut rules = Vec::new();
-    if let Some((items, span)) = top.array("rule")? {
-        for (i, item) in items.iter().enumerate() {
-            let DeValue::Table(t) = item.get_ref() else {
-                return Err(doc.error(item.span(), "each [[rule]] must be a table"));
-            };
-            rules.push(doc.rule(t, item.span(), i, &aliases, default_tolerance, base_dir)?);
-        }
-        if rules.is_empty() {
-            return Err(doc.error(span, "no rules"));
-        }
-    } else {
+    let top = root.get_ref();
+    doc.check_keys(top, &["defaults", "layers", "rule"], "the rules file")?;
+    let default_tolerance = match top.get("defaults") {
+        None => 1.0,
+        Some(v) => match doc.read::<DefaultsSpec>(v, "[defaults]", "write tolerance = \"1 m\"")? {
+            DefaultsSpec { tolerance: Some(t) } => {
+                doc.length(&t, "tolerance", Sign::NonNegative)?
+            }
+            DefaultsSpec { tolerance: None } => 1.0,
+        },
+    };
+    let aliases = match top.get("layers") {
+        None => Vec::new(),
+        Some(v) => doc.aliases(v, base_dir)?,
+    };
+    let Some(items) = top.get("rule") else {
         return Err(doc
             .error(
-                root_span.start..root_span.start,
+                root.span().start..root.span().start,
                 "the file has no [[rule]] tables",
             )
             .with_hint("add rules, e.g. [[rule]] kind = \"valid\" a = \"zone\""));
+    };
+    let DeValue::Array(list) = items.get_ref() else {
+        return Err(doc.error(
+            items.span(),
+            format!(
+                "`rule` must be an array of tables ([[rule]]), not a {}",
+                items.get_ref().type_str()
+            ),
+        ));
+    };
+    if list.is_empty() {
+        return Err(doc.error(items.span(), "no rules"));
     }
-    top.finish(&["defaults", "layers", "rule"])?;
+    let rules = list
+        .iter()
+        .enumerate()
+        .map(|(i, item)| doc.rule(item, i, &aliases, default_tolerance, base_dir))
+        .collect::<Result<Vec<_>>>()?;
     Ok(RuleSet {
         path: path.to_string(),
         base_dir: base_dir.to_path_buf(),
@@ -334,9 +343,17 @@ pub fn parse_area(text: &str) -> std::result::Result<f64, String> {
         .ok_or_else(|| format!("area {text:?} needs a unit: one of m2, km2, ha, mi2"))
 }
 
+/// The rules text and its name, for positions in messages.
 struct Doc<'a> {
     text: &'a str,
     path: &'a str,
+}
+
+/// Whether a length may be zero.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sign {
+    Positive,
+    NonNegative,
 }
 
 impl Doc<'_> {
@@ -360,427 +377,385 @@ impl Doc<'_> {
         )
     }
 
-    fn distance(&self, text: &str, span: Range<usize>) -> Result<f64> {
-        crate::units::parse_distance(text).map_err(|e| self.error(span, e.to_string()))
+    /// A serde error of the TOML deserializer, at its span (or at `fallback`).
+    fn toml_error(&self, e: toml::de::Error, fallback: Range<usize>, hint: &str) -> Error {
+        self.error(e.span().unwrap_or(fallback), e.message().trim())
+            .with_hint(hint.to_string())
+    }
+
+    /// Refuses the first key (in file order) that is not in `allowed`, naming the valid ones.
+    fn check_keys(&self, table: &DeTable, allowed: &[&str], label: &str) -> Result<()> {
+        let unknown = table
+            .iter()
+            .filter(|(k, _)| !allowed.contains(&k.get_ref().as_ref()))
+            .min_by_key(|(k, _)| k.span().start);
+        match unknown {
+            None => Ok(()),
+            Some((k, _)) => Err(self
+                .error(
+                    k.span(),
+                    format!("unknown key `{}` in {label}", k.get_ref()),
+                )
+                .with_hint(format!("valid keys here: {}", allowed.join(", ")))),
+        }
+    }
+
+    /// Deserializes `T` from a value of the document: unknown keys first (with the valid ones
+    /// listed), then types and missing keys, each with its position.
+    fn read<T: DeserializeOwned>(
+        &self,
+        value: &Spanned<DeValue>,
+        label: &str,
+        hint: &str,
+    ) -> Result<T> {
+        if let (DeValue::Table(t), Some(fields)) = (value.get_ref(), fields_of::<T>()) {
+            self.check_keys(t, fields, label)?;
+        }
+        T::deserialize(ValueDeserializer::from(value.clone()))
+            .map_err(|e| self.toml_error(e, value.span(), hint))
+    }
+
+    /// A distance with a unit, in metres, refused when negative (or zero, for `Positive`).
+    fn length(&self, value: &Spanned<String>, key: &str, sign: Sign) -> Result<f64> {
+        let m = crate::units::parse_distance(value.get_ref())
+            .map_err(|e| self.error(value.span(), e.to_string()))?;
+        let bad = match sign {
+            Sign::Positive => m <= 0.0,
+            Sign::NonNegative => m < 0.0,
+        };
+        if bad {
+            let what = match sign {
+                Sign::Positive => "positive",
+                Sign::NonNegative => "zero or positive",
+            };
+            return Err(self
+                .error(
+                    value.span(),
+                    format!("`{key}` must be {what}, not {:?}", value.get_ref()),
+                )
+                .with_hint(format!("write e.g. {key} = \"200 km\"")));
+        }
+        Ok(m)
+    }
+
+    /// An area with a unit, in square metres, refused when negative.
+    fn area(&self, value: &Spanned<String>, key: &str) -> Result<f64> {
+        let m2 = parse_area(value.get_ref()).map_err(|m| self.error(value.span(), m))?;
+        if m2 < 0.0 {
+            return Err(self
+                .error(
+                    value.span(),
+                    format!(
+                        "`{key}` must be zero or positive, not {:?}",
+                        value.get_ref()
+                    ),
+                )
+                .with_hint(format!("write e.g. {key} = \"50000 km2\"")));
+        }
+        Ok(m2)
+    }
+
+    /// `[layers]`: alias = "name" or { file = ..., layer = ... }, in file order.
+    fn aliases(&self, value: &Spanned<DeValue>, base_dir: &Path) -> Result<Vec<(String, Source)>> {
+        let entries: Entries<Spanned<LayerSpec>> = self.read(
+            value,
+            "[layers]",
+            "write alias = { file = \"path.geojson\" } or { file = \"zones.gpkg\", layer = \"zone\" }",
+        )?;
+        entries
+            .0
+            .into_iter()
+            .map(|(name, spec)| Ok((name, self.layer_ref(&spec, &[], base_dir)?.source)))
+            .collect()
     }
 
     /// A layer reference: a name (alias or plan layer) or `{ file = "...", layer = "..." }`.
     fn layer_ref(
         &self,
-        value: &Spanned<DeValue>,
+        spec: &Spanned<LayerSpec>,
         aliases: &[(String, Source)],
         base_dir: &Path,
     ) -> Result<LayerRef> {
-        let pos = self.pos(value.span().start);
-        match value.get_ref() {
-            DeValue::String(name) => {
+        let pos = self.pos(spec.span().start);
+        match spec.get_ref() {
+            LayerSpec::Name(name) => {
                 let source = aliases
                     .iter()
-                    .find(|(a, _)| a == name.as_ref())
+                    .find(|(a, _)| a == name)
                     .map(|(_, s)| s.clone())
-                    .unwrap_or_else(|| Source::Plan(name.to_string()));
+                    .unwrap_or_else(|| Source::Plan(name.clone()));
                 Ok(LayerRef {
                     source,
-                    display: name.to_string(),
+                    display: name.clone(),
                     pos,
                 })
             }
-            DeValue::Table(t) => {
-                let mut r = Table::new(self, t, value.span(), "a layer table");
-                let (file, span) = r.string("file")?.ok_or_else(|| {
-                    self.error(value.span(), "a layer table needs `file = \"path\"`")
-                        .with_hint("write { file = \"zones.geojson\" } or { file = \"zones.gpkg\", layer = \"zone\" }")
-                })?;
+            LayerSpec::File(FileLayer { file, layer }) => {
                 if file.is_empty() {
-                    return Err(self.error(span, "empty file path"));
+                    return Err(self.error(spec.span(), "empty file path"));
                 }
-                let layer = r.string("layer")?.map(|(l, _)| l);
-                r.finish(&["file", "layer"])?;
-                let display = match &layer {
+                let display = match layer {
                     Some(l) => format!("{file}#{l}"),
                     None => file.clone(),
                 };
                 Ok(LayerRef {
                     source: Source::File {
-                        path: base_dir.join(&file),
-                        layer,
+                        path: base_dir.join(file),
+                        layer: layer.clone(),
                     },
                     display,
                     pos,
                 })
             }
-            other => Err(self
-                .error(
-                    value.span(),
-                    format!("a layer must be a name or a table, not a {}", other.type_str()),
-                )
-                .with_hint(
-                    "write a plan layer name (\"zone\") or { file = \"path.geojson\", layer = \"name\" }",
-                )),
         }
     }
 
+    /// One `[[rule]]` table: the shared keys here, the kind's own keys by the kind.
     fn rule(
         &self,
-        t: &DeTable,
-        span: Range<usize>,
+        item: &Spanned<DeValue>,
         index: usize,
         aliases: &[(String, Source)],
         default_tolerance: f64,
         base_dir: &Path,
     ) -> Result<Rule> {
+        let DeValue::Table(table) = item.get_ref() else {
+            return Err(self.error(item.span(), "each [[rule]] must be a table"));
+        };
         let label = format!("rule #{}", index + 1);
-        let mut r = Table::new(self, t, span.clone(), &label);
-        let (kind, kind_span) = r.string("kind")?.ok_or_else(|| {
-            self.error(span.clone(), format!("{label} has no `kind`"))
-                .with_hint(format!("valid kinds: {}", kind_names()))
+        let (common, params) = split_table(table, item.span());
+        let common: CommonSpec = self.read(&common, &label, "see rules/sky-shield.toml")?;
+        let kind = common.kind.ok_or_else(|| {
+            self.error(item.span(), format!("{label} has no `kind`"))
+                .with_hint(format!("valid kinds: {}", KINDS.join(", ")))
         })?;
-        let Some((_, keys)) = KINDS.iter().find(|(k, _)| *k == kind) else {
-            return Err(self
-                .error(kind_span, format!("unknown rule kind {kind:?}"))
-                .with_hint(format!("valid kinds: {}", kind_names())));
+        let cx = RuleCtx {
+            doc: self,
+            aliases,
+            base_dir,
+            table,
+            params,
+            label,
+            rule_start: item.span().start,
         };
-        let name = r.string("name")?.map(|(n, _)| n);
-        let tolerance_text = r.string("tolerance")?;
-        let layer = |r: &mut Table, key: &str| -> Result<LayerRef> {
-            let v = r.value(key)?.ok_or_else(|| {
-                self.error(span.clone(), format!("{label} ({kind}) needs `{key}`"))
-                    .with_hint("name a plan layer (\"zone\") or write { file = \"path.geojson\" }")
-            })?;
-            self.layer_ref(v, aliases, base_dir)
-        };
-        let need_distance = |r: &mut Table, key: &str| -> Result<f64> {
-            let (t, s) = r.string(key)?.ok_or_else(|| {
-                self.error(span.clone(), format!("{label} ({kind}) needs `{key}`"))
-                    .with_hint(format!("write e.g. {key} = \"200 km\""))
-            })?;
-            self.distance(&t, s)
-        };
-        let kind_value = match kind.as_str() {
-            "min_distance" | "max_distance" => {
-                let a = layer(&mut r, "a")?;
-                let b = layer(&mut r, "b")?;
-                let distance_m = need_distance(&mut r, "distance")?;
-                if kind == "min_distance" {
-                    RuleKind::MinDistance { a, b, distance_m }
-                } else {
-                    RuleKind::MaxDistance { a, b, distance_m }
-                }
-            }
-            "width" => RuleKind::Width {
-                a: layer(&mut r, "a")?,
-                b: layer(&mut r, "b")?,
-                width_m: need_distance(&mut r, "width")?,
-                clip: match r.value("clip")? {
-                    Some(v) => Some(self.layer_ref(v, aliases, base_dir)?),
-                    None => None,
-                },
-            },
-            "within" => RuleKind::Within {
-                a: layer(&mut r, "a")?,
-                b: layer(&mut r, "b")?,
-            },
-            "disjoint" => RuleKind::Disjoint {
-                a: layer(&mut r, "a")?,
-                b: layer(&mut r, "b")?,
-            },
-            "covers" => {
-                let a = layer(&mut r, "a")?;
-                let b = layer(&mut r, "b")?;
-                let (percent, pspan) = r.number("percent")?.ok_or_else(|| {
-                    self.error(span.clone(), format!("{label} (covers) needs `percent`"))
-                        .with_hint("write e.g. percent = 100")
-                })?;
-                if !(0.0..=100.0).contains(&percent) {
-                    return Err(self.error(pspan, "percent must be between 0 and 100"));
-                }
-                RuleKind::Covers { a, b, percent }
-            }
-            "contains" => {
-                let a = layer(&mut r, "a")?;
-                let points = self.point_set(&mut r, &span, &label, aliases, base_dir)?;
-                RuleKind::Contains { a, points }
-            }
-            "asset_status" => {
-                let assets = match r.value("assets")? {
-                    Some(v) => self.layer_ref(v, aliases, base_dir)?,
-                    None => LayerRef {
-                        source: Source::Plan("assets".into()),
-                        display: "assets".into(),
-                        pos: self.pos(span.start),
-                    },
-                };
-                let expect_table = r.table("expect")?.ok_or_else(|| {
-                    self.error(
-                        span.clone(),
-                        format!("{label} (asset_status) needs `expect`"),
-                    )
-                    .with_hint(
-                        "write e.g. expect = { lviv = \"protected\", dnipro = \"outside_zone\" }",
-                    )
-                })?;
-                let mut expect = Vec::new();
-                for (k, v) in expect_table.table.iter() {
-                    let DeValue::String(s) = v.get_ref() else {
-                        return Err(self.error(v.span(), "expected status must be a string"));
-                    };
-                    expect.push((k.get_ref().to_string(), s.to_string()));
-                }
-                let property = r
-                    .string("property")?
-                    .map(|(s, _)| s)
-                    .unwrap_or("status".into());
-                let id_property = r
-                    .string("id_property")?
-                    .map(|(s, _)| s)
-                    .unwrap_or("id".into());
-                RuleKind::AssetStatus {
-                    assets,
-                    expect,
-                    property,
-                    id_property,
-                }
-            }
-            "area" => {
-                let a = layer(&mut r, "a")?;
-                let mut bound = |key: &str| -> Result<Option<f64>> {
-                    match r.string(key)? {
-                        Some((t, s)) => parse_area(&t).map(Some).map_err(|m| self.error(s, m)),
-                        None => Ok(None),
-                    }
-                };
-                let min_m2 = bound("min")?;
-                let max_m2 = bound("max")?;
-                if min_m2.is_none() && max_m2.is_none() {
-                    return Err(self
-                        .error(
-                            span.clone(),
-                            format!("{label} (area) needs `min`, `max` or both"),
-                        )
-                        .with_hint("write e.g. min = \"50000 km2\""));
-                }
-                RuleKind::Area { a, min_m2, max_m2 }
-            }
-            "valid" => RuleKind::Valid {
-                a: layer(&mut r, "a")?,
-            },
-            "vertices" => {
-                let a = layer(&mut r, "a")?;
-                let (max, mspan) = r.number("max")?.ok_or_else(|| {
-                    self.error(span.clone(), format!("{label} (vertices) needs `max`"))
-                        .with_hint("write e.g. max = 100000")
-                })?;
-                if max < 0.0 || max.fract() != 0.0 {
-                    return Err(self.error(mspan, "max must be a whole number ≥ 0"));
-                }
-                RuleKind::Vertices { a, max: max as u64 }
-            }
-            _ => unreachable!("kind checked against KINDS"),
-        };
-        let tolerance = match (&kind_value, tolerance_text) {
-            (RuleKind::Area { .. }, Some((t, s))) => {
-                parse_area(&t).map_err(|m| self.error(s, m))?
-            }
+        let kind_value = match kind.get_ref().as_str() {
+            "min_distance" => cx.parse(distance::DistanceSpec::min_distance),
+            "max_distance" => cx.parse(distance::DistanceSpec::max_distance),
+            "width" => cx.parse(distance::WidthSpec::rule),
+            "within" => cx.parse(overlay::PairSpec::within),
+            "disjoint" => cx.parse(overlay::PairSpec::disjoint),
+            "covers" => cx.parse(overlay::CoversSpec::rule),
+            "contains" => cx.parse(points::ContainsSpec::rule),
+            "asset_status" => cx.parse(points::AssetStatusSpec::rule),
+            "area" => cx.parse(shape::AreaSpec::rule),
+            "valid" => cx.parse(shape::ValidSpec::rule),
+            "vertices" => cx.parse(shape::VerticesSpec::rule),
+            other => Err(self
+                .error(kind.span(), format!("unknown rule kind {other:?}"))
+                .with_hint(format!("valid kinds: {}", KINDS.join(", ")))),
+        }?;
+        let tolerance = match (&kind_value, &common.tolerance) {
+            (RuleKind::Area { .. }, Some(t)) => self.area(t, "tolerance")?,
             (RuleKind::Area { .. }, None) => 0.0,
-            (_, Some((t, s))) => {
-                let v = self.distance(&t, s.clone())?;
-                if v < 0.0 {
-                    return Err(self.error(s, "tolerance must not be negative"));
-                }
-                v
-            }
+            (_, Some(t)) => self.length(t, "tolerance", Sign::NonNegative)?,
             (_, None) => default_tolerance,
         };
-        let mut allowed = vec!["name", "kind", "tolerance"];
-        allowed.extend_from_slice(keys);
-        r.finish(&allowed)?;
-        let name = name.unwrap_or_else(|| {
+        let name = common.name.unwrap_or_else(|| {
             let names: Vec<&str> = kind_value
                 .layers()
                 .iter()
                 .map(|l| l.display.as_str())
                 .collect();
-            format!("{kind} {}", names.join(" / "))
+            format!("{} {}", kind.get_ref(), names.join(" / "))
         });
         Ok(Rule {
             name,
             kind: kind_value,
             tolerance,
-            pos: self.pos(span.start),
-        })
-    }
-
-    fn point_set(
-        &self,
-        r: &mut Table,
-        span: &Range<usize>,
-        label: &str,
-        aliases: &[(String, Source)],
-        base_dir: &Path,
-    ) -> Result<PointSet> {
-        if let Some(at) = r.table("at")? {
-            let mut points = Vec::new();
-            for (k, v) in at.table.iter() {
-                let coord = match v.get_ref() {
-                    DeValue::Array(a) if a.len() == 2 => {
-                        let n = |x: &Spanned<DeValue>| number_of(x.get_ref());
-                        match (n(&a[0]), n(&a[1])) {
-                            (Some(lon), Some(lat)) if lon.abs() <= 180.0 && lat.abs() <= 90.0 => {
-                                Some(Coord { x: lon, y: lat })
-                            }
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                };
-                let coord = coord.ok_or_else(|| {
-                    self.error(v.span(), "a point must be [longitude, latitude] in degrees")
-                })?;
-                points.push((k.get_ref().to_string(), coord));
-            }
-            return Ok(PointSet::Coords(points));
-        }
-        let Some(v) = r.value("points")? else {
-            return Err(self
-                .error(span.clone(), format!("{label} (contains) needs `points` or `at`"))
-                .with_hint("write points = \"assets\" (with ids = [\"lviv\"]) or at = { lviv = [24.03, 49.84] }"));
-        };
-        let layer = self.layer_ref(v, aliases, base_dir)?;
-        let ids = match r.value("ids")? {
-            None => None,
-            Some(v) => match v.get_ref() {
-                DeValue::Array(a) => Some(
-                    a.iter()
-                        .map(|x| match x.get_ref() {
-                            DeValue::String(s) => Ok(s.to_string()),
-                            _ => Err(self.error(x.span(), "ids must be strings")),
-                        })
-                        .collect::<Result<Vec<_>>>()?,
-                ),
-                _ => return Err(self.error(v.span(), "ids must be an array of strings")),
-            },
-        };
-        let id_property = r
-            .string("id_property")?
-            .map(|(s, _)| s)
-            .unwrap_or("id".into());
-        Ok(PointSet::Layer {
-            layer,
-            ids,
-            id_property,
+            pos: self.pos(item.span().start),
         })
     }
 }
 
-fn kind_names() -> String {
-    KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-}
-
-fn number_of(v: &DeValue) -> Option<f64> {
-    match v {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-            .ok()
-            .map(|x| x as f64),
-        DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
-        _ => None,
-    }
-}
-
-/// A TOML table being read: remembers which keys were used so the rest can be refused.
-struct Table<'d, 't, 'i> {
-    doc: &'d Doc<'d>,
-    table: &'t DeTable<'i>,
+/// A rule's table split into its shared keys and its kind's own keys (same spans).
+fn split_table<'i>(
+    table: &DeTable<'i>,
     span: Range<usize>,
-    label: String,
+) -> (Spanned<DeValue<'i>>, Spanned<DeValue<'i>>) {
+    let part = |common: bool| {
+        let t: DeTable = table
+            .iter()
+            .filter(|(k, _)| COMMON_KEYS.contains(&k.get_ref().as_ref()) == common)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Spanned::new(span.clone(), DeValue::Table(t))
+    };
+    (part(true), part(false))
 }
 
-impl<'d, 't, 'i> Table<'d, 't, 'i> {
-    fn new(doc: &'d Doc<'d>, table: &'t DeTable<'i>, span: Range<usize>, label: &str) -> Self {
-        Table {
-            doc,
-            table,
-            span,
-            label: label.to_string(),
+/// What a kind's parameters are read with: positions, aliases, and the checks every kind uses.
+pub(super) struct RuleCtx<'a> {
+    doc: &'a Doc<'a>,
+    aliases: &'a [(String, Source)],
+    base_dir: &'a Path,
+    /// The whole `[[rule]]` table (for the unknown-key check).
+    table: &'a DeTable<'a>,
+    /// Its keys other than `name`, `kind`, `tolerance`.
+    params: Spanned<DeValue<'a>>,
+    /// "rule #3".
+    label: String,
+    rule_start: usize,
+}
+
+impl RuleCtx<'_> {
+    /// Reads the kind's parameters `T` (refusing keys that are neither `T`'s nor shared), then
+    /// builds the rule with `build`.
+    fn parse<T: DeserializeOwned>(
+        &self,
+        build: impl FnOnce(T, &Self) -> Result<RuleKind>,
+    ) -> Result<RuleKind> {
+        let fields = fields_of::<T>().unwrap_or(&[]);
+        let allowed: Vec<&str> = COMMON_KEYS.iter().chain(fields).copied().collect();
+        self.doc.check_keys(self.table, &allowed, &self.label)?;
+        let hint = format!("a rule of this kind has the keys {}", allowed.join(", "));
+        let spec = T::deserialize(ValueDeserializer::from(self.params.clone()))
+            .map_err(|e| self.doc.toml_error(e, self.params.span(), &hint))?;
+        build(spec, self)
+    }
+
+    /// A layer reference of this rule.
+    pub(super) fn layer(&self, spec: &Spanned<LayerSpec>) -> Result<LayerRef> {
+        self.doc.layer_ref(spec, self.aliases, self.base_dir)
+    }
+
+    /// The `assets` plan layer, named where the rule starts (for rules that default to it).
+    pub(super) fn plan_layer(&self, name: &str) -> LayerRef {
+        LayerRef {
+            source: Source::Plan(name.into()),
+            display: name.into(),
+            pos: self.doc.pos(self.rule_start),
         }
     }
 
-    fn value(&mut self, key: &str) -> Result<Option<&'t Spanned<DeValue<'i>>>> {
-        Ok(self.table.get(key))
+    /// A distance parameter in metres, refused when negative (or zero, for `Positive`).
+    pub(super) fn length(&self, value: &Spanned<String>, key: &str, sign: Sign) -> Result<f64> {
+        self.doc.length(value, key, sign)
     }
 
-    fn string(&mut self, key: &str) -> Result<Option<(String, Range<usize>)>> {
-        match self.value(key)? {
-            None => Ok(None),
-            Some(v) => match v.get_ref() {
-                DeValue::String(s) => Ok(Some((s.to_string(), v.span()))),
-                other => Err(self.doc.error(
-                    v.span(),
-                    format!("`{key}` must be a string, not a {}", other.type_str()),
-                )),
-            },
-        }
+    /// An area parameter in square metres, refused when negative.
+    pub(super) fn area(&self, value: &Spanned<String>, key: &str) -> Result<f64> {
+        self.doc.area(value, key)
     }
 
-    fn number(&mut self, key: &str) -> Result<Option<(f64, Range<usize>)>> {
-        match self.value(key)? {
-            None => Ok(None),
-            Some(v) => number_of(v.get_ref())
-                .map(|n| Some((n, v.span())))
-                .ok_or_else(|| {
-                    self.doc
-                        .error(v.span(), format!("`{key}` must be a number"))
-                }),
-        }
+    /// An error at a value of this rule.
+    pub(super) fn error(&self, span: Range<usize>, message: impl Into<String>) -> Error {
+        self.doc.error(span, message)
     }
 
-    fn table(&mut self, key: &str) -> Result<Option<Table<'d, 't, 'i>>> {
-        match self.value(key)? {
-            None => Ok(None),
-            Some(v) => match v.get_ref() {
-                DeValue::Table(t) => Ok(Some(Table::new(self.doc, t, v.span(), key))),
-                other => Err(self.doc.error(
-                    v.span(),
-                    format!("`{key}` must be a table, not a {}", other.type_str()),
-                )),
-            },
-        }
+    /// An error about the rule as a whole (a missing combination of keys), at its start.
+    pub(super) fn rule_error(&self, message: impl std::fmt::Display) -> Error {
+        self.doc.error(
+            self.rule_start..self.rule_start,
+            format!("{} {message}", self.label),
+        )
     }
+}
 
-    #[allow(clippy::type_complexity)]
-    fn array(&mut self, key: &str) -> Result<Option<(&'t [Spanned<DeValue<'i>>], Range<usize>)>> {
-        match self.value(key)? {
-            None => Ok(None),
-            Some(v) => match v.get_ref() {
-                DeValue::Array(a) => Ok(Some((a, v.span()))),
-                other => Err(self.doc.error(
-                    v.span(),
-                    format!(
-                        "`{key}` must be an array of tables ([[{key}]]), not a {}",
-                        other.type_str()
-                    ),
-                )),
-            },
-        }
-    }
+/// A layer as written in a rule: a name (plan layer or alias) or a file table.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum LayerSpec {
+    Name(String),
+    File(FileLayer),
+}
 
-    /// Refuses keys that are not in `allowed`, naming the valid ones.
-    fn finish(&self, allowed: &[&str]) -> Result<()> {
-        let _ = &self.span;
-        let mut unknown: Vec<_> = self
-            .table
-            .iter()
-            .filter(|(k, _)| !allowed.contains(&k.get_ref().as_ref()))
-            .collect();
-        unknown.sort_by_key(|(k, _)| k.span().start);
-        if let Some((k, _)) = unknown.first() {
-            return Err(self
-                .doc
-                .error(
-                    k.span(),
-                    format!("unknown key `{}` in {}", k.get_ref(), self.label),
+/// `{ file = "zones.gpkg", layer = "zone" }`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileLayer {
+    file: String,
+    layer: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for LayerSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LayerSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a plan layer name (\"zone\") or { file = \"path.geojson\", layer = \"name\" }",
                 )
-                .with_hint(format!("valid keys here: {}", allowed.join(", "))));
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> std::result::Result<LayerSpec, E> {
+                Ok(LayerSpec::Name(s.to_string()))
+            }
+            fn visit_map<M: MapAccess<'de>>(
+                self,
+                m: M,
+            ) -> std::result::Result<LayerSpec, M::Error> {
+                FileLayer::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(LayerSpec::File)
+            }
         }
-        Ok(())
+        d.deserialize_any(V)
+    }
+}
+
+/// A TOML table read as (key, value) pairs in the document's order.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Entries<V>(pub Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Pairs<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Pairs<V> {
+            type Value = Entries<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<M: MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(Pairs(std::marker::PhantomData))
+    }
+}
+
+/// The field names of a struct that derives `Deserialize`, in declaration order (None for
+/// anything else): the one list of a kind's keys, for the unknown-key message.
+fn fields_of<'de, T: Deserialize<'de>>() -> Option<&'static [&'static str]> {
+    let mut fields = None;
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the fields a struct asks for, then stops.
+struct FieldNames<'a>(&'a mut Option<&'static [&'static str]>);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> std::result::Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> std::result::Result<V::Value, Self::Error> {
+        *self.0 = Some(fields);
+        Err(serde::de::Error::custom("fields recorded"))
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
     }
 }

@@ -1,12 +1,101 @@
 //! Rules on one layer's shape: `area`, `valid` (OGC validity and RFC 7946 orientation),
 //! `vertices`.
 
-use super::geometry::first_crossing;
+use super::rules::{LayerSpec, RuleCtx, RuleKind};
 use super::source::{LoadedLayer, feature_label};
 use super::{Figure, Location, Measured, fmt_area, fmt_coord, square_metres};
+use crate::error::Result;
 use crate::ops::geodesic_area_m2;
-use geo::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
-use geo::{Contains, CoordsIter, Geometry, Polygon, Validation, Winding};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `area`: `a = ...` and `min`, `max` or both ("50000 km2"); neither negative, `min` ≤ `max`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AreaSpec {
+    a: Spanned<LayerSpec>,
+    min: Option<Spanned<String>>,
+    max: Option<Spanned<String>>,
+}
+
+impl AreaSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let bound =
+            |b: &Option<Spanned<String>>, key| b.as_ref().map(|v| cx.area(v, key)).transpose();
+        let (min_m2, max_m2) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
+        match (min_m2, max_m2, &self.max) {
+            (None, None, _) => {
+                return Err(cx
+                    .rule_error("(area) needs `min`, `max` or both")
+                    .with_hint("write e.g. min = \"50000 km2\""));
+            }
+            (Some(lo), Some(hi), Some(at)) if lo > hi => {
+                return Err(cx
+                    .error(
+                        at.span(),
+                        format!(
+                            "`max` ({}) is smaller than `min` ({})",
+                            fmt_area(hi),
+                            fmt_area(lo)
+                        ),
+                    )
+                    .with_hint("no area can pass: swap them, or correct the one that is wrong"));
+            }
+            _ => {}
+        }
+        Ok(RuleKind::Area {
+            a: cx.layer(&self.a)?,
+            min_m2,
+            max_m2,
+        })
+    }
+}
+
+/// `valid`: `a = ...`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ValidSpec {
+    a: Spanned<LayerSpec>,
+}
+
+impl ValidSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        Ok(RuleKind::Valid {
+            a: cx.layer(&self.a)?,
+        })
+    }
+}
+
+/// `vertices`: `a = ..., max = 100000` (a whole number ≥ 0).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VerticesSpec {
+    a: Spanned<LayerSpec>,
+    max: Spanned<f64>,
+}
+
+impl VerticesSpec {
+    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+        let max = *self.max.get_ref();
+        if !(0.0..=u64::MAX as f64).contains(&max) || max.fract() != 0.0 {
+            return Err(cx
+                .error(
+                    self.max.span(),
+                    format!("`max` must be a whole number ≥ 0, not {max}"),
+                )
+                .with_hint("write e.g. max = 100000"));
+        }
+        Ok(RuleKind::Vertices {
+            a: cx.layer(&self.a)?,
+            max: max as u64,
+        })
+    }
+}
+use crate::ops::{PlanarIndex, validity};
+use geo::{
+    BoundingRect, Coord, CoordsIter, Geometry, Intersects, MultiPolygon, Polygon, Validation,
+    Winding,
+};
 
 /// Geodesic area of the layer's polygons (overlaps counted once), between `min` − tol and
 /// `max` + tol, square metres.
@@ -105,6 +194,8 @@ pub(super) fn first_invalid(layer: &LoadedLayer) -> Option<Problem> {
     problems(layer).into_iter().find(|p| p.invalid)
 }
 
+/// The first problem of one feature: OGC invalidity (through [`crate::ops::validity`], in
+/// O(n log n)), then ring orientation.
 fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
     let polys: Vec<&Polygon> = match g {
         Geometry::Polygon(p) => vec![p],
@@ -113,6 +204,7 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
             return gc.0.iter().find_map(|x| feature_problem(x, label));
         }
         other => {
+            // Points and lines: geo's checks are linear (finite coordinates, enough points).
             let e = other.validation_errors();
             let c = other.coords_iter().next()?;
             return e.first().map(|e| Problem {
@@ -123,40 +215,84 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
         }
     };
     for (j, p) in polys.iter().enumerate() {
-        if let Some(e) = p.validation_errors().into_iter().next() {
-            let (at, what) = polygon_problem_point(p, &e);
+        if let Some(problem) = validity::first_problem(&MultiPolygon::new(vec![(*p).clone()])) {
+            let at = problem_point(p);
             return Some(Problem {
                 location: Location::at(format!("{label} polygon {j}"), at),
-                message: format!("{label}: polygon {j}: {e} {what} at {}", fmt_coord(at)),
+                message: format!("{label}: polygon {j}: {problem} (at {})", fmt_coord(at)),
                 invalid: true,
             });
         }
     }
-    if let Geometry::MultiPolygon(m) = g
-        && let Some(
-            InvalidMultiPolygon::ElementsOverlaps(i, j)
-            | InvalidMultiPolygon::ElementsTouchOnALine(i, j),
-        ) = m
-            .validation_errors()
-            .into_iter()
-            .find(|e| !matches!(e, InvalidMultiPolygon::InvalidPolygon(..)))
+    if polys.len() > 1
+        && validity::first_problem(&MultiPolygon::new(
+            polys.iter().map(|p| (*p).clone()).collect(),
+        ))
+        .is_some()
     {
-        let (pi, pj) = (&m.0[i.0], &m.0[j.0]);
-        let at = first_crossing(pi.exterior(), pj.exterior(), false)
-            .or_else(|| pi.exterior().coords().find(|c| pj.contains(*c)).copied())
-            .or_else(|| pj.exterior().coords().find(|c| pi.contains(*c)).copied())
-            .unwrap_or(pi.exterior().0[0]);
+        let (i, j, at) = overlap_point(&polys);
         return Some(Problem {
-            location: Location::at(format!("{label} polygons {} and {}", i.0, j.0), at),
+            location: Location::at(format!("{label} polygons {i} and {j}"), at),
             message: format!(
-                "{label}: polygons {} and {} overlap or share an edge (near {})",
-                i.0,
-                j.0,
+                "{label}: polygons {i} and {j} overlap or share an edge (near {})",
                 fmt_coord(at)
             ),
             invalid: true,
         });
     }
+    orientation_problem(&polys, label)
+}
+
+/// A point showing why a polygon is invalid: where a ring crosses itself or another ring, a
+/// hole's vertex outside the shell, else the shell's first vertex.
+fn problem_point(p: &Polygon) -> Coord {
+    let rings = || std::iter::once(p.exterior()).chain(p.interiors());
+    if let Some(at) = rings().find_map(validity::ring_self_intersection) {
+        return at;
+    }
+    let shell = PlanarIndex::new(&Geometry::Polygon(Polygon::new(
+        p.exterior().clone(),
+        vec![],
+    )));
+    for hole in p.interiors() {
+        if let Some(at) = shell.first_crossing(hole.lines(), true) {
+            return at;
+        }
+        if let Some(at) = hole.coords().find(|c| !shell.intersects_point(**c)) {
+            return *at;
+        }
+    }
+    p.exterior().0.first().copied().unwrap_or_default()
+}
+
+/// Two polygons of a multipolygon that overlap or share an edge, and a point where they do.
+fn overlap_point(polys: &[&Polygon]) -> (usize, usize, Coord) {
+    for (i, a) in polys.iter().enumerate() {
+        for (j, b) in polys.iter().enumerate().skip(i + 1) {
+            let meet = match (a.bounding_rect(), b.bounding_rect()) {
+                (Some(x), Some(y)) => x.intersects(&y),
+                _ => false,
+            };
+            if !meet {
+                continue;
+            }
+            let ib = PlanarIndex::new(&Geometry::Polygon((*b).clone()));
+            let ia = PlanarIndex::new(&Geometry::Polygon((*a).clone()));
+            let at = ib
+                .first_crossing(a.exterior().lines(), true)
+                .or_else(|| a.exterior().coords().find(|c| ib.in_polygon(**c)).copied())
+                .or_else(|| b.exterior().coords().find(|c| ia.in_polygon(**c)).copied());
+            if let Some(at) = at {
+                return (i, j, at);
+            }
+        }
+    }
+    let first = polys[0].exterior().0.first().copied().unwrap_or_default();
+    (0, 1, first)
+}
+
+/// RFC 7946 §3.1.6: shells counter-clockwise, holes clockwise.
+fn orientation_problem(polys: &[&Polygon], label: &str) -> Option<Problem> {
     for (j, p) in polys.iter().enumerate() {
         let rings = std::iter::once(p.exterior()).chain(p.interiors());
         for (k, ring) in rings.enumerate() {
@@ -169,20 +305,19 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
                     format!("hole {}", k - 1)
                 };
                 let at = ring.0[0];
+                let turn = |ccw: bool| {
+                    if ccw {
+                        "counter-clockwise"
+                    } else {
+                        "clockwise"
+                    }
+                };
                 return Some(Problem {
                     location: Location::at(format!("{label} polygon {j} {role}"), at),
                     message: format!(
                         "{label}: polygon {j}: {role} is {}, RFC 7946 wants it {} (first vertex {})",
-                        if ccw {
-                            "counter-clockwise"
-                        } else {
-                            "clockwise"
-                        },
-                        if want_ccw {
-                            "counter-clockwise"
-                        } else {
-                            "clockwise"
-                        },
+                        turn(ccw),
+                        turn(want_ccw),
                         fmt_coord(at)
                     ),
                     invalid: false,
@@ -191,38 +326,6 @@ fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {
         }
     }
     None
-}
-
-/// A point showing a polygon's problem, and words for it.
-fn polygon_problem_point(p: &Polygon, e: &InvalidPolygon) -> (geo::Coord, &'static str) {
-    let ring = |r: &RingRole| match r {
-        RingRole::Exterior => p.exterior(),
-        RingRole::Interior(i) => &p.interiors()[*i],
-    };
-    let first = |r: &RingRole| ring(r).0.first().copied().unwrap_or_default();
-    match e {
-        InvalidPolygon::SelfIntersection(r) => (
-            first_crossing(ring(r), ring(r), true).unwrap_or_else(|| first(r)),
-            "(crossing)",
-        ),
-        InvalidPolygon::IntersectingRingsOnALine(r1, r2)
-        | InvalidPolygon::IntersectingRingsOnAnArea(r1, r2) => (
-            first_crossing(ring(r1), ring(r2), false).unwrap_or_else(|| first(r1)),
-            "(rings meet)",
-        ),
-        InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => {
-            let ext = Polygon::new(p.exterior().clone(), vec![]);
-            let out = ring(r).coords().find(|c| !ext.contains(*c)).copied();
-            (
-                out.unwrap_or_else(|| first(r)),
-                "(vertex outside the shell)",
-            )
-        }
-        InvalidPolygon::NonFiniteCoord(r, i) => {
-            (ring(r).0.get(i.0).copied().unwrap_or_else(|| first(r)), "")
-        }
-        InvalidPolygon::TooFewPointsInRing(r) => (first(r), "(ring start)"),
-    }
 }
 
 /// At most `max` vertices in the layer; the location is the feature with the most.

@@ -5,7 +5,7 @@
 //! Features are read *as written*: rings are not re-oriented and invalid polygons are not
 //! refused here, so that the `valid` rule can report them. Measuring rules check validity first.
 
-use super::rules::{LayerRef, PLAN_LAYERS, Source};
+use super::rules::{LayerRef, Source};
 use crate::error::{Error, Result};
 use crate::io::{Mode, ReadOptions};
 use crate::layer::Feature;
@@ -124,11 +124,11 @@ impl LayerCache {
                 files.join(", ")
             )));
         }
-        if !PLAN_LAYERS.contains(&name.as_str()) {
+        if crate::layer::plan_layer(name).is_none() {
             return Err(Error::input(rules_path, at, format!("unknown layer {name:?}"))
                 .with_hint(format!(
                     "plan layers are: {}; a [layers] alias or {{ file = \"path.geojson\" }} names any other file",
-                    PLAN_LAYERS.join(", ")
+                    crate::layer::PLAN_LAYERS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
                 )));
         }
         let path = self

@@ -7,9 +7,10 @@
 //! to well below a millimetre on the ellipsoid for edges of a few km), so vertex-to-segment
 //! queries in both directions find it. Accuracy: 1 mm.
 
+use super::planar::PlanarIndex;
 use super::validate::lines_of;
 use crate::geodesy::{MEAN_RADIUS_M, closest_on_segment, unit_vector};
-use geo::{Contains, Coord, CoordsIter, Geometry, Intersects, Point};
+use geo::{Contains, Coord, CoordsIter, Geometry, Point};
 use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line as RLine};
@@ -68,8 +69,9 @@ impl<'g> GeometryDistance<'g> {
             .unwrap_or(f64::INFINITY)
     }
 
-    /// Exact distance from `p` to the boundary (lines, rings, points) of the geometry.
-    fn boundary_distance(&self, p: Coord) -> ClosestPoints {
+    /// Exact distance from `p` to the boundary (lines, rings, points) of the geometry, metres:
+    /// [`to_point`](Self::to_point) without its containment test (which walks every edge).
+    pub fn boundary_distance(&self, p: Coord) -> ClosestPoints {
         let q = unit_vector(p);
         let mut best = ClosestPoints {
             distance_m: f64::INFINITY,
@@ -191,31 +193,19 @@ fn points_of(geom: &Geometry) -> Vec<Coord> {
     }
 }
 
-/// A point the two geometries share, if they intersect.
+/// A point the two geometries share, if they intersect: the first vertex of `a` in or on `b`,
+/// else the first vertex of `b` in or on `a`, else the first crossing of their edges — what a
+/// pairwise search finds, through R-trees of edge boxes (O((n + m) log(n + m)), not O(n·m)).
 fn common_point(a: &Geometry, b: &Geometry) -> Option<Coord> {
-    if !a.intersects(b) {
-        return None;
-    }
-    if let Some(c) = a.coords_iter().find(|c| b.intersects(&Point(*c))) {
+    let in_b = PlanarIndex::new(b);
+    if let Some(c) = a.coords_iter().find(|c| in_b.intersects_point(*c)) {
         return Some(c);
     }
-    if let Some(c) = b.coords_iter().find(|c| a.intersects(&Point(*c))) {
+    let in_a = PlanarIndex::new(a);
+    if let Some(c) = b.coords_iter().find(|c| in_a.intersects_point(*c)) {
         return Some(c);
     }
-    for la in lines_of(a) {
-        for sa in la.lines() {
-            for lb in lines_of(b) {
-                for sb in lb.lines() {
-                    if let Some(geo::LineIntersection::SinglePoint { intersection, .. }) =
-                        geo::line_intersection::line_intersection(sa, sb)
-                    {
-                        return Some(intersection);
-                    }
-                }
-            }
-        }
-    }
-    a.coords_iter().next()
+    in_b.first_crossing(lines_of(a).into_iter().flat_map(|l| l.lines()), false)
 }
 
 /// Minimum geodesic distance from a point to a geometry, metres, with the closest points.

@@ -7,6 +7,7 @@ mod distance;
 mod error;
 mod measure;
 mod overlay;
+mod planar;
 mod prune;
 mod snap;
 mod validate;
@@ -20,6 +21,7 @@ pub use distance::{ClosestPoints, GeometryDistance, geometry_distance, point_dis
 pub use error::GeomError;
 pub use measure::{geodesic_area_m2, geodesic_length_m};
 pub use overlay::{Overlay, densify_geometry, difference, intersection, union_all};
+pub use planar::PlanarIndex;
 pub use prune::{PruneBudget, prune_line, prune_ring};
 pub use snap::{round_to, snap_ring};
 pub use validate::{check_coordinates, lines_of};

@@ -624,3 +624,225 @@ fn cli_zones_iapz_did_not_make() {
     );
     assert!(Path::new(dir).join("bowtie.geojson").is_file());
 }
+
+#[test]
+fn every_catalogue_layer_is_accepted_by_a_rule() {
+    let s = Scene::new();
+    let layers = s.dir.path().join("all").join("layers");
+    std::fs::create_dir_all(&layers).unwrap();
+    let mut text = String::new();
+    for l in iapz::layer::PLAN_LAYERS {
+        std::fs::copy(
+            s.path("small_inside"),
+            layers.join(format!("{}.geojson", l.name)),
+        )
+        .unwrap();
+        text += &format!("[[rule]]\nkind = \"valid\"\na = \"{}\"\n", l.name);
+    }
+    let rules = parse_rules(&text, "all.toml", Path::new("")).unwrap();
+    let inputs = Inputs {
+        out_dir: s.dir.path().join("all"),
+        layer_files: vec![],
+    };
+    let out = run_rules(&rules, &inputs).unwrap();
+    assert_eq!(out.len(), iapz::layer::PLAN_LAYERS.len());
+    assert!(out.iter().all(|o| o.passed), "{out:?}");
+    assert!(text.contains("\"cap_stations\"") && text.contains("\"cap_transit\""));
+}
+
+#[test]
+fn empty_layers_fail_every_rule_with_an_explicit_empty_result() {
+    let s = Scene::new();
+    write(s.dir.path(), "empty", &[]);
+    let empty = format!("{{ file = {:?} }}", s.path("empty"));
+    for body in [
+        format!("kind = \"min_distance\"\na = {empty}\nb = {{threat}}\ndistance = \"200 km\"\n"),
+        format!("kind = \"min_distance\"\na = {{zone}}\nb = {empty}\ndistance = \"200 km\"\n"),
+        format!("kind = \"covers\"\na = {{zone}}\nb = {empty}\npercent = 100\n"),
+        format!("kind = \"within\"\na = {empty}\nb = {{zone}}\n"),
+        format!("kind = \"area\"\na = {empty}\nmax = \"1 km2\"\n"),
+        format!("kind = \"valid\"\na = {empty}\n"),
+        format!("kind = \"vertices\"\na = {empty}\nmax = 10\n"),
+    ] {
+        let o = s.run(&body);
+        assert!(!o.passed, "{body}: {o:?}");
+        assert_eq!(o.measured.text, "empty", "{body}");
+        assert!(o.measured.value.is_nan());
+        assert!(o.detail.contains("is empty"), "{}", o.detail);
+        // Never an invented point (0, 0) or an infinite figure.
+        assert!(
+            o.location.as_ref().is_some_and(|l| l.point.is_none()),
+            "{o:?}"
+        );
+        assert!(!o.detail.contains('∞') && !o.expected.contains('∞'));
+    }
+}
+
+#[test]
+fn meaningless_parameters_are_refused_with_their_position() {
+    let base = Path::new("");
+    let head = "[[rule]]\nkind = ";
+    for (body, at, words) in [
+        (
+            "\"min_distance\"\na = \"zone\"\nb = \"threat\"\ndistance = \"-200 km\"\n",
+            "line 5, column 12",
+            "must be zero or positive",
+        ),
+        (
+            "\"max_distance\"\na = \"zone\"\nb = \"threat\"\ndistance = \"-1 m\"\n",
+            "line 5, column 12",
+            "distance",
+        ),
+        (
+            "\"width\"\na = \"strip\"\nb = \"contact_line\"\nwidth = \"0 km\"\n",
+            "line 5, column 9",
+            "must be positive",
+        ),
+        (
+            "\"area\"\na = \"zone\"\nmin = \"500 km2\"\nmax = \"20 km2\"\n",
+            "line 5, column 7",
+            "smaller than `min`",
+        ),
+        (
+            "\"area\"\na = \"zone\"\nmin = \"-5 km2\"\n",
+            "line 4, column 7",
+            "must be zero or positive",
+        ),
+        (
+            "\"covers\"\na = \"zone\"\nb = \"zone\"\npercent = 150\n",
+            "line 5, column 11",
+            "between 0 and 100",
+        ),
+        (
+            "\"covers\"\na = \"zone\"\nb = \"zone\"\npercent = -1\n",
+            "line 5, column 11",
+            "between 0 and 100",
+        ),
+        (
+            "\"valid\"\na = \"zone\"\ntolerance = \"-1 m\"\n",
+            "line 4, column 13",
+            "tolerance",
+        ),
+        (
+            "\"vertices\"\na = \"zone\"\nmax = 2.5\n",
+            "line 4, column 7",
+            "whole number",
+        ),
+        (
+            "\"contains\"\na = \"zone\"\nat = { x = [200, 50] }\n",
+            "line 4, column 12",
+            "longitude",
+        ),
+        (
+            "\"min_distance\"\na = \"zone\"\nb = 3\ndistance = \"1 km\"\n",
+            "line 4, column 5",
+            "plan layer name",
+        ),
+        (
+            "\"min_distance\"\na = \"zone\"\nb = \"threat\"\n",
+            "line 1, column 1",
+            "distance",
+        ),
+    ] {
+        let e = parse_rules(&format!("{head}{body}"), "r.toml", base).unwrap_err();
+        let text = format!("{e} {}", e.hint().unwrap_or(""));
+        assert!(
+            text.contains(&format!("r.toml: {at}")) && text.contains(words),
+            "{body}: {text}"
+        );
+    }
+    // [defaults] too, and unknown keys in a layer table are named at their position.
+    let e = parse_rules(
+        "[defaults]\ntolerance = \"-2 m\"\n[[rule]]\nkind = \"valid\"\na = \"zone\"\n",
+        "r.toml",
+        base,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("line 2, column 13"), "{e}");
+    let e = parse_rules(
+        "[[rule]]\nkind = \"valid\"\na = { file = \"x.geojson\", layr = \"z\" }\n",
+        "r.toml",
+        base,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("line 3, column 27") && e.to_string().contains("layr"),
+        "{e}"
+    );
+}
+
+#[test]
+fn junit_and_github_outputs_escape_control_characters() {
+    let s = Scene::new();
+    let out = plan_dir(&s);
+    let d = s.dir.path();
+    // A rule name with an escape character, a bell and a line break (TOML escapes).
+    std::fs::write(
+        d.join("ctl.toml"),
+        "[[rule]]\nname = \"zone \\u001b[31m red\\u0007, \\\"quoted\\\" <b>\\nsecond line\"\nkind = \"valid\"\na = \"zone\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = iapz(
+        &[
+            "check",
+            "ctl.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "github",
+            "--junit",
+            "j.xml",
+        ],
+        d,
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{stdout:?}"
+    );
+    let junit = std::fs::read_to_string(d.join("j.xml")).unwrap();
+    assert!(
+        !junit.chars().any(|c| c.is_control() && c != '\n'),
+        "{junit:?}"
+    );
+    // Well-formed, and the name reads back with its line break and quotes.
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let mut name = None;
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == b"testcase" => {
+                let a = e.try_get_attribute("name").unwrap().unwrap();
+                name = Some(
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .to_string(),
+                );
+            }
+            _ => {}
+        }
+    }
+    let name = name.unwrap();
+    assert!(name.contains("\"quoted\" <b>\nsecond line"), "{name:?}");
+    assert!(name.contains('\u{fffd}'), "{name:?}");
+}
+
+#[test]
+fn a_missing_alias_file_names_its_rule() {
+    let s = Scene::new();
+    let d = s.dir.path();
+    std::fs::write(
+        d.join("alias.toml"),
+        "[layers]\nsq = { file = \"nope.geojson\" }\n\n[[rule]]\nname = \"square is valid\"\nkind = \"valid\"\na = \"sq\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = iapz(&["check", "alias.toml"], d);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("nope.geojson")
+            && stderr.contains("\"square is valid\"")
+            && stderr.contains("alias.toml: line 7, column 5"),
+        "{stderr}"
+    );
+}
