@@ -163,23 +163,10 @@ pub fn github(results: &[RuleOutcome], rules_path: &str) -> String {
 
 /// Escapes text for XML attribute values and content alike: markup characters as entities,
 /// tab and line breaks as character references (attribute values would fold them to spaces),
-/// other control characters replaced (see [`printable`]). The one XML escaper of `iapz check`.
+/// other control characters replaced by U+FFFD (see [`printable`]) so that JUnit readers show
+/// where they were; the escaping itself is `io::xml`'s, the one XML escaper.
 fn xml(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars().map(printable) {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            '\t' => o.push_str("&#9;"),
-            '\n' => o.push_str("&#10;"),
-            '\r' => o.push_str("&#13;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::io::xml::escape_attribute(&s.chars().map(printable).collect::<String>())
 }
 
 /// JUnit XML: one `testsuite` named after the rules file, one `testcase` per rule (classname

@@ -24,6 +24,21 @@ pub fn is_xml_char(c: char) -> bool {
 /// assert_eq!(escape("it's"), "it&apos;s");
 /// ```
 pub fn escape(text: &str) -> String {
+    escape_with(text, false)
+}
+
+/// Like [`escape`], and tab, line feed and carriage return written as character references, so
+/// that an attribute value keeps them (an XML parser normalises literal ones to spaces).
+///
+/// ```
+/// use iapz::io::xml::escape_attribute;
+/// assert_eq!(escape_attribute("a\tb\nc & d"), "a&#9;b&#10;c &amp; d");
+/// ```
+pub fn escape_attribute(text: &str) -> String {
+    escape_with(text, true)
+}
+
+fn escape_with(text: &str, whitespace_as_references: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -32,6 +47,9 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' if whitespace_as_references => out.push_str("&#9;"),
+            '\n' if whitespace_as_references => out.push_str("&#10;"),
+            '\r' if whitespace_as_references => out.push_str("&#13;"),
             c if is_xml_char(c) => out.push(c),
             _ => {}
         }
