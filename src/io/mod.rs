@@ -8,6 +8,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod kml;
 pub mod outputs;
+pub mod qgis_project;
 pub mod qgis_style;
 pub mod read;
 pub mod reproject;
