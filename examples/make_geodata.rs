@@ -118,7 +118,7 @@ fn run() -> iapz::Result<()> {
 }
 
 fn read(path: &Path) -> iapz::Result<Vec<Feature>> {
-    Ok(read_path(&path.display().to_string(), &ReadOptions::default())?.features)
+    Ok(read_path(path, &ReadOptions::default())?.features)
 }
 
 fn write(path: &Path, features: Vec<Feature>) -> iapz::Result<()> {

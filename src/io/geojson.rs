@@ -42,9 +42,16 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
     let mut scan = Prescan::default();
     scan.feed(text.as_bytes());
     scan.check(file, options)?;
-    let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
-    check_crs(&value, file)?;
-    let raw = split_features(value, file)?;
+    let raw = if options.mode == Mode::Trusted {
+        // data iapz validated when it was built: straight into geojson types, no JSON tree
+        let gj: geojson::GeoJson =
+            serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
+        raw_features(gj)
+    } else {
+        let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
+        check_crs(&value, file)?;
+        split_features(value, file)?
+    };
     if raw.len() > options.max_features {
         return Err(Error::input(
             file,
@@ -121,7 +128,12 @@ fn split_features(value: Value, file: &str) -> Result<Vec<RawFeature>> {
     }
     let geojson = geojson::GeoJson::deserialize(&value)
         .map_err(|e| not_geojson(String::new(), e.to_string()))?;
-    Ok(match geojson {
+    Ok(raw_features(geojson))
+}
+
+/// The features of a parsed GeoJSON document, labelled for messages.
+fn raw_features(geojson: geojson::GeoJson) -> Vec<RawFeature> {
+    match geojson {
         geojson::GeoJson::Geometry(g) => vec![(Some(g), Map::new(), "geometry".to_string())],
         geojson::GeoJson::Feature(f) => {
             let label = describe(0, &f.id);
@@ -136,7 +148,7 @@ fn split_features(value: Value, file: &str) -> Result<Vec<RawFeature>> {
                 (f.geometry, f.properties.unwrap_or_default(), label)
             })
             .collect(),
-    })
+    }
 }
 
 fn describe(index: usize, id: &Option<geojson::feature::Id>) -> String {

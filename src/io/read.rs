@@ -4,7 +4,7 @@
 //! apply, so `/dev/zero`, an endless pipe or a hostile GeoPackage stops with a message.
 //!
 //! ```
-//! use iapz::io::{Mode, ReadOptions, read_bytes, Format};
+//! use iapz::io::{Format, ReadOptions, read_bytes};
 //! let text = br#"{"type":"Feature","properties":{"name":"Lviv"},
 //!                 "geometry":{"type":"Point","coordinates":[24.03,49.84]}}"#;
 //! let input = read_bytes(text, "lviv.geojson", Format::GeoJson, &ReadOptions::default()).unwrap();
@@ -115,8 +115,14 @@ impl Format {
     }
 
     /// The format the first bytes of a file show: `{`/`[` GeoJSON, `<` KML, the SQLite header a
-    /// GeoPackage (a UTF-8 byte-order mark and white space are skipped). `None` when `prefix`
-    /// holds only white space so far, or bytes of no format (see [`Sniff`]).
+    /// GeoPackage (a UTF-8 byte-order mark and white space are skipped); [`Sniff::NeedMore`] while
+    /// `prefix` holds only white space (or the start of the SQLite header).
+    ///
+    /// ```
+    /// use iapz::io::{Format, read::Sniff};
+    /// assert_eq!(Format::sniff(b"  <?xml version"), Sniff::Is(Format::Kml));
+    /// assert_eq!(Format::sniff(b"\0\0\0"), Sniff::Unknown(0));
+    /// ```
     pub fn sniff(prefix: &[u8]) -> Sniff {
         const SQLITE: &[u8] = b"SQLite format 3\0";
         if prefix.starts_with(SQLITE) {

@@ -599,3 +599,182 @@ fn ten_million_coordinates_are_refused_before_parsing() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inputs without an end, hostile files, and a memory limit: every read stops at a limit.
+
+/// A run: arguments, standard input repeated without end (if any), expected text.
+type Run<'a> = (Vec<&'a str>, Option<&'static [u8]>, &'a str);
+
+/// Runs the binary with `args` and at most `memory` bytes of address space (Linux
+/// `RLIMIT_AS`), feeding standard input from `stdin` (until the binary stops reading) when
+/// given; (exit code or -signal, stderr, seconds).
+fn run_limited(
+    args: &[&str],
+    memory: Option<u64>,
+    stdin: Option<&'static [u8]>,
+) -> (i32, String, f64) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iapz"));
+    cmd.args(args)
+        .current_dir(case_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    #[cfg(target_os = "linux")]
+    if let Some(bytes) = memory {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let limit = libc::rlimit {
+                    rlim_cur: bytes,
+                    rlim_max: bytes,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let started = std::time::Instant::now();
+    let mut child = cmd.spawn().expect("the iapz binary runs");
+    let feeder = child.stdin.take().map(|mut pipe| {
+        let chunk = stdin.expect("stdin bytes").repeat(8192);
+        std::thread::spawn(move || while pipe.write_all(&chunk).is_ok() {})
+    });
+    let out = child.wait_with_output().unwrap();
+    if let Some(f) = feeder {
+        f.join().unwrap(); // the pipe broke when the binary exited
+    }
+    let code = out.status.code().unwrap_or_else(|| {
+        use std::os::unix::process::ExitStatusExt;
+        -out.status.signal().unwrap_or(0)
+    });
+    (
+        code,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        started.elapsed().as_secs_f64(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_endless_standard_input_stop_at_a_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zero = |name: &str| {
+        let p = tmp.path().join(name);
+        std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let (zero_json, zero_kml, zero_gpkg) =
+        (zero("zero.geojson"), zero("zero.kml"), zero("zero.gpkg"));
+    let out = tmp.path().join("o.geojson");
+    let out = out.to_str().unwrap();
+    let cases: Vec<Run> = vec![
+        (
+            vec!["buffer", "/dev/zero", "-d", "1km", "-o", out],
+            None,
+            "byte 0x00",
+        ),
+        (
+            vec!["buffer", &zero_json, "-d", "1km", "-o", out],
+            None,
+            "control byte 0x00",
+        ),
+        (
+            vec!["convert", &zero_kml, "-o", out],
+            None,
+            "control byte 0x00",
+        ),
+        (vec!["convert", &zero_gpkg, "-o", out], None, "regular file"),
+        (
+            vec!["render", &zero_json, "-o", "/dev/null/x.png"],
+            None,
+            "control byte 0x00",
+        ),
+        (
+            vec!["buffer", "-", "-d", "1km", "-o", out],
+            Some(b"[1,2],"),
+            "over the limit of 2000000",
+        ),
+        (
+            vec!["buffer", "-", "-d", "1km", "-o", out],
+            Some(br#"{"type":"Feature","geometry":null},"#),
+            "over the limit of 100000",
+        ),
+        (
+            vec!["convert", "-", "-o", out, "--max-bytes", "1000000"],
+            Some(b"     "),
+            "larger than the limit of 1000000 bytes",
+        ),
+        (
+            vec!["convert", "-", "-o", out, "--max-bytes", "1000000"],
+            Some(b"<Folder><name>x</name>"),
+            "larger than the limit of 1000000 bytes",
+        ),
+    ];
+    for (args, stdin, expect) in cases {
+        let (code, stderr, seconds) = run_limited(&args, None, stdin);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+        assert!(stderr.contains("error: "), "{args:?}: {stderr}");
+        assert!(seconds < 10.0, "{args:?} took {seconds:.1} s");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_inputs_are_refused_within_a_memory_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gpkg = tmp.path().join("hostile.gpkg");
+    crate::gis_formats::hostile_geopackage(&gpkg);
+    let folders = tmp.path().join("folders.kml");
+    std::fs::write(&folders, crate::gis_formats::deep_kml(5_000, true)).unwrap();
+    let multi = tmp.path().join("multi.kml");
+    std::fs::write(&multi, crate::gis_formats::deep_kml(10_000, false)).unwrap();
+    let out = tmp.path().join("o.geojson");
+    let (gpkg, folders, multi, out) = (
+        gpkg.to_str().unwrap(),
+        folders.to_str().unwrap(),
+        multi.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    // 1 GiB of address space: far below the 51 GB the hostile blob used to ask for
+    let gib = Some(1u64 << 30);
+    let cases: Vec<Run> = vec![
+        (
+            vec!["convert", gpkg, "-o", out],
+            None,
+            "claims 2147483648 rings",
+        ),
+        (
+            vec!["render", gpkg, "-o", "/dev/null/x.png"],
+            None,
+            "claims 2147483648 rings",
+        ),
+        (vec!["convert", folders, "-o", out], None, "deeper than 64"),
+        (vec!["convert", multi, "-o", out], None, "deeper than 64"),
+        (
+            vec!["buffer", "-", "-d", "1km", "-o", out],
+            Some(b"[1,2],"),
+            "over the limit",
+        ),
+        (
+            vec!["buffer", "/dev/zero", "-d", "1km", "-o", out],
+            None,
+            "0x00",
+        ),
+    ];
+    for (args, stdin, expect) in cases {
+        let (code, stderr, _) = run_limited(&args, gib, stdin);
+        assert_eq!(code, 2, "{args:?} (not an abort): {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+    }
+}

@@ -71,7 +71,7 @@ fn round_trip(mp: &MultiPolygon, name: &str) -> MultiPolygon {
         properties: Default::default(),
     };
     std::fs::write(&path, iapz::io::geojson::feature_collection([&feature])).unwrap();
-    let read = iapz::io::geojson::read_path(path.to_str().unwrap(), &Default::default())
+    let read = iapz::io::read_path(&path, &Default::default())
         .unwrap_or_else(|e| panic!("{name}: the written file is refused: {e}"));
     let back = match &read.features[0].geometry {
         Geometry::MultiPolygon(m) => m.clone(),

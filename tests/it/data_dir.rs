@@ -184,3 +184,56 @@ fn the_cli_lists_and_exports_from_any_directory() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A data file that is a device (or a link to one) stops at once with the file's name, whether
+/// it is a GeoJSON or a CSV of `--data DIR`, or a `[data]` file of a scenario.
+#[cfg(unix)]
+#[test]
+fn a_data_file_that_is_a_device_stops_at_once() {
+    let iapz = env!("CARGO_BIN_EXE_iapz");
+    for name in ["oblasts.geojson", "airfields.csv", "provenance.json"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_geodata(dir.path());
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(name)).unwrap();
+        let started = std::time::Instant::now();
+        let out = Command::new(iapz)
+            .args(["data", "list", "--data"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains("NUL byte"),
+            "{name}: {stderr}"
+        );
+        assert!(started.elapsed().as_secs() < 10, "{name}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("line.geojson")).unwrap();
+    let scenario = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/sky-shield.toml"
+    ))
+    .unwrap();
+    let scenario_path = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario_path,
+        format!("{scenario}\n[data]\ncontact_line = \"line.geojson\"\n"),
+    )
+    .unwrap();
+    let out = Command::new(iapz)
+        .arg("plan")
+        .arg(&scenario_path)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line.geojson") && stderr.contains("0x00"),
+        "{stderr}"
+    );
+}

@@ -34,8 +34,8 @@ fn geojson_gpkg_geojson_keeps_layers_features_and_properties() {
 
     let out = iapz(&["convert", &p("x.gpkg"), "-o", &p("back.geojson"), "-q"]);
     assert!(out.status.success());
-    let a = iapz::io::read_path(&p("in.geojson"), &Default::default()).unwrap();
-    let b = iapz::io::read_path(&p("back.geojson"), &Default::default()).unwrap();
+    let a = iapz::io::read_path(p("in.geojson"), &Default::default()).unwrap();
+    let b = iapz::io::read_path(p("back.geojson"), &Default::default()).unwrap();
     assert_eq!(
         a.features, b.features,
         "GeoJSON → GeoPackage → GeoJSON is lossless"
@@ -93,5 +93,105 @@ fn crs_needs_gpkg_output_and_names_the_fix() {
             "{stderr}"
         );
         assert!(!std::path::Path::new(&gpkg).exists());
+    }
+}
+
+/// A placemark whose MultiGeometry nests another (points and a line): GeoJSON has no nested
+/// collections, so the reader flattens it.
+const NESTED_MULTIGEOMETRY: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>n</name>
+<MultiGeometry><Point><coordinates>24,49</coordinates></Point>
+  <MultiGeometry><LineString><coordinates>24,49 25,50</coordinates></LineString>
+    <MultiGeometry><Point><coordinates>25,49</coordinates></Point></MultiGeometry>
+  </MultiGeometry>
+</MultiGeometry></Placemark>
+<Placemark><name>polys</name><MultiGeometry>
+  <MultiGeometry><Polygon><outerBoundaryIs><LinearRing><coordinates>24,49 25,49 25,50 24,49</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry>
+  <Polygon><outerBoundaryIs><LinearRing><coordinates>26,49 27,49 27,50 26,49</coordinates></LinearRing></outerBoundaryIs></Polygon>
+</MultiGeometry></Placemark>
+</Document></kml>"#;
+
+#[test]
+fn nested_multigeometry_kml_converts_to_geojson_iapz_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_string_lossy().to_string();
+    std::fs::write(p("nested.kml"), NESTED_MULTIGEOMETRY).unwrap();
+    let out = iapz(&[
+        "convert",
+        &p("nested.kml"),
+        "-o",
+        &p("nested.geojson"),
+        "-q",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = iapz::io::read_path(p("nested.geojson"), &Default::default())
+        .unwrap_or_else(|e| panic!("the GeoJSON convert wrote does not read back: {e}"));
+    let [a, b] = read.features.as_slice() else {
+        panic!("two features, got {}", read.features.len())
+    };
+    let geo::Geometry::GeometryCollection(gc) = &a.geometry else {
+        panic!("a flat collection: {:?}", a.geometry)
+    };
+    assert_eq!(gc.0.len(), 3);
+    assert!(
+        gc.0.iter()
+            .all(|g| !matches!(g, geo::Geometry::GeometryCollection(_)))
+    );
+    let geo::Geometry::MultiPolygon(mp) = &b.geometry else {
+        panic!("polygons only: a MultiPolygon")
+    };
+    assert_eq!(mp.0.len(), 2);
+    // and every command reads it: buffer, and back to KML
+    let out = iapz(&[
+        "buffer",
+        &p("nested.geojson"),
+        "-d",
+        "1km",
+        "-o",
+        &p("b.geojson"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = iapz(&["convert", &p("nested.geojson"), "-o", &p("back.kml"), "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn convert_reads_geojson_and_kml_from_standard_input_by_their_first_bytes() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.geojson");
+    for input in [INPUT, NESTED_MULTIGEOMETRY] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iapz"))
+            .args(["convert", "-", "-o", out_path.to_str().unwrap(), "-q"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read = iapz::io::read_path(&out_path, &Default::default()).unwrap();
+        assert!(!read.features.is_empty());
     }
 }

@@ -412,3 +412,242 @@ fn kml_is_deterministic() {
     let layers = sample_layers();
     assert_eq!(kml_document(&layers, "t"), kml_document(&layers, "t"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The one reader: every format, by extension or by its first bytes; hostile files refused.
+
+/// The sample layers written as GeoJSON, GeoPackage and KML (and the text formats again under
+/// names without an extension, read by sniffing).
+fn every_format(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let layers = sample_layers();
+    let geojson = iapz::io::geojson::layers_collection(&tagged(&layers));
+    let kml = kml_document(&layers, "t");
+    let paths = [
+        ("layers.geojson", Some(geojson.as_bytes())),
+        ("layers.gpkg", None),
+        ("layers.kml", Some(kml.as_bytes())),
+        ("geojson_without_extension", Some(geojson.as_bytes())),
+        ("kml_without_extension", Some(kml.as_bytes())),
+    ];
+    paths
+        .iter()
+        .map(|(name, bytes)| {
+            let p = dir.join(name);
+            match bytes {
+                Some(b) => std::fs::write(&p, b).unwrap(),
+                None => write_gpkg(&p, &layers).unwrap(),
+            }
+            p
+        })
+        .collect()
+}
+
+/// Features tagged with their layer, as `iapz plan` writes its combined GeoJSON.
+fn tagged(layers: &[Layer]) -> Vec<Layer> {
+    layers
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            for f in &mut l.features {
+                f.properties.insert("layer".into(), l.name.clone().into());
+            }
+            l
+        })
+        .collect()
+}
+
+#[test]
+fn every_format_reads_through_the_one_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = sample_layers();
+    let area = |g: &Geometry| iapz::ops::geodesic_area_m2(g);
+    for path in every_format(dir.path()) {
+        for mode in [iapz::io::Mode::Strict, iapz::io::Mode::AsWritten] {
+            let input = iapz::io::read_layers(&path, &ReadOptions::with_mode(mode))
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let names: Vec<&str> = input.layers.iter().map(|l| l.name.as_str()).collect();
+            assert_eq!(
+                names,
+                ["zone", "contact_line", "assets"],
+                "{}",
+                path.display()
+            );
+            for (a, b) in layers.iter().zip(&input.layers) {
+                assert_eq!(a.features.len(), b.features.len(), "{}", path.display());
+                for (fa, fb) in a.features.iter().zip(&b.features) {
+                    let (x, y) = (area(&fa.geometry), area(&fb.geometry));
+                    assert!(
+                        (x - y).abs() <= 1e-6 * x.max(1.0),
+                        "{}: {x} vs {y}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        // the flat view tags GeoPackage and KML features with their layer
+        let flat = iapz::io::read_path(&path, &ReadOptions::default()).unwrap();
+        assert!(flat.features.iter().all(|f| f.str_prop("layer").is_some()));
+    }
+}
+
+#[test]
+fn only_one_layer_when_asked_and_the_others_named_when_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in every_format(dir.path()) {
+        let one = ReadOptions {
+            layer: Some("assets".into()),
+            ..Default::default()
+        };
+        let input = iapz::io::read_layers(&path, &one).unwrap();
+        assert_eq!(input.layers.len(), 1, "{}", path.display());
+        let none = ReadOptions {
+            layer: Some("nope".into()),
+            ..Default::default()
+        };
+        let e = iapz::io::read_layers(&path, &none).unwrap_err();
+        assert!(
+            e.hint().unwrap().contains("contact_line"),
+            "{}: {e}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_limits_hold_for_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in every_format(dir.path()) {
+        let shown = path.display();
+        let few_vertices = ReadOptions {
+            max_vertices: 5,
+            ..Default::default()
+        };
+        let e = iapz::io::read_layers(&path, &few_vertices).unwrap_err();
+        assert!(e.to_string().contains("5"), "{shown}: {e}");
+        assert!(e.hint().unwrap().contains("--max-vertices"), "{shown}: {e}");
+        let few_features = ReadOptions {
+            max_features: 2,
+            ..Default::default()
+        };
+        let e = iapz::io::read_layers(&path, &few_features).unwrap_err();
+        assert!(e.hint().unwrap().contains("--max-features"), "{shown}: {e}");
+        let few_bytes = ReadOptions {
+            max_bytes: 100,
+            ..Default::default()
+        };
+        let e = iapz::io::read_layers(&path, &few_bytes).unwrap_err();
+        assert!(e.to_string().contains("limit of 100 bytes"), "{shown}: {e}");
+        assert!(e.hint().unwrap().contains("--max-bytes"), "{shown}: {e}");
+    }
+}
+
+/// A GeoPackage whose only blob claims 2³¹ rings, padded to ~160 KB (the case from issue 15).
+pub fn hostile_geopackage(path: &std::path::Path) {
+    let square = Feature::new(polygon![
+        (x: 24.0, y: 49.0), (x: 25.0, y: 49.0), (x: 25.0, y: 50.0), (x: 24.0, y: 50.0)
+    ]);
+    write_gpkg(path, &[Layer::new("poly", "Poly", vec![square])]).unwrap();
+    let db = Connection::open(path).unwrap();
+    // the R-tree triggers call ST_* functions plain SQLite lacks
+    let triggers: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in triggers {
+        db.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
+    }
+    let blob: Vec<u8> = db
+        .query_row("SELECT geom FROM poly", [], |r| r.get(0))
+        .unwrap();
+    let wkb_at = 8 + 32; // header, xy envelope
+    let mut hostile = blob[..wkb_at + 5].to_vec();
+    hostile.extend_from_slice(&(1u32 << 31).to_le_bytes());
+    hostile.extend_from_slice(&blob[wkb_at + 9..]);
+    hostile.extend(std::iter::repeat_n(0u8, 160_000));
+    db.execute("UPDATE poly SET geom = ?1", [hostile]).unwrap();
+}
+
+#[test]
+fn a_geopackage_blob_claiming_two_billion_rings_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.gpkg");
+    hostile_geopackage(&path);
+    let started = std::time::Instant::now();
+    let e = iapz::io::read_layers(&path, &ReadOptions::default()).unwrap_err();
+    assert!(started.elapsed().as_secs_f64() < 2.0);
+    let text = e.to_string();
+    assert!(text.contains("table `poly`, fid 1"), "{text}");
+    assert!(text.contains("claims 2147483648 rings"), "{text}");
+}
+
+/// `n` nested elements `open`/`close` around one point placemark.
+pub fn deep_kml(n: usize, folders: bool) -> String {
+    let point = "<Point><coordinates>24,49</coordinates></Point>";
+    let (open, close) = if folders {
+        ("<Folder>", "</Folder>")
+    } else {
+        ("<MultiGeometry>", "</MultiGeometry>")
+    };
+    let body = format!("{}{point}{}", open.repeat(n), close.repeat(n));
+    if folders {
+        format!(
+            "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>{}</Document></kml>",
+            body.replace(point, &format!("<Placemark>{point}</Placemark>"))
+        )
+    } else {
+        format!(
+            "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><Placemark>{body}</Placemark></Document></kml>"
+        )
+    }
+}
+
+#[test]
+fn deeply_nested_kml_is_refused_not_a_stack_overflow() {
+    let options = ReadOptions::default();
+    for (n, folders) in [(5_000, true), (10_000, false)] {
+        let text = deep_kml(n, folders);
+        let e = iapz::io::kml::read_kml_bytes(text.as_bytes(), "deep.kml", &options).unwrap_err();
+        assert!(e.to_string().contains("deeper than 64 levels"), "{e}");
+        assert!(e.hint().unwrap().contains("--max-depth"));
+    }
+    // within the limit, the point is there
+    let text = deep_kml(30, true);
+    let input = iapz::io::kml::read_kml_bytes(text.as_bytes(), "ok.kml", &options).unwrap();
+    assert_eq!(
+        input.layers.iter().map(|l| l.features.len()).sum::<usize>(),
+        1
+    );
+}
+
+/// Google Earth's extensions, a placemark without a geometry iapz reads, and one without any.
+pub const GX_KML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
+<Document><name>gx</name>
+<Placemark><name>p1</name><LookAt><longitude>24</longitude><latitude>49</latitude>
+  <gx:altitudeMode>relativeToSeaFloor</gx:altitudeMode></LookAt>
+  <Point><gx:altitudeMode>clampToSeaFloor</gx:altitudeMode><coordinates>24,49,0</coordinates></Point></Placemark>
+<Placemark><name>track</name><gx:Track><when>2020-01-01T00:00:00Z</when><gx:coord>24 49 0</gx:coord></gx:Track></Placemark>
+<Placemark><name>nothing</name></Placemark>
+<Placemark><name>poly</name><Polygon><gx:drawOrder>1</gx:drawOrder><outerBoundaryIs><LinearRing>
+  <coordinates>24,49 25,49 25,50 24,49</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Document></kml>"#;
+
+#[test]
+fn kml_gx_extensions_are_tolerated_and_dropped_placemarks_reported() {
+    let input = iapz::io::kml::read_kml_bytes(GX_KML.as_bytes(), "gx.kml", &ReadOptions::default())
+        .unwrap();
+    let names: Vec<&str> = input.layers[0]
+        .features
+        .iter()
+        .filter_map(|f| f.str_prop("name"))
+        .collect();
+    assert_eq!(names, ["p1", "poly"]);
+    assert_eq!(input.warnings.len(), 1, "{:?}", input.warnings);
+    let w = &input.warnings[0];
+    assert!(w.contains("dropped 2 placemark(s)"), "{w}");
+    assert!(w.contains("\"track\"): gx:Track"), "{w}");
+    assert!(w.contains("\"nothing\"): no geometry"), "{w}");
+}

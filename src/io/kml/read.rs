@@ -44,34 +44,28 @@ pub fn read_kml_bytes(bytes: &[u8], file: &str, options: &ReadOptions) -> Result
             Event::Start(e) => state.start(&e, false, bytes, at)?,
             Event::Empty(e) => state.start(&e, true, bytes, at)?,
             Event::End(_) => state.end(bytes, at)?,
-            Event::Text(t) => {
-                if state.wants_text() {
-                    let text = t
-                        .xml10_content()
-                        .map_err(|e| not_xml(file, bytes, at, &e.to_string()))?;
-                    state.text.push_str(&text);
-                }
+            Event::Text(t) if state.wants_text() => {
+                let text = t
+                    .xml10_content()
+                    .map_err(|e| not_xml(file, bytes, at, &e.to_string()))?;
+                state.text.push_str(&text);
             }
-            Event::CData(t) => {
-                if state.wants_text() {
-                    state.text.push_str(&String::from_utf8_lossy(&t));
-                }
+            Event::CData(t) if state.wants_text() => {
+                state.text.push_str(&String::from_utf8_lossy(&t));
             }
-            Event::GeneralRef(r) => {
-                if state.wants_text() {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        _ => {
-                            let name = String::from_utf8_lossy(&r).to_string();
-                            quick_xml::escape::resolve_predefined_entity(&name)
-                                .map(str::to_string)
-                                .ok_or_else(|| {
-                                    not_xml(file, bytes, at, &format!("unknown entity &{name};"))
-                                })?
-                        }
-                    };
-                    state.text.push_str(&resolved);
-                }
+            Event::GeneralRef(r) if state.wants_text() => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => {
+                        let name = String::from_utf8_lossy(&r).to_string();
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .map(str::to_string)
+                            .ok_or_else(|| {
+                                not_xml(file, bytes, at, &format!("unknown entity &{name};"))
+                            })?
+                    }
+                };
+                state.text.push_str(&resolved);
             }
             Event::Eof => break,
             _ => {}
@@ -274,12 +268,10 @@ impl<'a> State<'a> {
                     p.data.insert(key, typed(text));
                 }
             }
-            "coordinates" => {
-                if self.placemark.is_some() {
-                    let coords = self.coordinates(&text, bytes, at)?;
-                    if let Some(p) = &mut self.placemark {
-                        p.coords = coords;
-                    }
+            "coordinates" if self.placemark.is_some() => {
+                let coords = self.coordinates(&text, bytes, at)?;
+                if let Some(p) = &mut self.placemark {
+                    p.coords = coords;
                 }
             }
             "LinearRing" => {
