@@ -65,10 +65,9 @@ fn format_of(path: &str) -> iapz::Result<Format> {
         Some(InputFormat::GeoPackage) => Ok(Format::Gpkg),
         Some(InputFormat::Kml) => Ok(Format::Kml),
         None => Err(
-            Error::input(path, "", "cannot tell the output format from the file name")
-                .with_hint(
-                    "name it .geojson, .gpkg, .kml or .qgz, or give --format geojson|gpkg|kml|qgz",
-                ),
+            Error::input(path, "", "cannot tell the output format from the file name").with_hint(
+                "name it .geojson, .gpkg, .kml or .qgz, or give --format geojson|gpkg|kml|qgz",
+            ),
         ),
     }
 }
@@ -130,10 +129,12 @@ fn geojson_of(layers: &[Layer]) -> String {
 /// the layers' extent.
 fn write_project(output: &str, layers: &[Layer], title: &str) -> iapz::Result<()> {
     if output == "-" {
-        return Err(
-            Error::input("--output", "", "a QGIS project cannot be written to standard output")
-                .with_hint("give a file name: -o OUT.qgz"),
-        );
+        return Err(Error::input(
+            "--output",
+            "",
+            "a QGIS project cannot be written to standard output",
+        )
+        .with_hint("give a file name: -o OUT.qgz"));
     }
     let path = Path::new(output);
     let stem = path
@@ -142,7 +143,9 @@ fn write_project(output: &str, layers: &[Layer], title: &str) -> iapz::Result<()
         .unwrap_or_else(|| "iapz".into());
     let gpkg = path.with_file_name(format!("{stem}.gpkg"));
     let bbox = iapz::render::view::geometry_box(
-        layers.iter().flat_map(|l| l.features.iter().map(|f| &f.geometry)),
+        layers
+            .iter()
+            .flat_map(|l| l.features.iter().map(|f| &f.geometry)),
     )
     .ok_or_else(|| {
         Error::input(output, "", "the layers have no geometry to frame")
@@ -157,7 +160,10 @@ fn write_project(output: &str, layers: &[Layer], title: &str) -> iapz::Result<()
         frame,
     };
     write_gpkg_with(&gpkg, layers, &WriteOptions::default())?;
-    write_output(output, &iapz::io::qgis_project::qgz(layers, &options, &stem)?)
+    write_output(
+        output,
+        &iapz::io::qgis_project::qgz(layers, &options, &stem)?,
+    )
 }
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {

@@ -59,7 +59,9 @@ fn layer_id(name: &str) -> String {
 
 /// Text safe in XML 1.0 (quick-xml escapes markup, not the characters XML forbids).
 fn clean(text: &str) -> String {
-    text.chars().filter(|c| super::xml::is_xml_char(*c)).collect()
+    text.chars()
+        .filter(|c| super::xml::is_xml_char(*c))
+        .collect()
 }
 
 /// A thin layer over quick-xml's writer: start/end/empty elements with attributes, text
@@ -211,7 +213,11 @@ fn layer_tree(x: &mut Xml, ordered: &[&Layer], o: &ProjectOptions) {
         }
         x.open(
             "layer-tree-group",
-            &[("name", name), ("checked", "Qt::Checked"), ("expanded", "1")],
+            &[
+                ("name", name),
+                ("checked", "Qt::Checked"),
+                ("expanded", "1"),
+            ],
         );
         x.empty("customproperties", &[]);
         for l in members {
@@ -233,7 +239,14 @@ fn lonlat_extent(layer: &Layer) -> Option<[f64; 4]> {
         .iter()
         .filter_map(|f| f.geometry.bounding_rect())
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-        .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
 }
 
 fn map_layer(x: &mut Xml, layer: &Layer, o: &ProjectOptions) {
@@ -349,7 +362,12 @@ fn label_item(x: &mut Xml, uuid: &str, rect: [f64; 4], text: &str, size_pt: u32,
     );
     x.empty(
         "FontColor",
-        &[("red", "30"), ("green", "30"), ("blue", "30"), ("alpha", "255")],
+        &[
+            ("red", "30"),
+            ("green", "30"),
+            ("blue", "30"),
+            ("alpha", "255"),
+        ],
     );
     x.close("LayoutItem");
 }
@@ -374,7 +392,10 @@ fn map_item(x: &mut Xml, frame: &MapFrame) {
     open_item(x, attrs);
     let (w, h) = (frame.xmax - frame.xmin, frame.ymax - frame.ymin);
     // the frame's view, widened on one axis to the layout map's aspect
-    let (cx, cy) = ((frame.xmin + frame.xmax) / 2.0, (frame.ymin + frame.ymax) / 2.0);
+    let (cx, cy) = (
+        (frame.xmin + frame.xmax) / 2.0,
+        (frame.ymin + frame.ymax) / 2.0,
+    );
     let (w, h) = if w / h < MAP_ASPECT {
         (h * MAP_ASPECT, h)
     } else {
@@ -415,7 +436,10 @@ fn legend_item(x: &mut Xml) {
         ("subgroup", 6, 50),
         ("symbolLabel", 6, 50),
     ] {
-        x.open("style", &[("name", style), ("marginTop", "1"), ("marginBottom", "0.5")]);
+        x.open(
+            "style",
+            &[("name", style), ("marginTop", "1"), ("marginBottom", "0.5")],
+        );
         x.empty(
             "styleFont",
             &[
@@ -443,7 +467,7 @@ fn scale_bar_item(x: &mut Xml) {
         ("numMapUnitsPerScaleBarUnit", "1000".into()),
         ("numSegments", "2".into()),
         ("numSegmentsLeft", "0".into()),
-        ("numUnitsPerSegment", "100".into()),
+        ("numUnitsPerSegment", "100000".into()),
         ("segmentSizeMode", "0".into()),
         ("height", "2".into()),
         ("labelBarSpace", "2".into()),
@@ -502,7 +526,12 @@ fn layout(x: &mut Xml, o: &ProjectOptions) {
     label_item(
         x,
         "{5a1e1d1a-0000-4000-8000-000000000006}",
-        [95.0, credits_y, PAGE_MM.0 - 105.0, PAGE_MM.1 - credits_y - 4.0],
+        [
+            95.0,
+            credits_y,
+            PAGE_MM.0 - 105.0,
+            PAGE_MM.1 - credits_y - 4.0,
+        ],
         &o.credits.join("\n"),
         6,
         false,
@@ -540,7 +569,10 @@ pub fn project_xml(layers: &[Layer], options: &ProjectOptions) -> String {
     x.close("projectCrs");
     layer_tree(&mut x, &ordered, options);
     let f = &options.frame;
-    x.open("mapcanvas", &[("name", "theMapCanvas"), ("annotationsVisible", "1")]);
+    x.open(
+        "mapcanvas",
+        &[("name", "theMapCanvas"), ("annotationsVisible", "1")],
+    );
     x.text("units", &[], "meters");
     extent(&mut x, "extent", [f.xmin, f.ymin, f.xmax, f.ymax]);
     x.text("rotation", &[], "0");
@@ -573,7 +605,11 @@ pub fn project_xml(layers: &[Layer], options: &ProjectOptions) -> String {
 pub fn qgz(layers: &[Layer], options: &ProjectOptions, stem: &str) -> Result<Vec<u8>> {
     let xml = project_xml(layers, options);
     let zip_error = |e: zip::result::ZipError| {
-        Error::input(format!("{stem}.qgz"), "", format!("cannot zip the project: {e}"))
+        Error::input(
+            format!("{stem}.qgz"),
+            "",
+            format!("cannot zip the project: {e}"),
+        )
     };
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let file_options = zip::write::SimpleFileOptions::default()

@@ -222,7 +222,12 @@ pub fn renderer(layer: &Layer) -> String {
 /// only those in use carry a label, as on the map). `None`: no labels.
 pub fn label_expression(layer: &Layer) -> Option<String> {
     let property = plan_layer(&layer.name)?.label?;
-    let has = |key: &str| layer.features.iter().any(|f| f.properties.contains_key(key));
+    let has = |key: &str| {
+        layer
+            .features
+            .iter()
+            .any(|f| f.properties.contains_key(key))
+    };
     if !has(property) {
         return None;
     }
@@ -304,7 +309,9 @@ fn svg_param(out: &mut String, name: &str, value: &str) {
 /// A hatched fill as SLD draws one: a graphic fill of diagonal strokes (`slash`, QGIS's name for
 /// its `f_diagonal` brush) in the fill colour, 8 px apart.
 fn sld_hatch(out: &mut String, c: Rgba, style: &Style) {
-    out.push_str("<se:Fill><se:GraphicFill><se:Graphic><se:Mark><se:WellKnownName>slash</se:WellKnownName>");
+    out.push_str(
+        "<se:Fill><se:GraphicFill><se:Graphic><se:Mark><se:WellKnownName>slash</se:WellKnownName>",
+    );
     out.push_str("<se:Stroke>");
     svg_param(out, "stroke", &c.hex());
     svg_param(out, "stroke-opacity", &format!("{:.3}", c.opacity()));
@@ -313,7 +320,9 @@ fn sld_hatch(out: &mut String, c: Rgba, style: &Style) {
         "stroke-width",
         &format!("{:.2}", (style.stroke_mm * PX_PER_MM).max(1.0)),
     );
-    out.push_str("</se:Stroke></se:Mark><se:Size>8</se:Size></se:Graphic></se:GraphicFill></se:Fill>");
+    out.push_str(
+        "</se:Stroke></se:Mark><se:Size>8</se:Size></se:Graphic></se:GraphicFill></se:Fill>",
+    );
 }
 
 fn sld_fill(out: &mut String, c: Rgba) {

@@ -97,7 +97,10 @@ pub fn world_file(scene: &Scene) -> String {
     let g = &scene.georef;
     let size = 1.0 / g.px_per_m;
     let (x, y) = g.metres(0.5 - scene.frame.x0 as f64, 0.5 - scene.frame.y0 as f64);
-    format!("{size:.6}\n0.000000\n0.000000\n{:.6}\n{x:.6}\n{y:.6}\n", -size)
+    format!(
+        "{size:.6}\n0.000000\n0.000000\n{:.6}\n{x:.6}\n{y:.6}\n",
+        -size
+    )
 }
 
 /// GDAL's side-car (`map.png.aux.xml`) naming the image's CRS, which a world file cannot.
@@ -108,6 +111,9 @@ pub fn aux_xml(scene: &Scene) -> String {
     )
 }
 
+/// A map output: file name and bytes.
+pub type MapFile = (String, Vec<u8>);
+
 /// `map.png`, `map.pgw`, `map.png.aux.xml` and `map.svg` of a plan as (file name, bytes), and
 /// the map's frame (for a QGIS project that opens on the same view).
 pub fn plan_maps_georeferenced(
@@ -115,7 +121,7 @@ pub fn plan_maps_georeferenced(
     report: &Report,
     data: &Datasets,
     options: &MapOptions,
-) -> Result<(Vec<(String, Vec<u8>)>, MapFrame)> {
+) -> Result<(Vec<MapFile>, MapFrame)> {
     let scene = super::plan_scene(layers, report, data, options)?;
     let (png, svg) = rayon::join(
         || super::png::encode(&scene),

@@ -20,6 +20,7 @@ mod ops_measure;
 mod ops_overlay;
 mod plan_correctness;
 mod proptest_ops;
+mod qgis_project;
 mod render_cli;
 mod render_map;
 mod render_projection;

@@ -173,7 +173,10 @@ fn build(conn: &Connection, layers: &[Layer], options: &WriteOptions) -> rusqlit
         conn.execute_batch(SCHEMA_TABLES)?;
     }
     // an empty layer gets the extent of them all: "zoom to layer" then shows where it would be
-    let all = layers.iter().filter_map(|l| layer_extent(l)).reduce(union_rect);
+    let all = layers
+        .iter()
+        .filter_map(|l| layer_extent(l))
+        .reduce(union_rect);
     for (layer, cols) in layers.iter().zip(&columns) {
         let extent = layer_extent(layer).or(all);
         write_layer(conn, layer, cols, extent, options)?;

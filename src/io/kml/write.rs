@@ -379,7 +379,10 @@ mod tests {
             ],
         );
         let kml = kml_document(&[layer], "t");
-        assert!(kml.contains("<Schema name=\"reach\" id=\"reach_schema\">"), "{kml}");
+        assert!(
+            kml.contains("<Schema name=\"reach\" id=\"reach_schema\">"),
+            "{kml}"
+        );
         assert!(kml.contains("<SimpleField type=\"double\" name=\"n\"/>"));
         assert!(kml.contains("<SimpleField type=\"string\" name=\"x\"/>"));
         assert!(kml.contains("<SimpleField type=\"string\" name=\"as_of\"/>"));
