@@ -333,6 +333,9 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
             label,
             "point has fewer than 2 coordinates",
         )),
+        G::MultiPoint { coordinates } if coordinates.is_empty() => {
+            Err(Error::input(file, label, "empty MultiPoint"))
+        }
         G::LineString { coordinates } if coordinates.len() < 2 => Err(Error::input(
             file,
             label,
@@ -348,7 +351,9 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
             ))
         }
         G::Polygon { coordinates } => ring_check(coordinates),
-        // an empty MultiPolygon is valid GeoJSON (RFC 7946 §3.1): a plan's empty `gap`
+        G::MultiPolygon { coordinates } if coordinates.is_empty() => {
+            Err(Error::input(file, label, "empty MultiPolygon"))
+        }
         G::MultiPolygon { coordinates } => coordinates.iter().try_for_each(ring_check),
         _ => Ok(()),
     }

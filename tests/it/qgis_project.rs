@@ -173,19 +173,3 @@ fn every_plan_feature_has_source_and_as_of_and_no_empty_strings() {
         }
     }
 }
-
-#[test]
-fn an_empty_gap_round_trips_through_geojson() {
-    let empty = iapz::layer::Layer::of_plan(
-        "gap",
-        vec![iapz::layer::Feature::new(geo::MultiPolygon::<f64>(vec![])).with("area_km2", 0.0)],
-    );
-    let text = iapz::io::geojson::layers_collection(&[empty]);
-    let read = iapz::io::read_bytes(
-        text.as_bytes(),
-        "gap.geojson",
-        iapz::io::Format::GeoJson,
-        &Default::default(),
-    );
-    assert!(read.is_ok(), "{:?}", read.err());
-}
