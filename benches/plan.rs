@@ -15,21 +15,21 @@ fn default_plan(c: &mut Criterion) {
             let s = Scenario::default_resolved().unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
             let maps = || {
-                iapz::render::plan_maps(
+                iapz::outputs::plan_maps(
                     &plan.layers,
                     &plan.report,
                     &s.data,
                     &iapz::render::MapOptions::default(),
                 )
             };
-            iapz::io::outputs::write_plan_alongside(&plan, dir.path(), maps).unwrap();
+            iapz::outputs::write_plan_alongside(&plan, dir.path(), maps).unwrap();
         })
     });
     g.bench_function("default_plan_without_maps", |b| {
         b.iter(|| {
             let s = Scenario::default_resolved().unwrap();
             let plan = iapz::plan::run(&s, &|_| {}).unwrap();
-            iapz::io::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
+            iapz::outputs::write_plan(&plan, dir.path(), Vec::new()).unwrap();
         })
     });
     g.finish();

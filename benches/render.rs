@@ -3,7 +3,8 @@
 //! `png` is scene + painting + PNG encoding, what `iapz plan` does for map.png; `svg` likewise.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use iapz::render::{MapOptions, plan_scene};
+use iapz::outputs::plan_scene;
+use iapz::render::MapOptions;
 use iapz::scenario::Scenario;
 use std::time::Duration;
 

@@ -8,9 +8,13 @@
 //! - [`scenario`], [`plan`]: scenario files in, layers and a report out;
 //! - [`check`]: rules about zones (`iapz check`), measured with [`ops`];
 //! - [`layer`], [`style`]: what the planner produces and how every output draws it;
-//! - [`io`]: GeoJSON reading/writing and atomic outputs.
+//! - [`io`]: GeoJSON reading/writing and atomic outputs;
+//! - [`render`]: maps of any layers;
+//! - [`outputs`]: what a plan writes (its files and its map), the only module that knows both
+//!   the plan and the writers.
 //!
-//! The geometry core (`geodesy`, `ops`) knows nothing of Ukraine, scenarios or files.
+//! The geometry core (`geodesy`, `ops`) knows nothing of Ukraine, scenarios or files; nothing
+//! below [`outputs`] imports [`plan`].
 
 pub mod check;
 pub mod data;
@@ -19,6 +23,7 @@ pub mod geodesy;
 pub mod io;
 pub mod layer;
 pub mod ops;
+pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod scenario;

@@ -33,6 +33,13 @@ pub enum Format {
 }
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
+    // the JUnit file must not be one of the inputs (rules, layers): refused before any work
+    super::note_inputs([&args.rules]);
+    super::note_inputs(&args.layers);
+    super::note_folder_inputs(&args.out.join("layers"));
+    if let Some(path) = &args.junit {
+        super::check_output(path)?;
+    }
     let rules = read_rules(&args.rules)?;
     let inputs = Inputs {
         out_dir: args.out.clone(),

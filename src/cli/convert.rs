@@ -207,18 +207,20 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
                 )
                 .with_hint("give a file name: -o OUT.gpkg"));
             }
-            let path = Path::new(&args.output);
-            match crs.filter(|c| *c != 4326) {
-                None => write_gpkg_with(path, &layers, &WriteOptions::default())?,
+            let write = |path: &Path| match crs.filter(|c| *c != 4326) {
+                None => write_gpkg_with(path, &layers, &WriteOptions::default()),
                 Some(code) => {
                     let (projected, srs) = reproject_layers(&layers, code)?;
                     let options = WriteOptions {
                         srs,
                         ..Default::default()
                     };
-                    write_gpkg_with(path, &projected, &options)?
+                    write_gpkg_with(path, &projected, &options)
                 }
-            }
+            };
+            // atomic for a file, written through for a device or FIFO, never renamed over them
+            iapz::io::atomic::write_output_with(Path::new(&args.output), write)
+                .map_err(|e| super::cannot_write(&args.output, e))?
         }
     }
     if !quiet {

@@ -46,6 +46,10 @@ pub fn run(args: &Args, _quiet: bool) -> iapz::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Action::Export { name, output } => {
+            if let Some(dir) = &args.data {
+                super::note_folder_inputs(dir);
+            }
+            super::check_output(output)?;
             let layer = d.export_layer(name).ok_or_else(|| {
                 Error::input(
                     "NAME",

@@ -9,6 +9,7 @@ mod plan;
 mod render;
 
 use clap::{Parser, Subcommand};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Exact WGS84 geodesic buffers and an air-protection-zone planner.
@@ -49,6 +50,11 @@ pub enum Outcome {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C, SIGTERM, SIGHUP: remove this run's temporary files and staging folders
+    if let Err(e) = iapz::io::atomic::remove_temporaries_on_signal() {
+        report(&e);
+        return ExitCode::from(2);
+    }
     let result = match &cli.command {
         Command::Buffer(args) => buffer::run(args, cli.quiet),
         Command::Plan(args) => plan::run(args, cli.quiet),
@@ -122,33 +128,15 @@ pub fn distance_arg(option: &str, text: &str) -> iapz::Result<f64> {
         .map_err(|e| iapz::Error::input(option.to_string(), "", e.to_string()))
 }
 
-/// Writes `bytes` to a file atomically, or to standard output for `-`.
+/// Writes `bytes` to an output path: atomically to a file, through to a device or FIFO, to
+/// standard output for `-` (see [`iapz::io::atomic::write_output`]).
 pub fn write_output(path: &str, bytes: &[u8]) -> iapz::Result<()> {
-    if path == "-" {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|e| iapz::Error::io("<stdout>", e));
-    }
-    let target = std::path::Path::new(path);
-    let folder = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    if !folder.is_dir() {
-        return Err(iapz::Error::input(
-            path.to_string(),
-            "",
-            format!(
-                "cannot write the output: {} is not an existing folder",
-                folder.display()
-            ),
-        )
-        .with_hint("create the folder first, or write to another path (-o FILE)"));
-    }
-    iapz::io::write_atomic(target, bytes).map_err(|e| match e {
+    iapz::io::write_output(Path::new(path), bytes).map_err(|e| cannot_write(path, e))
+}
+
+/// An I/O error while writing an output, said as such.
+pub fn cannot_write(path: &str, e: iapz::Error) -> iapz::Error {
+    match e {
         iapz::Error::Io { source, .. } => iapz::Error::input(
             path.to_string(),
             "",
@@ -156,24 +144,34 @@ pub fn write_output(path: &str, bytes: &[u8]) -> iapz::Result<()> {
         )
         .with_hint("choose a folder you can write to (-o FILE)"),
         e => e,
-    })
+    }
 }
 
-/// Refuses an output path that is the input path.
-pub fn distinct_paths(input: &str, output: &str) -> iapz::Result<()> {
-    if input != "-" && output != "-" {
-        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => input == output,
-        };
-        if same {
-            return Err(iapz::Error::input(
-                output.to_string(),
-                "",
-                "the output path is the input path",
-            )
-            .with_hint("write the result to another file (-o OTHER.geojson)"));
-        }
+/// Records the files a command reads: an output that is one of them is refused.
+pub fn note_inputs<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) {
+    for p in paths {
+        iapz::io::note_input(p.as_ref());
     }
-    Ok(())
+}
+
+/// Records the files of a folder a command reads from (`--data DIR`, a plan folder's `layers/`).
+pub fn note_folder_inputs(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        note_inputs(entries.flatten().map(|e| e.path()));
+    }
+}
+
+/// Refuses, before any work, an output path that is the input or any input noted so far (by
+/// identity: another name or a link to the input is refused too), and an output path iapz cannot
+/// write (a folder, a dangling link, a missing folder).
+pub fn distinct_paths(input: &str, output: &str) -> iapz::Result<()> {
+    note_inputs([input]);
+    check_output(output)
+}
+
+/// Refuses, before any work, an output path that is a noted input or that iapz cannot write.
+pub fn check_output(output: &str) -> iapz::Result<()> {
+    let path = Path::new(output);
+    iapz::io::atomic::output_target(path)?;
+    iapz::io::refuse_if_input(path, &[])
 }

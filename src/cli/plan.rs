@@ -33,10 +33,12 @@ pub fn load(
     data: Option<&Path>,
     limits: &super::Limits,
 ) -> iapz::Result<iapz::scenario::Resolved> {
-    let mut scenario = match scenario {
+    let file = scenario;
+    let mut scenario = match file {
         Some(p) => Scenario::from_path(p)?,
         None => Scenario::default_embedded()?,
     };
+    note_scenario_inputs(&scenario, file, data);
     scenario.read_options = limits.read_options(false);
     let datasets = match data {
         Some(dir) => Datasets::from_dir(dir)?,
@@ -45,11 +47,30 @@ pub fn load(
     scenario.resolve(&datasets)
 }
 
+/// Records the files a plan reads (the scenario, its `[data]` files, the `--data` folder's), so
+/// that an output there is refused.
+fn note_scenario_inputs(scenario: &Scenario, file: Option<&Path>, data: Option<&Path>) {
+    super::note_inputs(file);
+    let d = &scenario.spec.data;
+    let replaced = [&d.occupied, &d.contact_line, &d.ukraine_1991];
+    super::note_inputs(
+        replaced
+            .into_iter()
+            .flatten()
+            .map(|s| scenario.base_dir.join(s.get_ref())),
+    );
+    if let Some(dir) = data {
+        super::note_folder_inputs(dir);
+    }
+}
+
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     // a bad map size is a usage error: say so before a second of planning, not after
     if !args.no_map {
         iapz::render::check_size(args.size)?;
     }
+    // an --out that is a file or a dangling link: say so before planning, not after
+    iapz::io::atomic::check_output_folder(&args.out)?;
     let resolved = load(args.scenario.as_deref(), args.data.as_deref(), &args.limits)?;
     let bar = if quiet {
         ProgressBar::hidden()
@@ -69,7 +90,8 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     // maps (georeferenced) and the QGIS project over iapz.gpkg, framed as the map
     let maps = || -> iapz::Result<Vec<(String, Vec<u8>)>> {
         use iapz::io::qgis_project::{MAP_ASPECT, ProjectOptions, qgz};
-        use iapz::render::georef::{MapFrame, plan_maps_georeferenced};
+        use iapz::outputs::plan_maps_georeferenced;
+        use iapz::render::georef::MapFrame;
         let (mut files, frame) = match args.no_map {
             false => plan_maps_georeferenced(&plan.layers, &plan.report, &resolved.data, &options)?,
             true => {
@@ -82,8 +104,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
                 (Vec::new(), MapFrame::fit(bbox, MAP_ASPECT)?)
             }
         };
-        let report = serde_json::to_value(&plan.report).expect("the report always serialises");
-        let texts = iapz::render::plan_texts(&report);
+        let texts = iapz::outputs::MapFigures::from(&plan.report).texts();
         let project = ProjectOptions {
             title: texts.title,
             subtitle: texts.subtitle,
@@ -95,7 +116,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         Ok(files)
     };
     let written =
-        iapz::io::outputs::write_plan_alongside(&plan, &args.out, maps).map_err(|e| match e {
+        iapz::outputs::write_plan_alongside(&plan, &args.out, maps).map_err(|e| match e {
             iapz::Error::Io { path, source } => iapz::Error::input(
                 path,
                 "",

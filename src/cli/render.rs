@@ -8,7 +8,8 @@ use iapz::data::Datasets;
 use iapz::error::Error;
 use iapz::io::Mode;
 use iapz::layer::{Layer, plan_layer_title};
-use iapz::render::{ATTRIBUTION, MapInput, MapOptions, MapTexts, compose, map_layers, plan_texts};
+use iapz::outputs::{map_layers, report_file_texts};
+use iapz::render::{ATTRIBUTION, MapInput, MapOptions, MapTexts, compose};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -108,19 +109,7 @@ fn plan_folder(dir: &Path, limits: &super::Limits) -> iapz::Result<(Vec<Layer>, 
             l.title = t.to_string();
         }
     }
-    let report_path = dir.join("report.json");
-    let report = match std::fs::read(&report_path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            Error::input(
-                report_path.display().to_string(),
-                format!("line {}, column {}", e.line(), e.column()),
-                format!("is not the JSON `iapz plan` writes: {e}"),
-            )
-            .with_hint("run `iapz plan` again to rewrite the folder")
-        })?,
-        Err(_) => serde_json::Value::Null,
-    };
-    let mut texts = plan_texts(&report);
+    let mut texts = report_file_texts(&dir.join("report.json"))?;
     if texts.title.is_empty() {
         texts.title = format!("iapz plan outputs in {}", dir.display());
     }
@@ -164,6 +153,12 @@ fn layer_files(
 
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     let kind = kind_of(&args.output)?;
+    super::note_inputs(&args.files);
+    super::note_inputs([args.out.join("iapz.geojson"), args.out.join("report.json")]);
+    if let Some(dir) = &args.data {
+        super::note_folder_inputs(dir);
+    }
+    super::check_output(&args.output)?;
     let bbox = args.bbox.as_deref().map(parse_bbox).transpose()?;
     // before reading any input: a bad size should not wait for a large file
     iapz::render::check_size(args.size)?;

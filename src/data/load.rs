@@ -330,6 +330,7 @@ fn location(lat: f64, lon: f64, file: &str, line: u64) -> Result<Coord> {
             format!("lat {lat}, lon {lon} is not a WGS84 latitude/longitude"),
         ));
     }
+    super::check_in_region(lon, lat, file, line)?;
     Ok(Coord { x: lon, y: lat })
 }
 

@@ -20,7 +20,55 @@ pub use export::LAYER_NAMES;
 pub use load::{FILES, PROVENANCE_FILE};
 pub use occupied::{build_occupied, closing_polygon};
 
+use crate::error::{Error, Result};
 use geo::{Coord, LineString, MultiPolygon};
+
+/// Where airfields and assets may lie: longitudes −25…75° E, latitudes 25…70° N (Europe, from
+/// the Atlantic to the Urals, from North Africa to the North Cape), degrees.
+///
+/// With combat radii of at most 2,000 km (`scenario::bounds::BASE_RADIUS`) every reach circle
+/// of a base inside it stays more than 2° from the poles and 40° from the antimeridian, where
+/// lon/lat polygons break (an airfield at lon 179.9 gave a reach circle out to lon 195.1).
+pub const PLANNING_REGION: LonLatBox = LonLatBox {
+    lon: (-25.0, 75.0),
+    lat: (25.0, 70.0),
+};
+
+/// A longitude/latitude box, degrees (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LonLatBox {
+    pub lon: (f64, f64),
+    pub lat: (f64, f64),
+}
+
+/// Refuses a record (an airfield or asset row of a data folder) outside [`PLANNING_REGION`],
+/// naming the file and line.
+///
+/// ```
+/// use iapz::data::check_in_region;
+/// assert!(check_in_region(22.0, 50.1, "airfields.csv", 2).is_ok());
+/// let e = check_in_region(179.9, 50.1, "airfields.csv", 2).unwrap_err().to_string();
+/// assert!(e.starts_with("airfields.csv: line 2:") && e.contains("-25"), "{e}");
+/// ```
+pub fn check_in_region(lon: f64, lat: f64, file: &str, line: u64) -> Result<()> {
+    let r = PLANNING_REGION;
+    let inside = (r.lon.0..=r.lon.1).contains(&lon) && (r.lat.0..=r.lat.1).contains(&lat);
+    if inside {
+        return Ok(());
+    }
+    Err(Error::input(
+        file,
+        format!("line {line}"),
+        format!(
+            "lon {lon}, lat {lat} is outside the planning region (lon {} to {}, lat {} to {})",
+            r.lon.0, r.lon.1, r.lat.0, r.lat.1
+        ),
+    )
+    .with_hint(
+        "check the row (lat and lon swapped? a sign lost?); iapz plans around Ukraine and \
+         refuses places whose reach circles could cross a pole or the antimeridian",
+    ))
+}
 
 /// A named area: an oblast (ISO 3166-2 code, e.g. `UA-46`) or a country (ISO 3166-1 alpha-2).
 #[derive(Debug, Clone, PartialEq)]

@@ -6,9 +6,11 @@
 //! distances and positions (Karney 2013), far below any tolerance iapz works to.
 
 mod densify;
+mod ecef;
 mod segment;
 
 pub use densify::{densify_line, densify_ring, max_chord_for_latitude};
+pub use ecef::{chord, ecef, max_geodesic_for_chord};
 pub use segment::{SegmentProjection, closest_on_segment};
 
 use geo::Coord;

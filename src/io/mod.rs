@@ -7,7 +7,6 @@ pub mod atomic;
 pub mod geojson;
 pub mod gpkg;
 pub mod kml;
-pub mod outputs;
 pub mod qgis_project;
 pub mod qgis_style;
 pub mod read;
@@ -15,7 +14,7 @@ pub mod reproject;
 mod tidy;
 pub mod xml;
 
-pub use atomic::{AtomicDir, write_atomic};
+pub use atomic::{AtomicDir, note_input, refuse_if_input, write_atomic, write_output};
 pub use read::{
     Format, Input, Mode, ReadOptions, ReadResult, read_bytes, read_layers, read_limited, read_path,
 };

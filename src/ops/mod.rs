@@ -2,6 +2,7 @@
 //! Nothing here knows about Ukraine, scenarios or files.
 
 mod buffer;
+mod cull;
 mod distance;
 mod error;
 mod measure;

@@ -99,6 +99,8 @@ struct Rule {
     fill_notches: bool,
     max_chord: f64,
     convex: f64,
+    /// Deepest notch point that may be filled, metres (half the buffer distance).
+    max_notch_depth: f64,
 }
 
 /// Whether the chord `pts[i] → pts[j]` may stand for the points between them.
@@ -137,8 +139,12 @@ fn chord_ok(pts: &[V3], i: usize, j: usize, rule: &Rule) -> bool {
             out.abs()
         };
         if off == 0.0 && rule.fill_notches {
-            // A notch point: filled, whatever its depth or position.
-            return true;
+            // A notch point: filled only when shallow. Every point of a notch whose section stays
+            // within `h` of the chord is within `h` of the source, so for h < d the filled area
+            // was inside the buffer already; a deep bay (narrow mouth, wide inside farther than d
+            // from every shore) must stay a hole of the buffer and is kept.
+            let depth_sq = out * out + beyond * beyond;
+            return depth_sq <= rule.max_notch_depth * rule.max_notch_depth;
         }
         off * off + beyond * beyond <= limit * limit
     })
@@ -206,6 +212,7 @@ pub fn prune_ring(ring: &[Coord], outward: f64, budget: &PruneBudget) -> Option<
         fill_notches: true,
         max_chord: budget.max_chord_m(),
         convex: budget.convex_m,
+        max_notch_depth: 0.5 * budget.distance_m,
     };
     prune(ring, &rule, 4)
 }
@@ -218,6 +225,7 @@ pub fn prune_line(line: &[Coord], budget: &PruneBudget) -> Option<Vec<Coord>> {
         fill_notches: false,
         max_chord: 50_000.0,
         convex: budget.convex_m,
+        max_notch_depth: 0.0,
     };
     prune(line, &rule, 2)
 }
@@ -232,4 +240,67 @@ fn prune(coords: &[Coord], rule: &Rule, min_kept: usize) -> Option<Vec<Coord>> {
         return None;
     }
     Some(kept.into_iter().map(|k| coords[k]).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{BufferOptions, buffer_geometry};
+    use geo::{Contains, Geometry, LineString, Point, Polygon};
+
+    /// A 40 km square island (x east, y north, metres from 30°E 50°N) whose east coast opens
+    /// through a 20 m mouth into water: two thin inlets and a 4 × 6 km basin, with vertices
+    /// placed so that every chord the greedy search tries (2, 4, 8 vertices ahead) is shorter
+    /// than the 44 m allowed at 1 km. The basin's point (−2.5 km, 2.5 km) is more than 1.5 km
+    /// from every shore, so a 1 km buffer must leave it out; filling the notch would put it in.
+    fn island_with_bay() -> (Polygon, Point) {
+        let m = |x: f64, y: f64| {
+            let (lon0, lat0): (f64, f64) = (30.0, 50.0);
+            let m_lat = 1.0 / 111_250.0;
+            Coord {
+                x: lon0 + x * m_lat / lat0.to_radians().cos(),
+                y: lat0 + y * m_lat,
+            }
+        };
+        let ring = vec![
+            m(-20_000.0, -20_000.0),
+            m(0.0, -20_000.0),
+            m(0.0, -10.0),
+            m(-3_000.0, -2_000.0),
+            m(-5.0, -5.0),
+            m(-3_000.0, -1_500.0),
+            m(-5.0, 0.0),
+            m(-4_000.0, 0.0),
+            m(-4_000.0, 6_000.0),
+            m(-1_000.0, 6_000.0),
+            m(0.0, 10.0),
+            m(0.0, 20_000.0),
+            m(-20_000.0, 20_000.0),
+            m(-20_000.0, -20_000.0),
+        ];
+        let c = m(-2_500.0, 2_500.0);
+        (
+            Polygon::new(LineString::from(ring), vec![]),
+            Point::new(c.x, c.y),
+        )
+    }
+
+    #[test]
+    fn a_deep_bay_with_a_narrow_mouth_is_not_filled() {
+        let (island, centre) = island_with_bay();
+        assert!(!island.contains(&centre), "the basin's centre is water");
+        let b = buffer_geometry(
+            &Geometry::Polygon(island),
+            1_000.0,
+            &BufferOptions {
+                tolerance_m: 1.0,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            !b.contains(&centre),
+            "the basin's centre is 5 km from every shore: it must stay out of a 1 km buffer"
+        );
+    }
 }

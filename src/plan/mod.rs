@@ -11,7 +11,7 @@ mod report;
 
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layer::Layer;
 use crate::scenario::Resolved;
 
@@ -31,7 +31,7 @@ impl Plan {
 
 /// Runs the planner. `progress` is told the name of each stage as it starts.
 pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan> {
-    let geometry = layers::compute(scenario, progress)?;
+    let geometry = layers::compute(scenario, progress).map_err(|e| locate(e, scenario))?;
     progress("report");
     let report = report::build(scenario, &geometry);
     let mut plan = Plan {
@@ -60,5 +60,83 @@ fn complete_provenance(layers: &mut [Layer], scenario: &Resolved) {
         f.properties
             .entry("as_of")
             .or_insert(serde_json::Value::Null);
+    }
+}
+
+/// An error the geometry stage raised about a part of the scenario (`[standoff]`, `[strip]`,
+/// `base EPRZ`), pointed at where that part is written in the scenario file.
+fn locate(e: Error, s: &Resolved) -> Error {
+    let Error::Input {
+        file,
+        location,
+        message,
+        hint,
+    } = e
+    else {
+        return e;
+    };
+    let p = &s.positions;
+    let part = location.trim_start_matches(": ");
+    let at = match part {
+        _ if file != "scenario" => None,
+        "[standoff]" => Some(p.standoff.clone()),
+        "[strip]" => Some(p.strip.clone()),
+        _ => part.strip_prefix("base ").and_then(|icao| {
+            s.bases
+                .iter()
+                .position(|b| b.airfield.icao == icao)
+                .and_then(|i| p.bases.get(i).cloned())
+        }),
+    };
+    match at {
+        Some(at) => {
+            let e = p.error(&at, format!("{part}: {message}"));
+            match hint {
+                Some(h) => e.with_hint(h),
+                None => e.with_hint(
+                    "the geometry refused this value of the scenario: see the valid ranges in \
+                     the README's \"Scenario files\"",
+                ),
+            }
+        }
+        None => Error::Input {
+            file,
+            location,
+            message,
+            hint,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometry_errors_are_located_in_the_scenario() {
+        let s = crate::scenario::Scenario::default_resolved().unwrap();
+        let e = locate(
+            Error::input("scenario", "[standoff]", "too many vertices"),
+            &s,
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "{}: {}: [standoff]: too many vertices",
+                s.positions.file, s.positions.standoff
+            )),
+            "{text}"
+        );
+        assert!(s.positions.standoff.starts_with("line "), "{text}");
+        let e = locate(Error::input("scenario", "base EPRZ", "refused"), &s);
+        let i = s
+            .bases
+            .iter()
+            .position(|b| b.airfield.icao == "EPRZ")
+            .unwrap();
+        assert!(e.to_string().contains(&s.positions.bases[i]), "{e}");
+        // Errors about anything else pass through unchanged.
+        let e = locate(Error::input("other.geojson", "feature #1", "bad"), &s);
+        assert_eq!(e.to_string(), "other.geojson: feature #1: bad");
     }
 }

@@ -70,6 +70,11 @@ pub struct Report {
     pub contact_line_as_of: String,
     pub layers: Vec<LayerFigure>,
     pub zone_km2: f64,
+    /// The zone is empty (e.g. the stand-off covers the whole region): written as
+    /// `"zone_empty": true`, left out otherwise. Areas and shares are then 0, `zone_to_threat` is
+    /// null, every asset is outside the zone, `[cap]` places no station.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub zone_empty: bool,
     pub coverage_pct: f64,
     pub redundancy_pct: f64,
     pub gap_km2: f64,
@@ -195,6 +200,7 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         contact_line_as_of: s.data.contact_line_as_of.clone(),
         layers,
         zone_km2: round(zone, 1),
+        zone_empty: is_empty(&g.zone, zone),
         coverage_pct: pct(km2(&g.coverage), zone),
         redundancy_pct: pct(km2(&g.redundancy), zone),
         gap_km2: round(km2(&g.gap), 1),
@@ -206,6 +212,12 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         replaced_datasets: s.replaced.clone(),
         cap: None,
     }
+}
+
+/// A zone with no polygon, or less than a square metre of one (what overlays leave of a zone
+/// the stand-off swallows), is empty. `km2` is its area.
+pub(super) fn is_empty(zone: &MultiPolygon, km2: f64) -> bool {
+    zone.0.is_empty() || km2 < 1e-6
 }
 
 fn asset_report(
@@ -322,6 +334,9 @@ impl Report {
             self.tolerance_m
         );
         let _ = writeln!(m, "## Zone\n");
+        if self.zone_empty {
+            let _ = writeln!(m, "{}\n", self.empty_zone_sentence());
+        }
         let _ = writeln!(m, "- Area: {:.0} km²", self.zone_km2);
         let _ = writeln!(
             m,
@@ -417,11 +432,29 @@ impl Report {
         m
     }
 
+    /// What the report says of an empty zone.
+    fn empty_zone_sentence(&self) -> String {
+        format!(
+            "**Zone: empty.** No part of the region lies {} km or more from {}: there is nothing \
+             to protect, every asset is outside the zone and no patrol station is placed.",
+            self.standoff_km,
+            self.threat.join(" + ")
+        )
+    }
+
     /// A short table for the terminal.
     pub fn summary(&self) -> String {
         let mut m = String::new();
         let _ = writeln!(m, "{}", self.scenario);
-        let _ = writeln!(m, "  zone            {:>10.0} km²", self.zone_km2);
+        if self.zone_empty {
+            let _ = writeln!(
+                m,
+                "  zone: empty (nothing of the region is {} km from the threat)",
+                self.standoff_km
+            );
+        } else {
+            let _ = writeln!(m, "  zone            {:>10.0} km²", self.zone_km2);
+        }
         let _ = writeln!(
             m,
             "  covered         {:>10.1} %   (≥ 2 bases {:.1} %)",

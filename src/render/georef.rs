@@ -3,13 +3,10 @@
 //! [`MapFrame`] (the map's LAEA centre and extent, metres) gives a QGIS project the map's CRS and
 //! view.
 
+use super::Scene;
 use super::projection::MapProjection;
 use super::view::{LonLatBox, View};
-use super::{MapOptions, Scene};
-use crate::data::Datasets;
 use crate::error::Result;
-use crate::layer::Layer;
-use crate::plan::Report;
 
 /// The map's frame: the LAEA projection's centre (lon, lat degrees) and the projected extent
 /// (metres, x east and y north of the centre).
@@ -109,29 +106,4 @@ pub fn aux_xml(scene: &Scene) -> String {
         "<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">{}</SRS>\n</PAMDataset>\n",
         crate::io::xml::escape(&MapFrame::of_scene(scene).wkt())
     )
-}
-
-/// A map output: file name and bytes.
-pub type MapFile = (String, Vec<u8>);
-
-/// `map.png`, `map.pgw`, `map.png.aux.xml` and `map.svg` of a plan as (file name, bytes), and
-/// the map's frame (for a QGIS project that opens on the same view).
-pub fn plan_maps_georeferenced(
-    layers: &[Layer],
-    report: &Report,
-    data: &Datasets,
-    options: &MapOptions,
-) -> Result<(Vec<MapFile>, MapFrame)> {
-    let scene = super::plan_scene(layers, report, data, options)?;
-    let (png, svg) = rayon::join(
-        || super::png::encode(&scene),
-        || super::svg::encode(&scene).into_bytes(),
-    );
-    let files = vec![
-        ("map.png".into(), png),
-        ("map.pgw".into(), world_file(&scene).into_bytes()),
-        ("map.png.aux.xml".into(), aux_xml(&scene).into_bytes()),
-        ("map.svg".into(), svg),
-    ];
-    Ok((files, MapFrame::of_scene(&scene)))
 }

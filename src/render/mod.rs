@@ -40,61 +40,8 @@ pub use compose::{MapInput, MapOptions, SIZE_RANGE, check_size, compose, scale_e
 pub use projection::MapProjection;
 pub use scene::Scene;
 
-use crate::data::Datasets;
-use crate::error::Result;
-use crate::layer::Layer;
-use crate::plan::Report;
-
-/// The layers the map draws: all but the plan layers the catalogue keeps off the map
-/// ([`crate::layer::PlanLayer::on_map`]).
-pub fn map_layers(layers: &[Layer]) -> Vec<Layer> {
-    layers
-        .iter()
-        .filter(|l| crate::layer::plan_layer(&l.name).is_none_or(|p| p.on_map))
-        .cloned()
-        .collect()
-}
-
 /// The attribution every map carries (geodata/README.md).
 pub const ATTRIBUTION: &str = "Contains data from Natural Earth (public domain), GeoNames (geonames.org, CC BY 4.0) and airportsdata (MIT).";
-
-/// Title, subtitle and credits of a plan's map, from its report (as `report.json` holds it, so
-/// that `iapz render` of a plan folder titles the map as `iapz plan` does). Missing figures are
-/// left out.
-pub fn plan_texts(report: &serde_json::Value) -> MapTexts {
-    let text = |k: &str| report.get(k).and_then(|v| v.as_str()).unwrap_or_default();
-    let num = |v: &serde_json::Value, k: &str| v.get(k).and_then(|v| v.as_f64());
-    let mut figures = Vec::new();
-    if let Some(z) = num(report, "zone_km2") {
-        figures.push(format!("Zone {} km²", thousands(z)));
-    }
-    if let (Some(c), Some(r)) = (num(report, "coverage_pct"), num(report, "redundancy_pct")) {
-        figures.push(format!(
-            "{c:.1} % within reach of a base, {r:.1} % of two or more"
-        ));
-    }
-    if let Some(s) = report.get("strip").filter(|s| !s.is_null())
-        && let (Some(w), Some(a)) = (num(s, "width_km"), num(s, "area_km2"))
-    {
-        figures.push(format!("strip {w:.1} km wide, {} km²", thousands(a)));
-    }
-    let mut credits = vec![ATTRIBUTION.to_string()];
-    let as_of = text("contact_line_as_of");
-    if !as_of.is_empty() {
-        credits.push(format!(
-            "Line of contact and occupied territory approximate, as of {as_of}; illustrative only, not for operational use."
-        ));
-    }
-    let subtitle = [text("description").to_string(), figures.join(" · ")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    MapTexts {
-        title: text("scenario").to_string(),
-        subtitle,
-        credits,
-    }
-}
 
 /// The words around a map: its title, the paragraphs under it and the credit lines.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -115,40 +62,6 @@ pub(crate) fn thousands(v: f64) -> String {
         out.push(c);
     }
     out
-}
-
-/// The map scene of a plan.
-pub fn plan_scene(
-    layers: &[Layer],
-    report: &Report,
-    data: &Datasets,
-    options: &MapOptions,
-) -> Result<Scene> {
-    let drawn = map_layers(layers);
-    let report = serde_json::to_value(report).expect("the report always serialises");
-    let texts = plan_texts(&report);
-    compose(
-        &MapInput {
-            layers: &drawn,
-            basemap: data,
-            title: texts.title,
-            subtitle: texts.subtitle,
-            credits: texts.credits,
-        },
-        options,
-    )
-}
-
-/// `map.png` and `map.svg` of a plan, as (file name, bytes), painted in parallel.
-pub fn plan_maps(
-    layers: &[Layer],
-    report: &Report,
-    data: &Datasets,
-    options: &MapOptions,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let scene = plan_scene(layers, report, data, options)?;
-    let (png, svg) = rayon::join(|| png::encode(&scene), || svg::encode(&scene).into_bytes());
-    Ok(vec![("map.png".into(), png), ("map.svg".into(), svg)])
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 //! endurance_h = 2.5
 //! ```
 
+use super::bounds::{self, echo};
 use super::{BaseAircraft, Scenario};
 use crate::data::Datasets;
 use crate::error::{Error, Result};
@@ -59,9 +60,9 @@ pub struct CapSpec {
     /// Spacing of the placement grid (default engagement radius / 6).
     #[serde(default)]
     pub grid: Option<Spanned<String>>,
-    /// Per-type overrides of aircraft.csv, keyed by type name.
+    /// Per-type overrides of aircraft.csv, keyed by type name (with where it is written).
     #[serde(default)]
-    pub aircraft: BTreeMap<String, CapAircraftSpec>,
+    pub aircraft: BTreeMap<Spanned<String>, CapAircraftSpec>,
 }
 
 /// `[cap.aircraft."TYPE"]`: performance figures overriding aircraft.csv.
@@ -129,55 +130,35 @@ impl CapResolved {
 }
 
 impl Scenario {
-    /// Checks `[cap]` (if any) against the resolved bases and the aircraft dataset.
+    /// Checks `[cap]` (if any) against the resolved bases and the aircraft dataset; every
+    /// number must lie in its range of [`bounds`]. `named_at[i]` is where `bases[i]`'s
+    /// airfield is named.
     pub(super) fn resolve_cap(
         &self,
         bases: &[BaseAircraft],
+        named_at: &[&Spanned<String>],
         data: &Datasets,
     ) -> Result<Option<CapResolved>> {
         let Some(c) = &self.spec.cap else {
             return Ok(None);
         };
-        let engagement_radius_m = self.distance(&c.engagement_radius)?;
+        let engagement_radius_m =
+            self.bounded_distance(&c.engagement_radius, &bounds::ENGAGEMENT_RADIUS)?;
         let per_patrol = match &c.aircraft_per_patrol {
-            Some(n) if *n.get_ref() < 1 || *n.get_ref() > 64 => {
-                return Err(self.error_at(
-                    n.span(),
-                    format!(
-                        "aircraft_per_patrol = {} must be between 1 and 64",
-                        n.get_ref()
-                    ),
-                ));
-            }
-            Some(n) => *n.get_ref() as u32,
+            Some(n) => self.bounded_count(n, &bounds::AIRCRAFT_PER_PATROL)?,
             None => 2,
         };
-        let hours_on_station = self.positive(&c.hours_on_station, "hours_on_station")?;
+        let hours_on_station =
+            self.bounded_number(&c.hours_on_station, &bounds::HOURS_ON_STATION)?;
         let reserve_hours = match &c.reserve_hours {
-            Some(r) if !(r.get_ref().is_finite() && *r.get_ref() >= 0.0) => {
-                return Err(self.error_at(r.span(), "reserve_hours must be zero or more hours"));
-            }
-            Some(r) => *r.get_ref(),
+            Some(r) => self.bounded_number(r, &bounds::RESERVE_HOURS)?,
             None => 0.5,
         };
-        let turnaround_hours = match c.turnaround_hours.get_ref() {
-            t if t.is_finite() && *t >= 0.0 => *t,
-            _ => {
-                return Err(self.error_at(
-                    c.turnaround_hours.span(),
-                    "turnaround_hours must be zero or more hours",
-                ));
-            }
-        };
-        let availability = self.share_value(&c.availability, "availability")?;
+        let turnaround_hours =
+            self.bounded_number(&c.turnaround_hours, &bounds::TURNAROUND_HOURS)?;
+        let availability = self.bounded_number(&c.availability, &bounds::AVAILABILITY)?;
         let tanker_factor = match &c.tanker_factor {
-            Some(f) if !(f.get_ref().is_finite() && *f.get_ref() >= 1.0) => {
-                return Err(self.error_at(
-                    f.span(),
-                    "tanker_factor must be 1 or more (it multiplies time on station)",
-                ));
-            }
-            Some(f) => *f.get_ref(),
+            Some(f) => self.bounded_number(f, &bounds::TANKER_FACTOR)?,
             None => 2.0,
         };
         let cover = match c.cover.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
@@ -185,49 +166,42 @@ impl Scenario {
                 share: c
                     .share
                     .as_ref()
-                    .map(|s| self.share_value(s, "share"))
+                    .map(|s| self.bounded_number(s, &bounds::SHARE))
                     .transpose()?
                     .unwrap_or(1.0),
             },
             Some(("assets", _)) => CapCover::Assets,
             Some((other, span)) => {
                 return Err(self
-                    .error_at(span, format!("unknown cover {other:?}"))
+                    .error_at(span, format!("unknown cover {}", echo(other)))
                     .with_hint("valid: \"zone\" (with share = 0.9 for part of it) or \"assets\""));
             }
         };
         let grid_spacing_m = match &c.grid {
-            Some(g) => self.distance(g)?,
+            Some(g) => self.grid_spacing(g, engagement_radius_m)?,
             None => engagement_radius_m / 6.0,
         };
-        if grid_spacing_m < engagement_radius_m / 50.0 {
-            return Err(self
-                .error_at(
-                    c.grid.as_ref().expect("default spacing is radius/6").span(),
-                    "grid spacing finer than engagement radius / 50 is refused (too slow)",
-                )
-                .with_hint("use a spacing of about a sixth of the engagement radius"));
-        }
         for name in c.aircraft.keys() {
-            if data.aircraft(name).is_none() {
-                return Err(Error::input(
-                    self.file.clone(),
-                    "[cap.aircraft]",
-                    format!("unknown aircraft {name:?}"),
-                )
-                .with_hint(format!(
-                    "valid types: {}",
-                    data.aircraft
-                        .iter()
-                        .map(|a| format!("{:?}", a.type_name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+            if data.aircraft(name.get_ref()).is_none() {
+                return Err(self
+                    .error_at(
+                        name.span(),
+                        format!("[cap.aircraft]: unknown aircraft {}", echo(name.get_ref())),
+                    )
+                    .with_hint(format!(
+                        "valid types: {}",
+                        data.aircraft
+                            .iter()
+                            .map(|a| format!("{:?}", a.type_name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
             }
         }
         let performance = bases
             .iter()
-            .map(|b| self.performance(b, c))
+            .zip(named_at)
+            .map(|(b, at)| self.performance(b, at, c))
             .collect::<Result<Vec<_>>>()?;
         Ok(Some(CapResolved {
             engagement_radius_m,
@@ -244,22 +218,70 @@ impl Scenario {
         }))
     }
 
+    /// `grid`, between engagement radius / 50 and the engagement radius ([`bounds::GRID_SHARE`]).
+    fn grid_spacing(&self, g: &Spanned<String>, engagement_radius_m: f64) -> Result<f64> {
+        let spacing = self.distance(g)?;
+        let b = bounds::GRID_SHARE;
+        if b.contains(spacing / engagement_radius_m) {
+            return Ok(spacing);
+        }
+        let metres = bounds::Bound {
+            unit: bounds::Unit::Metres,
+            ..bounds::ENGAGEMENT_RADIUS
+        };
+        Err(self
+            .error_at(
+                g.span(),
+                format!(
+                    "[cap] grid = {} is out of range: valid {} to {} for an engagement radius \
+                     of {} (radius / 50 to the radius; {})",
+                    echo(g.get_ref()),
+                    metres.show(engagement_radius_m * b.min),
+                    metres.show(engagement_radius_m * b.max),
+                    metres.show(engagement_radius_m),
+                    b.why
+                ),
+            )
+            .with_hint(format!(
+                "use a spacing of about a sixth of the engagement radius: grid = \"{}\"",
+                metres.show(engagement_radius_m / 6.0)
+            )))
+    }
+
+    /// A whole number of the scenario within `bound`.
+    fn bounded_count(&self, n: &Spanned<i64>, bound: &bounds::Bound) -> Result<u32> {
+        let x = *n.get_ref();
+        // i64 → f64 is exact over any range a bound can have (|x| < 2⁵³ is checked first).
+        if x.unsigned_abs() < 1 << 53 && bound.contains(x as f64) {
+            return u32::try_from(x)
+                .map_err(|_| self.error_at(n.span(), bound.refusal(&x.to_string())));
+        }
+        Err(self
+            .error_at(n.span(), bound.refusal(&x.to_string()))
+            .with_hint(format!("e.g. {}", bound.example)))
+    }
+
     /// Cruise and endurance of one base entry: `[cap.aircraft]`, else aircraft.csv, else (cruise
-    /// only) the base's `cruise_kmh`.
-    fn performance(&self, b: &BaseAircraft, c: &CapSpec) -> Result<CapPerformance> {
+    /// only) the base's `cruise_kmh`; `at` is where the base's airfield is named.
+    fn performance(
+        &self,
+        b: &BaseAircraft,
+        at: &Spanned<String>,
+        c: &CapSpec,
+    ) -> Result<CapPerformance> {
         let name = &b.aircraft.type_name;
         let over = c
             .aircraft
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k.get_ref().eq_ignore_ascii_case(name))
             .map(|(_, v)| v);
         let cruise_over = over
             .and_then(|o| o.cruise_kmh.as_ref())
-            .map(|v| self.positive(v, "cruise_kmh"))
+            .map(|v| self.bounded_number(v, &bounds::CRUISE_KMH))
             .transpose()?;
         let endurance_over = over
             .and_then(|o| o.endurance_h.as_ref())
-            .map(|v| self.positive(v, "endurance_h"))
+            .map(|v| self.bounded_number(v, &bounds::ENDURANCE_H))
             .transpose()?;
         let (cruise_kmh, cruise_basis) =
             match (cruise_over, b.aircraft.cruise_speed_kmh, b.cruise_kmh) {
@@ -267,24 +289,17 @@ impl Scenario {
                 (None, Some(v), _) => (v, "aircraft.csv"),
                 (None, None, Some(v)) => (v, "[[bases]] cruise_kmh"),
                 (None, None, None) => {
-                    return Err(missing(
-                        &self.file,
-                        name,
-                        "cruise_kmh = 900",
-                        "a cruise speed",
-                    ));
+                    return Err(self.missing(at, name, "cruise_kmh = 900", "a cruise speed"));
                 }
             };
         let (endurance_h, endurance_basis) = match (endurance_over, b.aircraft.endurance_h) {
             (Some(v), _) => (v, "[cap.aircraft]"),
-            (None, Some(v)) => (v, "aircraft.csv"),
+            (None, Some(v)) => (
+                self.dataset_value(v, &bounds::ENDURANCE_H, &b.aircraft, at, "endurance_h")?,
+                "aircraft.csv",
+            ),
             (None, None) => {
-                return Err(missing(
-                    &self.file,
-                    name,
-                    "endurance_h = 2.5",
-                    "an endurance",
-                ));
+                return Err(self.missing(at, name, "endurance_h = 2.5", "an endurance"));
             }
         };
         Ok(CapPerformance {
@@ -295,35 +310,17 @@ impl Scenario {
         })
     }
 
-    fn positive(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
-        let x = *v.get_ref();
-        if x.is_finite() && x > 0.0 {
-            Ok(x)
-        } else {
-            Err(self.error_at(v.span(), format!("{what} = {x} must be positive")))
-        }
+    /// No figure for an aircraft of a base: refused where the base is named, with the line to add.
+    fn missing(&self, at: &Spanned<String>, aircraft: &str, example: &str, what: &str) -> Error {
+        self.error_at(
+            at.span(),
+            format!(
+                "[cap] needs {what} for {} flown from here: aircraft.csv has none",
+                echo(aircraft)
+            ),
+        )
+        .with_hint(format!(
+            "set it in the scenario: [cap.aircraft.\"{aircraft}\"] {example}"
+        ))
     }
-
-    fn share_value(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
-        let x = *v.get_ref();
-        if x.is_finite() && x > 0.0 && x <= 1.0 {
-            Ok(x)
-        } else {
-            Err(self.error_at(
-                v.span(),
-                format!("{what} = {x} must be a share in (0, 1], e.g. 0.7"),
-            ))
-        }
-    }
-}
-
-fn missing(file: &str, aircraft: &str, example: &str, what: &str) -> Error {
-    Error::input(
-        file.to_string(),
-        "[cap]",
-        format!("no {what} for {aircraft:?}: aircraft.csv has none"),
-    )
-    .with_hint(format!(
-        "set it in the scenario: [cap.aircraft.\"{aircraft}\"] {example}"
-    ))
 }

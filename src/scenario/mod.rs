@@ -3,11 +3,12 @@
 //!
 //! The default scenario, `scenarios/sky-shield.toml`, is embedded in the binary.
 
+pub mod bounds;
 mod cap;
 mod resolve;
 
 pub use cap::{CapAircraftSpec, CapCover, CapPerformance, CapResolved, CapSpec};
-pub use resolve::{BaseAircraft, Resolved, StripSide, ThreatSource};
+pub use resolve::{BaseAircraft, Positions, Resolved, StripSide, ThreatSource};
 
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -171,15 +172,53 @@ impl Scenario {
 
     /// Parses a distance value of the scenario, with its position on error.
     pub fn distance(&self, value: &Spanned<String>) -> Result<f64> {
-        let metres = crate::units::parse_distance(value.get_ref())
-            .map_err(|e| self.error_at(value.span(), e.to_string()))?;
+        let metres = crate::units::parse_distance(value.get_ref()).map_err(|e| {
+            // the unit parser echoes the whole text: a 20 KB value must not fill the terminal
+            let message = match value.get_ref().chars().count() > bounds::MAX_ECHO_CHARS {
+                true => format!("{} is not a distance", bounds::echo(value.get_ref())),
+                false => e.to_string(),
+            };
+            self.error_at(value.span(), message)
+                .with_hint("a number and a unit: \"200 km\", \"25 mi\", \"108 nmi\", \"500 m\"")
+        })?;
         if metres <= 0.0 {
             return Err(self.error_at(
                 value.span(),
-                format!("distance {:?} must be positive", value.get_ref()),
+                format!(
+                    "distance {} must be positive",
+                    bounds::echo(value.get_ref())
+                ),
             ));
         }
         Ok(metres)
+    }
+
+    /// "line L, column C" of a value of the scenario (for errors raised later, by the planner).
+    pub fn position(&self, span: Range<usize>) -> String {
+        line_col(&self.text, span)
+    }
+
+    /// A distance of the scenario within `bound`: refused with its position, the valid range and
+    /// an example otherwise.
+    pub fn bounded_distance(&self, value: &Spanned<String>, bound: &bounds::Bound) -> Result<f64> {
+        let metres = self.distance(value)?;
+        if bound.contains(metres) {
+            return Ok(metres);
+        }
+        Err(self
+            .error_at(value.span(), bound.refusal(&bounds::echo(value.get_ref())))
+            .with_hint(format!("e.g. {}", bound.example)))
+    }
+
+    /// A number of the scenario within `bound`, refused like [`Scenario::bounded_distance`].
+    pub fn bounded_number(&self, value: &Spanned<f64>, bound: &bounds::Bound) -> Result<f64> {
+        let x = *value.get_ref();
+        if bound.contains(x) {
+            return Ok(x);
+        }
+        Err(self
+            .error_at(value.span(), bound.refusal(&bounds::number(x)))
+            .with_hint(format!("e.g. {}", bound.example)))
     }
 
     /// The scenario text (as read), for the report's provenance.
@@ -190,7 +229,7 @@ impl Scenario {
 
 const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [zone] region/protect, \
                            [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
-                           [data] occupied/contact_line/ukraine_1991 — see the README";
+                           [data] occupied/contact_line/ukraine_1991, [cap] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
 
 /// "line L, column C" of a byte offset range's start (1-based).
 fn line_col(text: &str, span: Range<usize>) -> String {

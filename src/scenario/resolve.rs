@@ -1,5 +1,6 @@
 //! Resolving a scenario's names (oblasts, assets, airfields, aircraft) against the datasets.
 
+use super::bounds::{self, BASE_RADIUS, CRUISE_KMH, STANDOFF, STRIP_WIDTH, TOLERANCE, echo};
 use super::{RegionSpec, Scenario};
 use crate::data::{Aircraft, Airfield, Asset, Datasets, Region};
 use crate::error::{Error, Result};
@@ -67,6 +68,29 @@ pub struct Resolved {
     pub replaced: Vec<(String, String)>,
     /// `[cap]`, checked (None when the scenario has no `[cap]` table).
     pub cap: Option<super::CapResolved>,
+    /// Where each value was written, for errors the planner raises later.
+    pub positions: Positions,
+}
+
+/// Where the values of a resolved scenario were written (`line L, column C`, empty for a
+/// default), so that an error found while planning can still point into the file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Positions {
+    /// The scenario file as named in messages.
+    pub file: String,
+    pub tolerance: String,
+    pub standoff: String,
+    pub strip: String,
+    pub engagement_radius: String,
+    /// One per `Resolved::bases` entry: where its aircraft type is named.
+    pub bases: Vec<String>,
+}
+
+impl Positions {
+    /// An input error at `position` of the scenario file.
+    pub fn error(&self, position: &str, message: impl Into<String>) -> Error {
+        Error::input(self.file.clone(), position, message)
+    }
 }
 
 fn list_hint(what: &str, valid: impl Iterator<Item = String>) -> String {
@@ -80,9 +104,10 @@ impl Scenario {
     pub fn resolve(&self, data: &Datasets) -> Result<Resolved> {
         let spec = &self.spec;
         let tolerance_m = match &spec.tolerance {
-            Some(t) => self.distance(t)?,
+            Some(t) => self.bounded_distance(t, &TOLERANCE)?,
             None => 1.0,
         };
+        let standoff_m = self.bounded_distance(&spec.standoff.distance, &STANDOFF)?;
         let mut data = data.clone();
         let replaced = self.apply_data_overrides(&mut data, tolerance_m)?;
         let threat = spec
@@ -107,27 +132,143 @@ impl Scenario {
             .map(|a| self.asset(a, &data))
             .collect::<Result<Vec<_>>>()?;
         let strip = match &spec.strip {
-            Some(s) => Some((self.distance(&s.width)?, self.strip_side(s.side.as_ref())?)),
+            Some(s) => Some((
+                self.bounded_distance(&s.width, &STRIP_WIDTH)?,
+                self.strip_side(s.side.as_ref())?,
+            )),
             None => None,
         };
         let mut bases = Vec::new();
+        let mut named_at = Vec::new();
         for b in &spec.bases {
-            bases.extend(self.base(b, &data)?);
+            for (base, at) in self.base(b, &data)? {
+                bases.push(base);
+                named_at.push(at);
+            }
         }
-        Ok(Resolved {
+        self.refuse_duplicate_bases(&bases, &named_at)?;
+        let positions = Positions {
+            file: self.file.clone(),
+            tolerance: spec
+                .tolerance
+                .as_ref()
+                .map(|t| self.position(t.span()))
+                .unwrap_or_default(),
+            standoff: self.position(spec.standoff.distance.span()),
+            strip: spec
+                .strip
+                .as_ref()
+                .map(|s| self.position(s.width.span()))
+                .unwrap_or_default(),
+            engagement_radius: spec
+                .cap
+                .as_ref()
+                .map(|c| self.position(c.engagement_radius.span()))
+                .unwrap_or_default(),
+            bases: named_at.iter().map(|s| self.position(s.span())).collect(),
+        };
+        let cap = self.resolve_cap(&bases, &named_at, &data)?;
+        let resolved = Resolved {
             name: spec.name.clone(),
             description: spec.description.clone(),
             tolerance_m,
-            standoff_m: self.distance(&spec.standoff.distance)?,
+            standoff_m,
             threat,
             oblasts,
             protect,
             strip,
-            cap: self.resolve_cap(&bases, &data)?,
+            cap,
             bases,
             data,
             replaced,
-        })
+            positions,
+        };
+        self.check_tolerance_against_distances(&resolved)?;
+        Ok(resolved)
+    }
+
+    /// The tolerance may be at most [`bounds::TOLERANCE_SHARE`] of the smallest distance of the
+    /// scenario: a boundary drawn to within 10 km of a 25 km strip is not the strip.
+    fn check_tolerance_against_distances(&self, s: &Resolved) -> Result<()> {
+        let Some(t) = &self.spec.tolerance else {
+            // the default 1 m is within 1 % of every distance's floor (1 km)
+            return Ok(());
+        };
+        let mut distances: Vec<(f64, String)> =
+            vec![(s.standoff_m, "[standoff] distance".to_string())];
+        if let Some((w, _)) = s.strip {
+            distances.push((w, "[strip] width".to_string()));
+        }
+        for b in &s.bases {
+            distances.push((
+                b.radius_m,
+                format!(
+                    "the radius of {} at {}",
+                    b.aircraft.type_name, b.airfield.icao
+                ),
+            ));
+        }
+        if let Some(c) = &s.cap {
+            distances.push((c.engagement_radius_m, "[cap] engagement_radius".to_string()));
+            distances.push((c.grid_spacing_m, "[cap] grid spacing".to_string()));
+        }
+        let (smallest, what) = distances
+            .into_iter()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .expect("the stand-off is always there");
+        let ceiling = smallest * bounds::TOLERANCE_SHARE;
+        if s.tolerance_m <= ceiling {
+            return Ok(());
+        }
+        Err(self
+            .error_at(
+                t.span(),
+                format!(
+                    "tolerance = {} is more than {} % of the smallest distance of the scenario \
+                     ({what}, {}): valid {} to {} here",
+                    echo(t.get_ref()),
+                    bounds::TOLERANCE_SHARE * 100.0,
+                    TOLERANCE.show(smallest),
+                    TOLERANCE.show(TOLERANCE.min),
+                    TOLERANCE.show(ceiling.min(TOLERANCE.max)),
+                ),
+            )
+            .with_hint(format!("e.g. {}", TOLERANCE.example)))
+    }
+
+    /// The same airfield with the same aircraft twice (two `[[bases]]` entries, or a country
+    /// and one of its airfields) would count it twice in every "bases in reach" figure and
+    /// every overlap: refused, naming both places.
+    fn refuse_duplicate_bases(
+        &self,
+        bases: &[BaseAircraft],
+        named_at: &[&Spanned<String>],
+    ) -> Result<()> {
+        let mut seen: std::collections::HashMap<(String, String), usize> = Default::default();
+        for (i, b) in bases.iter().enumerate() {
+            let key = (
+                b.airfield.icao.to_ascii_uppercase(),
+                b.aircraft.type_name.to_ascii_lowercase(),
+            );
+            if let Some(&first) = seen.get(&key) {
+                return Err(self
+                    .error_at(
+                        named_at[i].span(),
+                        format!(
+                            "{} with {:?} is listed twice in [[bases]]: here and at {}",
+                            b.airfield.icao,
+                            b.aircraft.type_name,
+                            self.position(named_at[first].span())
+                        ),
+                    )
+                    .with_hint(
+                        "keep one entry per airfield and aircraft type (a country also names \
+                         each of its airfields): remove the other",
+                    ));
+            }
+            seen.insert(key, i);
+        }
+        Ok(())
     }
 
     fn threat_source(&self, s: &Spanned<String>) -> Result<ThreatSource> {
@@ -136,7 +277,10 @@ impl Scenario {
             "occupied" => Ok(ThreatSource::Occupied),
             "belarus" => Ok(ThreatSource::Belarus),
             other => Err(self
-                .error_at(s.span(), format!("unknown stand-off source {other:?}"))
+                .error_at(
+                    s.span(),
+                    format!("unknown stand-off source {}", echo(other)),
+                )
                 .with_hint(list_hint(
                     "sources",
                     ThreatSource::NAMES.iter().map(|s| s.to_string()),
@@ -148,7 +292,7 @@ impl Scenario {
         match r.get_ref() {
             RegionSpec::Named(n) if n == "controlled" => Ok(None),
             RegionSpec::Named(n) => Err(self
-                .error_at(r.span(), format!("unknown region {n:?}"))
+                .error_at(r.span(), format!("unknown region {}", echo(n)))
                 .with_hint(
                     "use \"controlled\" or a list of oblast codes such as [\"UA-46\", \"UA-07\"]",
                 )),
@@ -160,7 +304,7 @@ impl Scenario {
                         .find(|o| o.code.eq_ignore_ascii_case(c))
                         .cloned()
                         .ok_or_else(|| {
-                            self.error_at(r.span(), format!("unknown oblast code {c:?}"))
+                            self.error_at(r.span(), format!("unknown oblast code {}", echo(c)))
                                 .with_hint(list_hint(
                                     "codes",
                                     data.oblasts
@@ -180,7 +324,7 @@ impl Scenario {
             .find(|x| x.id == *a.get_ref())
             .cloned()
             .ok_or_else(|| {
-                self.error_at(a.span(), format!("unknown asset {:?}", a.get_ref()))
+                self.error_at(a.span(), format!("unknown asset {}", echo(a.get_ref())))
                     .with_hint(list_hint(
                         "assets",
                         data.assets.iter().map(|x| x.id.clone()),
@@ -197,13 +341,19 @@ impl Scenario {
             "occupied" => Ok(StripSide::Occupied),
             "both" => Ok(StripSide::Both),
             other => Err(self
-                .error_at(s.span(), format!("unknown strip side {other:?}"))
+                .error_at(s.span(), format!("unknown strip side {}", echo(other)))
                 .with_hint("valid sides: controlled, occupied, both")),
         }
     }
 
-    fn base(&self, b: &super::BaseSpec, data: &Datasets) -> Result<Vec<BaseAircraft>> {
-        let mut airfields: Vec<Airfield> = Vec::new();
+    /// The base × aircraft entries of one `[[bases]]` table, each with where its airfield (or
+    /// country) is named.
+    fn base<'s>(
+        &'s self,
+        b: &'s super::BaseSpec,
+        data: &Datasets,
+    ) -> Result<Vec<(BaseAircraft, &'s Spanned<String>)>> {
+        let mut airfields: Vec<(Airfield, &Spanned<String>)> = Vec::new();
         for icao in &b.airfields {
             let a = data
                 .airfields
@@ -212,14 +362,14 @@ impl Scenario {
                 .ok_or_else(|| {
                     self.error_at(
                         icao.span(),
-                        format!("unknown airfield {:?}", icao.get_ref()),
+                        format!("unknown airfield {}", echo(icao.get_ref())),
                     )
                     .with_hint(list_hint(
                         "ICAO codes",
                         data.airfields.iter().map(|a| a.icao.clone()),
                     ))
                 })?;
-            airfields.push(a.clone());
+            airfields.push((a.clone(), icao));
         }
         for c in &b.countries {
             let found: Vec<&Airfield> = data
@@ -231,7 +381,7 @@ impl Scenario {
                 return Err(self
                     .error_at(
                         c.span(),
-                        format!("no shipped airfield in country {:?}", c.get_ref()),
+                        format!("no shipped airfield in country {}", echo(c.get_ref())),
                     )
                     .with_hint(list_hint(
                         "countries",
@@ -242,14 +392,22 @@ impl Scenario {
                             .into_iter(),
                     )));
             }
-            airfields.extend(found.into_iter().cloned());
+            airfields.extend(found.into_iter().map(|a| (a.clone(), c)));
         }
         if airfields.is_empty() {
-            return Err(
-                Error::input(self.file.clone(), "", "a [[bases]] entry names no airfield")
-                    .with_hint("add airfields = [\"EPLK\"] or countries = [\"PL\"]"),
-            );
+            let error = match b.aircraft.first() {
+                Some(t) => self.error_at(
+                    t.span(),
+                    "this [[bases]] entry names no airfield for its aircraft",
+                ),
+                None => Error::input(self.file.clone(), "", "a [[bases]] entry names no airfield"),
+            };
+            return Err(error.with_hint("add airfields = [\"EPLK\"] or countries = [\"PL\"]"));
         }
+        let cruise_set = match &b.cruise_kmh {
+            Some(v) => Some(self.bounded_number(v, &CRUISE_KMH)?),
+            None => None,
+        };
         let mut out = Vec::new();
         for t in &b.aircraft {
             let aircraft = data
@@ -257,36 +415,63 @@ impl Scenario {
                 .iter()
                 .find(|a| a.type_name.eq_ignore_ascii_case(t.get_ref()))
                 .ok_or_else(|| {
-                    self.error_at(t.span(), format!("unknown aircraft {:?}", t.get_ref()))
+                    self.error_at(t.span(), format!("unknown aircraft {}", echo(t.get_ref())))
                         .with_hint(list_hint(
                             "types",
                             data.aircraft.iter().map(|a| format!("{:?}", a.type_name)),
                         ))
                 })?;
             let (radius_m, basis) = self.radius(b.radius.as_ref(), aircraft, t)?;
-            if let Some(v) = &b.cruise_kmh {
-                let kmh = *v.get_ref();
-                if !(kmh.is_finite() && kmh > 0.0) {
-                    return Err(self.error_at(
-                        v.span(),
-                        format!("cruise_kmh = {kmh} must be a positive speed in km/h"),
-                    ));
+            let cruise_kmh = match aircraft.cruise_speed_kmh {
+                Some(v) => {
+                    Some(self.dataset_value(v, &CRUISE_KMH, aircraft, t, "cruise_speed_kmh")?)
                 }
-            }
-            let cruise_kmh = aircraft
-                .cruise_speed_kmh
-                .or(b.cruise_kmh.as_ref().map(|v| *v.get_ref()));
-            for a in &airfields {
-                out.push(BaseAircraft {
-                    airfield: a.clone(),
-                    aircraft: aircraft.clone(),
-                    radius_m,
-                    radius_basis: basis.clone(),
-                    cruise_kmh,
-                });
+                None => cruise_set,
+            };
+            for (a, at) in &airfields {
+                out.push((
+                    BaseAircraft {
+                        airfield: a.clone(),
+                        aircraft: aircraft.clone(),
+                        radius_m,
+                        radius_basis: basis.clone(),
+                        cruise_kmh,
+                    },
+                    *at,
+                ));
             }
         }
         Ok(out)
+    }
+
+    /// A figure of aircraft.csv within `bound`; refused at the aircraft's name in the scenario
+    /// otherwise (a `--data` folder may hold any number).
+    pub(super) fn dataset_value(
+        &self,
+        value: f64,
+        bound: &bounds::Bound,
+        aircraft: &Aircraft,
+        at: &Spanned<String>,
+        column: &str,
+    ) -> Result<f64> {
+        if bound.contains(value) {
+            return Ok(value);
+        }
+        Err(self
+            .error_at(
+                at.span(),
+                format!(
+                    "aircraft.csv gives {} {column} = {}, out of range: valid {} ({})",
+                    echo(&aircraft.type_name),
+                    bound.show(value),
+                    bound.range(),
+                    bound.why
+                ),
+            )
+            .with_hint(format!(
+                "correct aircraft.csv of the data folder, or set the figure in the scenario ({})",
+                bound.example
+            )))
     }
 
     fn radius(
@@ -300,8 +485,8 @@ impl Scenario {
             self.error_at(
                 at.span(),
                 format!(
-                    "aircraft.csv gives no combat radius for {:?}",
-                    aircraft.type_name
+                    "aircraft.csv gives no combat radius for {}",
+                    echo(&aircraft.type_name)
                 ),
             )
             .with_hint("set one in the scenario: radius = \"500 km\"")
@@ -316,10 +501,15 @@ impl Scenario {
             "mid" => (lo.ok_or_else(missing)? + hi.ok_or_else(missing)?) / 2.0,
             _ => {
                 let span = r.expect("a non-keyword radius came from the file");
-                return Ok((self.distance(span)?, "set in scenario".to_string()));
+                return Ok((
+                    self.bounded_distance(span, &BASE_RADIUS)?,
+                    "set in scenario".to_string(),
+                ));
             }
         };
-        Ok((km * 1000.0, choice.to_string()))
+        let column = format!("combat radius ({choice})");
+        let metres = self.dataset_value(km * 1000.0, &BASE_RADIUS, aircraft, at, &column)?;
+        Ok((metres, choice.to_string()))
     }
 
     fn data_file(&self, s: &Spanned<String>) -> Result<(String, Geometry)> {
@@ -373,9 +563,18 @@ impl Scenario {
                 )
             })?;
             data.contact_line_as_of = format!("user file {file}");
-            replaced.push(("contact_line".into(), file));
+            replaced.push(("contact_line".into(), file.clone()));
             if d.occupied.is_none() {
-                data.occupied = rebuild_occupied(data, tolerance_m)?;
+                data.occupied = rebuild_occupied(data, tolerance_m).map_err(|e| {
+                    self.error_at(
+                        s.span(),
+                        format!("cannot build the occupied territory from {file}: {e}"),
+                    )
+                    .with_hint(
+                        "the line must cross Ukraine from the Russian border to the Black Sea; \
+                         or give the occupied territory too ([data] occupied)",
+                    )
+                })?;
             }
         }
         if let Some(s) = &d.occupied {
@@ -411,7 +610,7 @@ fn line_of(g: &Geometry) -> Option<LineString> {
 
 /// Rebuilds the occupied territory from a replaced line of contact (Crimea and Sevastopol stay
 /// occupied; the rest is what lies beyond the new line).
-fn rebuild_occupied(data: &Datasets, tolerance_m: f64) -> Result<MultiPolygon> {
+fn rebuild_occupied(data: &Datasets, tolerance_m: f64) -> Result<MultiPolygon, String> {
     let crimea: Vec<geo::Polygon> = data
         .oblasts
         .iter()
@@ -424,11 +623,5 @@ fn rebuild_occupied(data: &Datasets, tolerance_m: f64) -> Result<MultiPolygon> {
         &data.contact_line,
         tolerance_m,
     )
-    .map_err(|e| {
-        Error::input(
-            "[data] contact_line",
-            "",
-            format!("cannot build the occupied territory from it: {e}"),
-        )
-    })
+    .map_err(|e| e.to_string())
 }

@@ -396,6 +396,34 @@ fn nearer_bases_out_of_radius_or_endurance_are_skipped() {
     assert!(none.is_none());
 }
 
+#[test]
+fn a_base_leaving_less_than_a_quarter_hour_on_station_does_not_serve() {
+    // Before, any positive time on station counted: 1 second on station made a fleet of
+    // millions for that station (and a saturated u32 in the total).
+    let station = Coord { x: 24.0, y: 50.0 };
+    let d_km = geod(Coord { x: 20.0, y: 50.0 }, station) / 1000.0;
+    let cruise = 800.0;
+    let t = d_km / cruise;
+    let floor = iapz::scenario::bounds::MIN_ON_STATION_H;
+    // Endurance giving exactly the floor, then a little less.
+    let just = 2.0 * t + 0.5 + floor;
+    let served = assign(
+        station,
+        &[base("EDGE", 20.0, 600.0)],
+        &cap_with(vec![(cruise, just + 1e-9)]),
+        0.75,
+        false,
+    )
+    .expect("the floor itself serves");
+    assert!((served.on_station_h - floor).abs() < 1e-6 && served.aircraft.is_finite());
+    for endurance in [just - 0.01, 2.0 * t + 0.5 + 1.0 / 3600.0] {
+        let cap = cap_with(vec![(cruise, endurance)]);
+        assert!(assign(station, &[base("EDGE", 20.0, 600.0)], &cap, 0.75, false).is_none());
+        // Tankers do not make it usable: refuelling happens on station.
+        assert!(assign(station, &[base("EDGE", 20.0, 600.0)], &cap, 0.75, true).is_none());
+    }
+}
+
 // ---- scenario checks and the command ----
 
 fn resolve_text(text: &str) -> iapz::Result<Resolved> {

@@ -144,7 +144,7 @@ fn draw_ranks_agree_with_the_style_tiers() {
 
 #[test]
 fn the_map_draws_the_on_map_layers_by_draw_rank() {
-    let drawn_layers = iapz::render::map_layers(plan_layers());
+    let drawn_layers = iapz::outputs::map_layers(plan_layers());
     let drawn: Vec<&str> = drawing_order(&drawn_layers)
         .into_iter()
         .map(|l| l.name.as_str())

@@ -1,6 +1,7 @@
 //! The integration tests, one binary (as ripgrep does): each module is one former test file.
 //! Build once, link once; `cargo test --release -- MODULE::` runs one of them.
 
+mod architecture;
 mod atomic_outputs;
 mod bad_inputs;
 mod buffer_oracle;
@@ -19,8 +20,10 @@ mod ops_limits;
 mod ops_measure;
 mod ops_overlay;
 mod plan_correctness;
+mod plan_publish;
 mod proptest_ops;
 mod qgis_project;
 mod render_cli;
 mod render_map;
 mod render_projection;
+mod scenario_bounds;

@@ -206,3 +206,31 @@ fn named_assets_have_the_expected_status() {
     );
     assert_eq!(status("kharkiv"), "outside_zone");
 }
+
+#[test]
+fn no_base_is_counted_twice_in_reach() {
+    // Issue 15: ten duplicate [[bases]] counted Lviv as "13 bases in reach". Duplicates are
+    // refused when the scenario is resolved (tests/it/scenario_bounds.rs); here, the default
+    // plan's lists name each airfield × aircraft once, and only bases within their radius.
+    let (s, p) = plan();
+    for a in &p.report.assets {
+        let mut seen: Vec<(&str, &str)> = a
+            .bases_in_reach
+            .iter()
+            .map(|b| (b.icao.as_str(), b.aircraft.as_str()))
+            .collect();
+        let n = seen.len();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), n, "{}: {:?}", a.id, a.bases_in_reach);
+        assert!(n <= s.bases.len());
+        for b in &a.bases_in_reach {
+            let base = s
+                .bases
+                .iter()
+                .find(|x| x.airfield.icao == b.icao && x.aircraft.type_name == b.aircraft)
+                .unwrap();
+            assert!(b.distance_km <= base.radius_m / 1000.0 + 0.05, "{b:?}");
+        }
+    }
+}

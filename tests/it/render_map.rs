@@ -8,9 +8,10 @@
 use crate::common;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
+use iapz::outputs::plan_scene;
 use iapz::plan::Plan;
 use iapz::render::scene::{Item, PxRect, Scene, Seg};
-use iapz::render::{MapOptions, MapProjection, plan_scene};
+use iapz::render::{MapOptions, MapProjection};
 use iapz::scenario::Resolved;
 use std::sync::OnceLock;
 

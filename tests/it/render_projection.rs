@@ -56,7 +56,7 @@ fn the_default_map_is_centred_where_the_reference_assumes() {
     // above no longer tests the projection the default map uses
     let s = iapz::scenario::Scenario::default_resolved().unwrap();
     let plan = iapz::plan::run(&s, &|_| {}).unwrap();
-    let scene = iapz::render::plan_scene(
+    let scene = iapz::outputs::plan_scene(
         &plan.layers,
         &plan.report,
         &s.data,

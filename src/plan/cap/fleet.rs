@@ -1,6 +1,7 @@
 //! Serving a station from a base: transit, time on station, and the aircraft a 24/7 patrol takes.
 
 use crate::geodesy::distance;
+use crate::scenario::bounds::MIN_ON_STATION_H;
 use crate::scenario::{BaseAircraft, CapPerformance, CapResolved};
 use geo::Coord;
 
@@ -69,7 +70,8 @@ pub struct Assignment {
 }
 
 /// Serves `station` from the nearest usable base: within the aircraft's combat radius and with
-/// positive time on station. Ties go to the lower ICAO code, then aircraft type. `availability`
+/// at least [`MIN_ON_STATION_H`] on station without tankers (a sortie that leaves less is not a
+/// patrol, and the aircraft count divides by that time). Ties go to the lower ICAO code, then aircraft type. `availability`
 /// and `tankers` are passed separately so that a sensitivity run can vary them.
 pub fn assign(
     station: Coord,
@@ -118,16 +120,24 @@ fn serve(
         return None;
     }
     let transit_h = distance_m / 1000.0 / perf.cruise_kmh;
-    let factor = tankers.then_some(cap.tanker_factor);
-    let on_station_h = time_on_station_h(
-        cap.hours_on_station,
-        perf.endurance_h,
-        transit_h,
-        transit_h,
-        cap.reserve_hours,
-        factor,
-    );
-    (on_station_h > 0.0).then(|| Assignment {
+    let on_station = |factor| {
+        time_on_station_h(
+            cap.hours_on_station,
+            perf.endurance_h,
+            transit_h,
+            transit_h,
+            cap.reserve_hours,
+            factor,
+        )
+    };
+    // Usable or not is decided without tankers (refuelling happens on station), so that the
+    // same base serves a station with and without them.
+    let unrefuelled = on_station(None);
+    if unrefuelled.is_nan() || unrefuelled < MIN_ON_STATION_H {
+        return None;
+    }
+    let on_station_h = on_station(tankers.then_some(cap.tanker_factor));
+    Some(Assignment {
         base: 0,
         distance_m,
         transit_h,

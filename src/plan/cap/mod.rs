@@ -16,7 +16,7 @@ mod report;
 mod stations;
 
 pub use fleet::{Assignment, aircraft_needed, assign, time_on_station_h};
-pub use report::{CapReport, Comparison, SensitivityRow, StationReport};
+pub use report::{CapReport, Comparison, SensitivityRow, StationReport, fleet_count};
 pub use stations::{Demand, Placement, boundary_samples, greedy_cover, reach_lists, zone_grid};
 
 use super::Plan;
@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::geodesy::{densify_line, distance};
 use crate::layer::{Feature, Layer};
 use crate::ops::{difference, geodesic_area_m2, geodesic_circle, union_all};
+use crate::scenario::bounds::{MAX_CAP_PAIRS, MAX_CAP_STATIONS};
 use crate::scenario::{CapCover, CapResolved, Resolved};
 use crate::units::round;
 use geo::{Contains, Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon};
@@ -62,6 +63,14 @@ pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
     radii.push(cap.engagement_radius_m);
     radii.sort_by(f64::total_cmp);
     radii.dedup();
+    for r in &radii {
+        check_work(
+            s,
+            zone_km2,
+            &cap.with_radius(*r),
+            *r != cap.engagement_radius_m,
+        )?;
+    }
     let solutions: Vec<Solution> = radii
         .par_iter()
         .map(|r| solve(s, &g.zone, zone_km2, &cap.with_radius(*r)))
@@ -73,10 +82,71 @@ pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
             .expect("every radius was solved")
     };
     let main = by_radius(cap.engagement_radius_m);
-    let report = report::build(s, cap, main, &|r| by_radius(r).clone());
+    let zone_empty = super::report::is_empty(&g.zone, zone_km2);
+    let report =
+        report::build(s, cap, main, &|r| by_radius(r).clone(), zone_empty).map_err(|e| {
+            let p = &s.positions;
+            p.error(&p.engagement_radius, format!("[cap]: {e}"))
+                .with_hint(e.hint().unwrap_or_default().to_string())
+        })?;
     plan.layers.extend(layers(s, cap, main, &report));
     plan.report.cap = Some(report);
     Ok(())
+}
+
+/// The work a placement for `cap` over a zone of `zone_km2` would take, estimated before it
+/// starts: (stations, candidate × demand pairs). Stations: the zone's area over the area a
+/// disc covers in a hexagonal packing (3√3/2 r²) — a floor, edges add more. Pairs: grid
+/// points (area / spacing²) times the grid points within the engagement radius of each
+/// (π r² / spacing²).
+///
+/// ```
+/// use iapz::plan::cap::estimate_work;
+/// // 250,000 km², 150 km radius, 25 km grid: 400 grid points of 113 neighbours, ≥ 5 stations.
+/// let (stations, pairs) = estimate_work(250_000.0, 150_000.0, 25_000.0);
+/// assert_eq!((stations.ceil(), pairs.round()), (5.0, 45_239.0));
+/// ```
+pub fn estimate_work(zone_km2: f64, radius_m: f64, spacing_m: f64) -> (f64, f64) {
+    let area_m2 = zone_km2 * 1e6;
+    let stations = area_m2 / (1.5 * 3f64.sqrt() * radius_m * radius_m);
+    let grid = area_m2 / (spacing_m * spacing_m);
+    let pairs = grid * std::f64::consts::PI * radius_m * radius_m / (spacing_m * spacing_m);
+    (stations, pairs)
+}
+
+/// Refuses, before any work, a placement above [`MAX_CAP_STATIONS`] or [`MAX_CAP_PAIRS`]
+/// (minutes of run time and gigabytes: a 1 km radius over a 250,000 km² zone is about 100,000
+/// stations), at the scenario's `engagement_radius`, with the figures.
+fn check_work(s: &Resolved, zone_km2: f64, cap: &CapResolved, sensitivity: bool) -> Result<()> {
+    let (stations, pairs) = estimate_work(zone_km2, cap.engagement_radius_m, cap.grid_spacing_m);
+    if stations <= MAX_CAP_STATIONS && pairs <= MAX_CAP_PAIRS {
+        return Ok(());
+    }
+    let p = &s.positions;
+    Err(p
+        .error(
+            &p.engagement_radius,
+            format!(
+                "[cap]: an engagement radius of {} km with a {} km grid over the zone's {:.0} km² \
+                 means at least {:.0} stations and {:.0} grid pairs to examine; the limits are {} \
+                 stations and {} pairs{}",
+                round(cap.engagement_radius_m / 1000.0, 3),
+                round(cap.grid_spacing_m / 1000.0, 3),
+                zone_km2,
+                stations.ceil(),
+                pairs,
+                MAX_CAP_STATIONS,
+                MAX_CAP_PAIRS,
+                match sensitivity {
+                    true => " (a radius of the sensitivity table, with your grid's share of the radius)",
+                    false => "",
+                }
+            ),
+        )
+        .with_hint(
+            "use a larger engagement_radius (e.g. \"150 km\") or a coarser grid (about a sixth \
+             of the radius)",
+        ))
 }
 
 /// Places stations for `cap` over `zone` and measures what they cover. When the whole zone must

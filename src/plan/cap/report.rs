@@ -1,6 +1,8 @@
 //! The CAP section of the report: station table, totals, sensitivity, comparison, assumptions.
 
 use super::{SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M, Solution, assign, fleet_total};
+use crate::error::{Error, Result};
+use crate::scenario::bounds;
 use crate::scenario::{CapCover, CapResolved, Resolved};
 use crate::units::round;
 use serde::Serialize;
@@ -65,6 +67,9 @@ pub struct CapReport {
     pub tanker_factor: f64,
     /// "zone" or "assets".
     pub cover: String,
+    /// The zone is empty: no station, no fleet (written only when true, as in the main report).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub zone_empty: bool,
     /// Target share of the zone's area, % (cover = "zone").
     pub target_pct: Option<f64>,
     pub grid_spacing_km: f64,
@@ -89,9 +94,34 @@ pub struct CapReport {
     pub assumptions: Vec<String>,
 }
 
-fn ceil(x: f64) -> u32 {
+/// A fleet total rounded up to whole aircraft; a total that is not a finite number of at most
+/// `u32::MAX` aircraft is an error, never a saturated cast. (The scenario's bounds keep every
+/// total far below: at most 64 × (0.25 + 48 + 72) / 0.25 / 0.05 ≈ 616,000 aircraft a station.)
+///
+/// ```
+/// use iapz::plan::cap::fleet_count;
+/// assert_eq!(fleet_count(12.000000001).unwrap(), 12);
+/// assert_eq!(fleet_count(12.2).unwrap(), 13);
+/// assert!(fleet_count(f64::INFINITY).is_err() && fleet_count(1e300).is_err());
+/// assert!(fleet_count(f64::NAN).is_err());
+/// ```
+pub fn fleet_count(x: f64) -> Result<u32> {
     // Sums of a few dozen terms: shave float noise before rounding up (12.000000001 → 12).
-    (x - 1e-9).ceil().max(0.0) as u32
+    let up = (x - 1e-9).ceil().max(0.0);
+    // NaN is checked on `x`: `NaN.max(0.0)` is 0.
+    if x.is_finite() && up <= f64::from(u32::MAX) {
+        Ok(up as u32)
+    } else {
+        Err(Error::input(
+            "[cap]",
+            "",
+            format!(
+                "the fleet works out at {} aircraft, which is not a fleet",
+                bounds::number(x)
+            ),
+        )
+        .with_hint("check availability, hours_on_station and the aircraft's endurance"))
+    }
 }
 
 /// Builds the CAP report; `solution_for(radius_m)` gives the stations of a sensitivity radius.
@@ -100,7 +130,8 @@ pub fn build(
     cap: &CapResolved,
     main: &Solution,
     solution_for: &dyn Fn(f64) -> Solution,
-) -> CapReport {
+    zone_empty: bool,
+) -> Result<CapReport> {
     let stations: Vec<StationReport> = main
         .stations
         .iter()
@@ -109,7 +140,7 @@ pub fn build(
         .collect();
     let (fleet_exact, unserved) = fleet_total(s, cap, &main.stations, cap.availability, false);
     let (fleet_tankers_exact, _) = fleet_total(s, cap, &main.stations, cap.availability, true);
-    let (fleet, fleet_tankers) = (ceil(fleet_exact), ceil(fleet_tankers_exact));
+    let (fleet, fleet_tankers) = (fleet_count(fleet_exact)?, fleet_count(fleet_tankers_exact)?);
     let mut sensitivity = Vec::new();
     for r in SENSITIVITY_RADII_M {
         let sol = solution_for(r);
@@ -122,8 +153,8 @@ pub fn build(
                 availability: a,
                 stations: sol.stations.len(),
                 covered_pct: sol.covered_pct,
-                fleet: ceil(f),
-                fleet_tankers: ceil(ft),
+                fleet: fleet_count(f)?,
+                fleet_tankers: fleet_count(ft)?,
                 unserved_stations: unserved,
             });
         }
@@ -142,7 +173,7 @@ pub fn build(
             fleet_tankers,
         ),
     ];
-    CapReport {
+    Ok(CapReport {
         engagement_radius_km: round(cap.engagement_radius_m / 1000.0, 3),
         aircraft_per_patrol: cap.aircraft_per_patrol,
         hours_on_station: cap.hours_on_station,
@@ -151,6 +182,7 @@ pub fn build(
         availability: cap.availability,
         tankers: cap.tankers,
         tanker_factor: cap.tanker_factor,
+        zone_empty,
         cover: match cap.cover {
             CapCover::Zone { .. } => "zone".into(),
             CapCover::Assets => "assets".into(),
@@ -175,7 +207,7 @@ pub fn build(
         sensitivity,
         comparison,
         assumptions: assumptions(s, cap),
-    }
+    })
 }
 
 fn comparison(source: &str, published: u32, tankers: bool, iapz: u32) -> Comparison {
@@ -247,6 +279,13 @@ impl CapReport {
     /// The station table with its totals (what `iapz fleet` prints), Markdown.
     pub fn fleet_table(&self) -> String {
         let mut m = String::new();
+        if self.zone_empty {
+            let _ = writeln!(
+                m,
+                "zone: empty — no patrol station to man, fleet 0 (the stand-off leaves nothing of the region)."
+            );
+            return m;
+        }
         let _ = writeln!(
             m,
             "| station | lon | lat | base | aircraft | km | transit min | on station h | aircraft 24/7 | with tankers |\n|---|---:|---:|---|---|---:|---:|---:|---:|---:|"

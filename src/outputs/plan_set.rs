@@ -1,18 +1,50 @@
-//! Writes a plan's outputs into a folder, all or nothing (see [`AtomicDir`]): GeoJSON (all
-//! layers and one file per layer), GeoPackage, KML, `report.json` and `report.md`.
+//! Writes a plan's outputs into a folder as one set (see [`AtomicDir`]): GeoJSON (all layers and
+//! one file per layer), GeoPackage, KML, `report.json`, `report.md` and the maps.
 
-use super::atomic::AtomicDir;
-use super::geojson::{feature_collection, layers_collection};
 use crate::error::Result;
+use crate::io::atomic::AtomicDir;
+use crate::io::geojson::{feature_collection, layers_collection};
+use crate::layer::plan_layer;
 use crate::plan::Plan;
 use std::path::{Path, PathBuf};
 
-/// Extra outputs produced outside this module (maps, GeoPackage, KML) as (file name, bytes).
+/// Extra outputs produced outside this module (maps) as (file name, bytes).
 pub type ExtraOutput = (String, Vec<u8>);
 
+/// The files of a plan folder that are not layers, whichever a run writes (`--no-map` leaves the
+/// maps out, and then drops those of an earlier run: a folder is one run's set).
+pub const PLAN_FILES: [&str; 10] = [
+    "iapz.geojson",
+    "iapz.gpkg",
+    "iapz.kml",
+    "iapz.qgz",
+    "report.json",
+    "report.md",
+    "map.png",
+    "map.pgw",
+    "map.png.aux.xml",
+    "map.svg",
+];
+
+/// Whether `relative` (a `/`-separated path in a plan folder) is an output of `iapz plan`:
+/// one of [`PLAN_FILES`] or `layers/<plan layer>.geojson`. Every other file in the folder is the
+/// user's and is kept when a new set is published.
+///
+/// ```
+/// use iapz::outputs::is_plan_output;
+/// assert!(is_plan_output("report.json") && is_plan_output("layers/zone.geojson"));
+/// assert!(!is_plan_output("README.md") && !is_plan_output("layers/my_notes.geojson"));
+/// ```
+pub fn is_plan_output(relative: &str) -> bool {
+    PLAN_FILES.contains(&relative)
+        || relative
+            .strip_prefix("layers/")
+            .and_then(|f| f.strip_suffix(".geojson"))
+            .is_some_and(|name| plan_layer(name).is_some())
+}
+
 /// Writes `iapz.geojson`, `layers/<layer>.geojson`, `iapz.gpkg`, `iapz.kml`, `report.json`,
-/// `report.md` and any `extra` files into `dir`. Nothing is renamed into place until every file
-/// has been written.
+/// `report.md` and any `extra` files into `dir`, published at once.
 pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Vec<PathBuf>> {
     write_plan_alongside(plan, dir, || Ok(extra))
 }
@@ -30,7 +62,7 @@ where
     for (name, bytes) in extra? {
         out.stage(&name, &bytes)?;
     }
-    out.commit()
+    out.commit_set(&is_plan_output)
 }
 
 fn stage_plan(plan: &Plan, out: &mut AtomicDir) -> Result<()> {
