@@ -232,3 +232,46 @@ pub fn plan_layer(name: &str) -> Option<&'static PlanLayer> {
 pub fn plan_layer_title(name: &str) -> Option<&'static str> {
     plan_layer(name).map(|l| l.title)
 }
+
+/// Where a layer goes in a GIS layer list (higher is nearer the top): a plan layer's
+/// [`PlanLayer::draw_rank`]; another layer's points above everything, its lines just above the
+/// plan's highest line, its areas below everything (an opaque fill would hide the plan).
+fn gis_rank(layer: &Layer) -> f64 {
+    if let Some(p) = plan_layer(&layer.name) {
+        return f64::from(p.draw_rank);
+    }
+    let top_of = |kind: Option<GeomKind>| {
+        PLAN_LAYERS
+            .iter()
+            .filter(|p| kind.is_none_or(|k| p.geometry == k))
+            .map(|p| f64::from(p.draw_rank))
+            .fold(0.0, f64::max)
+    };
+    match layer.features.first().map(|f| &f.geometry) {
+        Some(Geometry::Point(_) | Geometry::MultiPoint(_)) => top_of(None) + 1.0,
+        Some(Geometry::Line(_) | Geometry::LineString(_) | Geometry::MultiLineString(_)) => {
+            top_of(Some(GeomKind::Line)) + 0.5
+        }
+        _ => -1.0,
+    }
+}
+
+/// `layers` in the order GIS layer lists show them, top first: points over lines over fills,
+/// opaque background fills last (plan layers by falling [`PlanLayer::draw_rank`], the others
+/// placed by their geometry; ties keep the given order). QGIS's "add all layers" of a
+/// GeoPackage keeps the table order with the first table on top, so GeoPackages are written in
+/// this order, and the QGIS project lists its layers so.
+///
+/// ```
+/// use iapz::layer::{Feature, Layer, gis_order};
+/// let fill = Layer::of_plan("controlled", vec![]);
+/// let line = Layer::of_plan("contact_line", vec![]);
+/// let point = Layer::new("towns", "Towns", vec![Feature::new(geo::Point::new(24.0, 49.8))]);
+/// let order: Vec<&str> = gis_order(&[fill, line, point]).iter().map(|l| l.name.as_str()).collect();
+/// assert_eq!(order, ["towns", "contact_line", "controlled"]);
+/// ```
+pub fn gis_order(layers: &[Layer]) -> Vec<&Layer> {
+    let mut ordered: Vec<&Layer> = layers.iter().collect();
+    ordered.sort_by(|a, b| gis_rank(b).total_cmp(&gis_rank(a)));
+    ordered
+}

@@ -45,6 +45,8 @@ pub enum Format {
     Geojson,
     Gpkg,
     Kml,
+    /// A QGIS project (`.qgz`) with the layers in a GeoPackage of the same name beside it.
+    Qgz,
 }
 
 /// The output format a file name says (`-`: GeoJSON).
@@ -52,13 +54,20 @@ fn format_of(path: &str) -> iapz::Result<Format> {
     if path == "-" {
         return Ok(Format::Geojson);
     }
+    if Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("qgz"))
+    {
+        return Ok(Format::Qgz);
+    }
     match InputFormat::from_extension(Path::new(path)) {
         Some(InputFormat::GeoJson) => Ok(Format::Geojson),
         Some(InputFormat::GeoPackage) => Ok(Format::Gpkg),
         Some(InputFormat::Kml) => Ok(Format::Kml),
         None => Err(
-            Error::input(path, "", "cannot tell the output format from the file name")
-                .with_hint("name it .geojson, .gpkg or .kml, or give --format geojson|gpkg|kml"),
+            Error::input(path, "", "cannot tell the output format from the file name").with_hint(
+                "name it .geojson, .gpkg, .kml or .qgz, or give --format geojson|gpkg|kml|qgz",
+            ),
         ),
     }
 }
@@ -116,6 +125,47 @@ fn geojson_of(layers: &[Layer]) -> String {
     layers_collection(&tagged)
 }
 
+/// A QGIS project at `output` (`.qgz`) over a GeoPackage of the same name beside it, framed on
+/// the layers' extent.
+fn write_project(output: &str, layers: &[Layer], title: &str) -> iapz::Result<()> {
+    if output == "-" {
+        return Err(Error::input(
+            "--output",
+            "",
+            "a QGIS project cannot be written to standard output",
+        )
+        .with_hint("give a file name: -o OUT.qgz"));
+    }
+    let path = Path::new(output);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "iapz".into());
+    let gpkg = path.with_file_name(format!("{stem}.gpkg"));
+    let bbox = iapz::render::view::geometry_box(
+        layers
+            .iter()
+            .flat_map(|l| l.features.iter().map(|f| &f.geometry)),
+    )
+    .ok_or_else(|| {
+        Error::input(output, "", "the layers have no geometry to frame")
+            .with_hint("convert layers with at least one feature")
+    })?;
+    let frame = iapz::render::georef::MapFrame::fit(bbox, iapz::io::qgis_project::MAP_ASPECT)?;
+    let options = iapz::io::qgis_project::ProjectOptions {
+        title: title.to_string(),
+        subtitle: Vec::new(),
+        credits: Vec::new(),
+        gpkg: format!("{stem}.gpkg"),
+        frame,
+    };
+    write_gpkg_with(&gpkg, layers, &WriteOptions::default())?;
+    write_output(
+        output,
+        &iapz::io::qgis_project::qgz(layers, &options, &stem)?,
+    )
+}
+
 pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     distinct_paths(&args.input, &args.output)?;
     let format = match args.format {
@@ -127,6 +177,14 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         .as_deref()
         .map(|c| parse_epsg(c, "--crs"))
         .transpose()?;
+    if crs.is_some() && format == Format::Qgz {
+        return Err(Error::input(
+            "--crs",
+            "",
+            "does not apply to a QGIS project (its GeoPackage is WGS84; the project shows it in an equal-area projection)",
+        )
+        .with_hint("leave out --crs"));
+    }
     if crs.is_some() && format != Format::Gpkg {
         return Err(Error::input(
             "--crs",
@@ -139,6 +197,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     match format {
         Format::Geojson => write_output(&args.output, geojson_of(&layers).as_bytes())?,
         Format::Kml => write_output(&args.output, kml_document(&layers, &args.title).as_bytes())?,
+        Format::Qgz => write_project(&args.output, &layers, &args.title)?,
         Format::Gpkg => {
             if args.output == "-" {
                 return Err(Error::input(

@@ -87,9 +87,33 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
         size: args.size,
         bbox: None,
     };
-    let maps = || match args.no_map {
-        true => Ok(Vec::new()),
-        false => iapz::outputs::plan_maps(&plan.layers, &plan.report, &resolved.data, &options),
+    // maps (georeferenced) and the QGIS project over iapz.gpkg, framed as the map
+    let maps = || -> iapz::Result<Vec<(String, Vec<u8>)>> {
+        use iapz::io::qgis_project::{MAP_ASPECT, ProjectOptions, qgz};
+        use iapz::outputs::plan_maps_georeferenced;
+        use iapz::render::georef::MapFrame;
+        let (mut files, frame) = match args.no_map {
+            false => plan_maps_georeferenced(&plan.layers, &plan.report, &resolved.data, &options)?,
+            true => {
+                let bbox = iapz::render::view::geometry_box(
+                    plan.layers
+                        .iter()
+                        .flat_map(|l| l.features.iter().map(|f| &f.geometry)),
+                )
+                .unwrap_or([22.0, 44.0, 40.5, 52.5]);
+                (Vec::new(), MapFrame::fit(bbox, MAP_ASPECT)?)
+            }
+        };
+        let texts = iapz::outputs::MapFigures::from(&plan.report).texts();
+        let project = ProjectOptions {
+            title: texts.title,
+            subtitle: texts.subtitle,
+            credits: texts.credits,
+            gpkg: "iapz.gpkg".into(),
+            frame,
+        };
+        files.push(("iapz.qgz".into(), qgz(&plan.layers, &project, "iapz")?));
+        Ok(files)
     };
     let written =
         iapz::outputs::write_plan_alongside(&plan, &args.out, maps).map_err(|e| match e {

@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod geojson;
 pub mod gpkg;
 pub mod kml;
+pub mod qgis_project;
 pub mod qgis_style;
 pub mod read;
 pub mod reproject;

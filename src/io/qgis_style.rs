@@ -3,7 +3,7 @@
 //! in QML (QGIS's `MM` unit) and pixels at 96 dpi in SLD.
 
 use super::xml::escape as xml_escape;
-use crate::layer::Layer;
+use crate::layer::{GeomKind, Layer, plan_layer};
 use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
 use geo::Geometry;
 use std::fmt::Write;
@@ -39,17 +39,21 @@ impl GeometryKind {
         }
     }
 
-    /// The kind of a layer: that of its first feature (polygon when the layer is empty).
+    /// The kind of a layer: that of its first feature; when the layer is empty, the
+    /// catalogue's for a plan layer (an empty `cap_stations` is still a point layer), else polygon.
     pub fn of_layer(layer: &Layer) -> GeometryKind {
-        layer
-            .features
-            .first()
-            .map(|f| GeometryKind::of(&f.geometry))
-            .unwrap_or(GeometryKind::Polygon)
+        match layer.features.first() {
+            Some(f) => GeometryKind::of(&f.geometry),
+            None => match plan_layer(&layer.name).map(|p| p.geometry) {
+                Some(GeomKind::Point) => GeometryKind::Point,
+                Some(GeomKind::Line) => GeometryKind::Line,
+                _ => GeometryKind::Polygon,
+            },
+        }
     }
 
     /// QGIS `layerGeometryType` code.
-    fn qgis_code(self) -> u8 {
+    pub fn qgis_code(self) -> u8 {
         match self {
             GeometryKind::Point => 0,
             GeometryKind::Line => 1,
@@ -174,12 +178,12 @@ fn qml_symbol(name: &str, kind: GeometryKind, style: &Style, fill: Option<Rgba>)
     )
 }
 
-/// The QGIS style (QML document) of a layer: a single symbol from the style table, or for the
-/// assets a categorised renderer on `status` with the planner's status colours.
-pub fn qml(layer: &Layer) -> String {
+/// The `<renderer-v2>` of a layer: a single symbol from the style table, or for the assets a
+/// categorised renderer on `status` with the planner's status colours.
+pub fn renderer(layer: &Layer) -> String {
     let style = style_for(&layer.name);
     let kind = GeometryKind::of_layer(layer);
-    let renderer = if coloured_by_status(layer) {
+    if coloured_by_status(layer) {
         let mut categories = String::new();
         let mut symbols = String::new();
         for (i, status) in ASSET_STATUSES.iter().enumerate() {
@@ -210,11 +214,87 @@ pub fn qml(layer: &Layer) -> String {
              <symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
             qml_symbol("0", kind, &style, None)
         )
+    }
+}
+
+/// What labels a layer's features in QGIS: the catalogue's label property
+/// ([`crate::layer::PlanLayer::label`]) when the layer holds it, as an expression (for airfields,
+/// only those in use carry a label, as on the map). `None`: no labels.
+pub fn label_expression(layer: &Layer) -> Option<String> {
+    let property = plan_layer(&layer.name)?.label?;
+    let has = |key: &str| {
+        layer
+            .features
+            .iter()
+            .any(|f| f.properties.contains_key(key))
     };
+    if !has(property) {
+        return None;
+    }
+    let field = format!("\"{}\"", property.replace('"', "\"\""));
+    let in_use = layer
+        .features
+        .iter()
+        .any(|f| matches!(f.properties.get("used"), Some(serde_json::Value::Bool(_))));
+    Some(if in_use {
+        format!("CASE WHEN \"used\" THEN {field} END")
+    } else {
+        field
+    })
+}
+
+/// QGIS label placement: around points, along lines, over polygons' centroids.
+fn label_placement(kind: GeometryKind) -> u8 {
+    match kind {
+        GeometryKind::Point => 0,
+        GeometryKind::Line => 2,
+        GeometryKind::Polygon => 1,
+    }
+}
+
+/// The `<labeling type="simple">` block of a layer with labels: DejaVu Sans 8 pt in the layer's
+/// stroke colour darkened, with a white halo so labels read over fills.
+pub fn labeling(layer: &Layer) -> Option<String> {
+    let expression = label_expression(layer)?;
+    let kind = GeometryKind::of_layer(layer);
+    let colour = Rgba(30, 30, 30, 255);
+    Some(format!(
+        "<labeling type=\"simple\"><settings calloutType=\"simple\">\
+         <text-style fieldName=\"{}\" isExpression=\"1\" fontFamily=\"DejaVu Sans\" namedStyle=\"Book\" \
+         fontSize=\"8\" fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" textColor=\"{}\" \
+         textOpacity=\"1\" blendMode=\"0\" multilineHeight=\"1\" allowHtml=\"0\">\
+         <text-buffer bufferDraw=\"1\" bufferSize=\"0.7\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" \
+         bufferOpacity=\"0.85\" bufferNoFill=\"1\" bufferJoinStyle=\"128\" bufferBlendMode=\"0\"/>\
+         </text-style>\
+         <text-format wrapChar=\"\" multilineAlign=\"3\" formatNumbers=\"0\" decimals=\"3\" plussign=\"0\"/>\
+         <placement placement=\"{}\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" priority=\"5\" \
+         placementFlags=\"10\" centroidInside=\"1\" fitInPolygonOnly=\"0\"/>\
+         <rendering drawLabels=\"1\" obstacle=\"1\" obstacleFactor=\"1\" obstacleType=\"0\" \
+         displayAll=\"0\" upsidedownLabels=\"0\" limitNumLabels=\"0\" scaleVisibility=\"0\" \
+         fontLimitPixelSize=\"0\" mergeLines=\"0\" labelPerPart=\"0\" zIndex=\"0\"/>\
+         </settings></labeling>",
+        xml_escape(&expression),
+        qgis_colour(colour),
+        label_placement(kind)
+    ))
+}
+
+/// The style categories a QML carries: symbology and labels (QGIS ignores a `<labeling>` block
+/// unless the categories name Labeling).
+pub const STYLE_CATEGORIES: &str = "Symbology|Labeling";
+
+/// The QGIS style (QML document) of a layer: its renderer, its labels (if the catalogue names a
+/// label property) and its geometry type.
+pub fn qml(layer: &Layer) -> String {
+    let kind = GeometryKind::of_layer(layer);
+    let labeling = labeling(layer);
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n\
-         <qgis version=\"3.22.0\" styleCategories=\"Symbology\">\n{renderer}\n\
+         <qgis version=\"3.22.0\" styleCategories=\"{STYLE_CATEGORIES}\" labelsEnabled=\"{}\">\n{}\n{}\
          <layerGeometryType>{}</layerGeometryType>\n</qgis>\n",
+        u8::from(labeling.is_some()),
+        renderer(layer),
+        labeling.map(|l| l + "\n").unwrap_or_default(),
         kind.qgis_code()
     )
 }
@@ -223,6 +303,25 @@ fn svg_param(out: &mut String, name: &str, value: &str) {
     let _ = write!(
         out,
         "<se:SvgParameter name=\"{name}\">{value}</se:SvgParameter>"
+    );
+}
+
+/// A hatched fill as SLD draws one: a graphic fill of diagonal strokes (`slash`, QGIS's name for
+/// its `f_diagonal` brush) in the fill colour, 8 px apart.
+fn sld_hatch(out: &mut String, c: Rgba, style: &Style) {
+    out.push_str(
+        "<se:Fill><se:GraphicFill><se:Graphic><se:Mark><se:WellKnownName>slash</se:WellKnownName>",
+    );
+    out.push_str("<se:Stroke>");
+    svg_param(out, "stroke", &c.hex());
+    svg_param(out, "stroke-opacity", &format!("{:.3}", c.opacity()));
+    svg_param(
+        out,
+        "stroke-width",
+        &format!("{:.2}", (style.stroke_mm * PX_PER_MM).max(1.0)),
+    );
+    out.push_str(
+        "</se:Stroke></se:Mark><se:Size>8</se:Size></se:Graphic></se:GraphicFill></se:Fill>",
     );
 }
 
@@ -257,8 +356,10 @@ fn sld_symbolizer(kind: GeometryKind, style: &Style, fill: Option<Rgba>) -> Stri
     match kind {
         GeometryKind::Polygon => {
             out.push_str("<se:PolygonSymbolizer>");
-            if let Some(c) = visible(fill.or(style.fill)) {
-                sld_fill(&mut out, c);
+            match visible(fill.or(style.fill)) {
+                Some(c) if style.hatched => sld_hatch(&mut out, c, style),
+                Some(c) => sld_fill(&mut out, c),
+                None => {}
             }
             sld_stroke(&mut out, style);
             out.push_str("</se:PolygonSymbolizer>");

@@ -161,6 +161,29 @@ pub fn plan_maps(
     Ok(vec![("map.png".into(), png), ("map.svg".into(), svg)])
 }
 
+/// A map output: file name and bytes.
+pub type MapFile = (String, Vec<u8>);
+
+/// `map.png`, `map.pgw`, `map.png.aux.xml` (the PNG georeferenced for GIS) and `map.svg` of a
+/// plan, and the map's frame (for a QGIS project that opens on the same view).
+pub fn plan_maps_georeferenced(
+    layers: &[Layer],
+    report: &Report,
+    data: &Datasets,
+    options: &MapOptions,
+) -> Result<(Vec<MapFile>, crate::render::georef::MapFrame)> {
+    use crate::render::georef::{MapFrame, aux_xml, world_file};
+    let scene = plan_scene(layers, report, data, options)?;
+    let (png, svg) = rayon::join(|| png::encode(&scene), || svg::encode(&scene).into_bytes());
+    let files = vec![
+        ("map.png".into(), png),
+        ("map.pgw".into(), world_file(&scene).into_bytes()),
+        ("map.png.aux.xml".into(), aux_xml(&scene).into_bytes()),
+        ("map.svg".into(), svg),
+    ];
+    Ok((files, MapFrame::of_scene(&scene)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

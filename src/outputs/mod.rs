@@ -7,5 +7,8 @@
 mod map;
 mod plan_set;
 
-pub use map::{MapFigures, StripMapFigures, map_layers, plan_maps, plan_scene, report_file_texts};
+pub use map::{
+    MapFigures, StripMapFigures, map_layers, plan_maps, plan_maps_georeferenced, plan_scene,
+    report_file_texts,
+};
 pub use plan_set::{ExtraOutput, PLAN_FILES, is_plan_output, write_plan, write_plan_alongside};

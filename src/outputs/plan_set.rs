@@ -13,13 +13,16 @@ pub type ExtraOutput = (String, Vec<u8>);
 
 /// The files of a plan folder that are not layers, whichever a run writes (`--no-map` leaves the
 /// maps out, and then drops those of an earlier run: a folder is one run's set).
-pub const PLAN_FILES: [&str; 7] = [
+pub const PLAN_FILES: [&str; 10] = [
     "iapz.geojson",
     "iapz.gpkg",
     "iapz.kml",
+    "iapz.qgz",
     "report.json",
     "report.md",
     "map.png",
+    "map.pgw",
+    "map.png.aux.xml",
     "map.svg",
 ];
 

@@ -39,7 +39,28 @@ pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan)?;
+    complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
+}
+
+/// Every plan feature says where it comes from (`source`) and as of when (`as_of`, null where
+/// no date applies), and an unknown value is null, never `""`: GIS tables get the same columns
+/// in every layer and empty cells read as missing.
+fn complete_provenance(layers: &mut [Layer], scenario: &Resolved) {
+    let computed = format!("iapz plan, scenario \"{}\"", scenario.name);
+    for f in layers.iter_mut().flat_map(|l| l.features.iter_mut()) {
+        for v in f.properties.values_mut() {
+            if v.as_str() == Some("") {
+                *v = serde_json::Value::Null;
+            }
+        }
+        f.properties
+            .entry("source")
+            .or_insert_with(|| computed.clone().into());
+        f.properties
+            .entry("as_of")
+            .or_insert(serde_json::Value::Null);
+    }
 }
 
 /// An error the geometry stage raised about a part of the scenario (`[standoff]`, `[strip]`,

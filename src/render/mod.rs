@@ -26,6 +26,7 @@
 
 mod compose;
 pub mod draw;
+pub mod georef;
 pub mod graticule;
 pub mod labels;
 pub mod png;

@@ -24,6 +24,7 @@ mod ops_overlay;
 mod plan_correctness;
 mod plan_publish;
 mod proptest_ops;
+mod qgis_project;
 mod render_cli;
 mod render_map;
 mod render_projection;

@@ -1,5 +1,7 @@
-//! Writing GeoPackages: tables, contents, spatial index and QGIS styles, built in memory and
-//! renamed into place.
+//! Writing GeoPackages: tables, contents, spatial index and QGIS styles (symbols and labels),
+//! built in memory and renamed into place. Tables are stored in GIS order
+//! ([`crate::layer::gis_order`]: points first, opaque fills last), since QGIS's "add all layers"
+//! puts the first table on top; an empty layer's extent is that of all layers.
 
 use super::binary::{self as gpkg_binary, type_name};
 use super::{
@@ -8,7 +10,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::io::qgis_style;
-use crate::layer::Layer;
+use crate::layer::{GeomKind, Layer, gis_order, plan_layer};
 use geo::{BoundingRect, Geometry, Rect};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params, params_from_iter};
@@ -164,14 +166,22 @@ fn build(conn: &Connection, layers: &[Layer], options: &WriteOptions) -> rusqlit
     conn.execute_batch("BEGIN")?;
     conn.execute_batch(CORE_TABLES)?;
     insert_srs(conn, options)?;
-    let columns: Vec<Vec<Column>> = layers.iter().map(property_columns).collect();
+    // "add all layers" in QGIS keeps the table order, first table on top
+    let layers = gis_order(layers);
+    let columns: Vec<Vec<Column>> = layers.iter().map(|l| property_columns(l)).collect();
     if columns.iter().flatten().any(|c| c.kind == ColumnKind::Json) {
         conn.execute_batch(SCHEMA_TABLES)?;
     }
+    // an empty layer gets the extent of them all: "zoom to layer" then shows where it would be
+    let all = layers
+        .iter()
+        .filter_map(|l| layer_extent(l))
+        .reduce(union_rect);
     for (layer, cols) in layers.iter().zip(&columns) {
-        write_layer(conn, layer, cols, options)?;
+        let extent = layer_extent(layer).or(all);
+        write_layer(conn, layer, cols, extent, options)?;
     }
-    write_styles(conn, layers, options)?;
+    write_styles(conn, &layers, options)?;
     conn.execute_batch("COMMIT")
 }
 
@@ -342,7 +352,13 @@ fn layer_geometry_type(layer: &Layer) -> (&'static str, bool) {
     names.sort_unstable();
     names.dedup();
     match names.as_slice() {
-        [] => ("GEOMETRY", false),
+        // an empty plan layer keeps its catalogue type, so GIS clients style it as it would be
+        [] => match plan_layer(&layer.name).map(|p| p.geometry) {
+            Some(GeomKind::Point) => ("POINT", false),
+            Some(GeomKind::Line) => ("LINESTRING", false),
+            Some(GeomKind::Polygon) => ("MULTIPOLYGON", false),
+            None => ("GEOMETRY", false),
+        },
         [one] => (one, false),
         [a, b] if *b == format!("MULTI{a}") => (b, true),
         [a, b] if *a == format!("MULTI{b}") => (a, true),
@@ -369,18 +385,21 @@ fn layer_extent(layer: &Layer) -> Option<Rect> {
         .features
         .iter()
         .filter_map(|f| f.geometry.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        })
+        .reduce(union_rect)
+}
+
+fn union_rect(a: Rect, b: Rect) -> Rect {
+    Rect::new(
+        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
 }
 
 fn write_layer(
     conn: &Connection,
     layer: &Layer,
     columns: &[Column],
+    extent: Option<Rect>,
     options: &WriteOptions,
 ) -> rusqlite::Result<()> {
     let t = &layer.name;
@@ -398,7 +417,6 @@ fn write_layer(
     create.push(')');
     conn.execute_batch(&create)?;
 
-    let extent = layer_extent(layer);
     conn.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change,
            min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -551,7 +569,7 @@ fn write_rtree(conn: &Connection, layer: &Layer) -> rusqlite::Result<()> {
 /// `gpkg_contents` as attributes so GeoPackage validators accept the extra table.
 fn write_styles(
     conn: &Connection,
-    layers: &[Layer],
+    layers: &[&Layer],
     options: &WriteOptions,
 ) -> rusqlite::Result<()> {
     conn.execute_batch(LAYER_STYLES_TABLE)?;

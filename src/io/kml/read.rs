@@ -8,7 +8,7 @@
 //! geometry iapz reads (a `gx:Track`, a `Model`, an empty `Point`) are dropped and reported in one
 //! warning. Nested `MultiGeometry` is flattened to one level (GeoJSON has no nested collections).
 
-use super::folder_id;
+use super::write::folder_id;
 use crate::error::{Error, Result};
 use crate::io::read::{Format, Input, Mode, ReadOptions};
 use crate::io::tidy::{finish, too_many_features, too_many_vertices};
