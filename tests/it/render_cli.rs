@@ -729,3 +729,23 @@ fn render_gives_identical_bytes_on_one_or_two_threads() {
         "RAYON_NUM_THREADS=1 and 2 gave different PNGs"
     );
 }
+
+/// A `--bbox` of about 700 m: the scale bar goes down to metres (it read "0 0 1 km" and ran
+/// into the credits when its shortest length was 1 km).
+#[test]
+fn a_tiny_bbox_gets_a_scale_bar_in_metres() {
+    let dir = tempdir();
+    let out = dir.path().join("tiny.svg");
+    let r = render_plan(&out, &["--bbox", "30.0,50.0,30.01,50.01", "--size", "512"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (svg, _) = read_svg(&out, 512);
+    let bar = &svg[svg.find("id=\"scale_bar\"").expect("a scale bar group")..];
+    let labels: Vec<&str> = bar
+        .split("aria-label=\"")
+        .skip(1)
+        .take(3)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(labels.last().copied(), Some("500 m"), "{labels:?}");
+    assert!(!labels.contains(&"1 km"), "{labels:?}");
+}

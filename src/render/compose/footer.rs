@@ -87,20 +87,46 @@ fn scale_bar(
     )
 }
 
+/// The bar's end label: "200 km", "2.5 km", "500 m".
 fn end_label(km: f64) -> String {
-    format!("{km:.0} km")
+    if km >= 1.0 {
+        format!("{} km", length_figure(km))
+    } else {
+        format!("{} m", length_figure(km * 1000.0))
+    }
+}
+
+/// A length figure without a unit, in the end label's unit (km from 1 km up, else m), with
+/// no more decimals than it needs: 12.5 stays 12.5 (never rounded to "12"), 100 stays 100.
+fn length_figure(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The middle label, in the end label's unit.
+fn middle_label(km: f64) -> String {
+    let half = km / 2.0;
+    if km >= 1.0 {
+        length_figure(half)
+    } else {
+        length_figure(half * 1000.0)
+    }
 }
 
 /// The longest round length, km, whose bar is at most `max_px` long and whose bar and end
-/// label fit `room` pixels (1 km when none does).
+/// label fit `room` pixels; from 10 m (a `--bbox` of a few hundred metres) to 2,000 km. The
+/// shortest when none fits.
 fn bar_km(max_px: f32, room: f32, style: &TextStyle, px_of: impl Fn(f64) -> f32) -> f64 {
-    [
-        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0,
-    ]
-    .into_iter()
-    .rev()
-    .find(|&k| px_of(k) <= max_px && px_of(k) + text::width(&end_label(k), style) / 2.0 <= room)
-    .unwrap_or(1.0)
+    const LENGTHS_KM: [f64; 19] = [
+        0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0,
+        250.0, 500.0, 1000.0,
+    ];
+    LENGTHS_KM
+        .into_iter()
+        .chain([2000.0])
+        .rev()
+        .find(|&k| px_of(k) <= max_px && px_of(k) + text::width(&end_label(k), style) / 2.0 <= room)
+        .unwrap_or(LENGTHS_KM[0])
 }
 
 /// Four alternating black and white quarters, `len` × `h` pixels from `(x0, y0)`, outlined.
@@ -131,7 +157,7 @@ fn bar_labels(layout: &Layout, km: f64, x0: f32, len: f32, base: f32) -> (Vec<It
     let style = layout.small;
     let labels = [
         (x0, "0".to_string()),
-        (x0 + len / 2.0, format!("{:.0}", km / 2.0)),
+        (x0 + len / 2.0, middle_label(km)),
         (x0 + len, end_label(km)),
     ];
     let mut items = Vec::new();
@@ -232,4 +258,20 @@ pub fn scale_error_pct(view: &View) -> f64 {
         }
     }
     worst * 100.0
+}
+
+#[cfg(test)]
+mod scale_bar_tests {
+    use super::*;
+
+    #[test]
+    fn labels_keep_their_decimals_and_go_to_metres_below_a_kilometre() {
+        assert_eq!(end_label(200.0), "200 km");
+        assert_eq!(middle_label(25.0), "12.5");
+        assert_eq!(end_label(0.5), "500 m");
+        assert_eq!(middle_label(0.5), "250");
+        assert_eq!(middle_label(0.05), "25");
+        assert_eq!(end_label(1.0), "1 km");
+        assert_eq!(middle_label(1.0), "0.5");
+    }
 }
