@@ -267,7 +267,8 @@ fn gis_rank(layer: &Layer) -> f64 {
 /// let fill = Layer::of_plan("controlled", vec![]);
 /// let line = Layer::of_plan("contact_line", vec![]);
 /// let point = Layer::new("towns", "Towns", vec![Feature::new(geo::Point::new(24.0, 49.8))]);
-/// let order: Vec<&str> = gis_order(&[fill, line, point]).iter().map(|l| l.name.as_str()).collect();
+/// let layers = [fill, line, point];
+/// let order: Vec<&str> = gis_order(&layers).iter().map(|l| l.name.as_str()).collect();
 /// assert_eq!(order, ["towns", "contact_line", "controlled"]);
 /// ```
 pub fn gis_order(layers: &[Layer]) -> Vec<&Layer> {

@@ -40,8 +40,8 @@ impl MapFrame {
     ///
     /// ```
     /// use iapz::render::georef::MapFrame;
-    /// let f = MapFrame::fit([22.0, 44.0, 40.0, 52.5], 1.5).unwrap();
-    /// assert_eq!(f.centre, (31.0, 48.0));
+    /// let f = MapFrame::fit([22.0, 44.0, 40.0, 53.0], 1.5).unwrap();
+    /// assert_eq!(f.centre, (31.0, 48.5));
     /// assert!(((f.xmax - f.xmin) / (f.ymax - f.ymin) - 1.5).abs() < 1e-9);
     /// ```
     pub fn fit(bbox: LonLatBox, aspect: f64) -> Result<MapFrame> {
