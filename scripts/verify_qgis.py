@@ -158,6 +158,16 @@ def check_layout(project, png):
         if not any(isinstance(i, kind) for i in items):
             fail(f"layout {layout.name()!r} has no {what}")
     maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
+    for bar in (i for i in items if isinstance(i, QgsLayoutItemScaleBar)):
+        # A scale bar that says what it measures: its length stays inside the map frame and its
+        # labels are in km (a wrong units-per-segment once drew 100,000 km bars labelled 0.1 km).
+        length_mm = bar.rect().width()
+        frame_mm = maps[0].rect().width() if maps else 0
+        if not (0 < length_mm <= frame_mm):
+            fail(f"the scale bar is {length_mm:.0f} mm long, the map frame {frame_mm:.0f} mm")
+        if bar.mapUnitsPerScaleBarUnit() != 1 or bar.unitsPerSegment() > 1000:
+            fail(f"the scale bar counts {bar.unitsPerSegment()} units a segment "
+                 f"with a label multiplier of {bar.mapUnitsPerScaleBarUnit()}")
     if maps and maps[0].extent().isEmpty():
         fail("the layout's map has an empty extent")
     settings = QgsLayoutExporter.ImageExportSettings()

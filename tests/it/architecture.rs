@@ -30,7 +30,7 @@ fn offending(floors: &[&str], needles: &[&str]) -> Vec<String> {
         let text = std::fs::read_to_string(f).unwrap();
         for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
-            if needles.iter().any(|n| code.contains(n)) {
+            if needles.iter().any(|n| imports(code, n)) {
                 found.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
             }
         }
@@ -64,4 +64,12 @@ fn only_the_commands_use_outputs() {
         "imports of outputs from below:\n{}",
         found.join("\n")
     );
+}
+
+/// Whether `code` names the module path `needle` itself (`crate::plan` matches `crate::plan::X`
+/// and `crate::plan;`, not `super::planar`).
+fn imports(code: &str, needle: &str) -> bool {
+    code.match_indices(needle).any(|(i, _)| {
+        !code[i + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })
 }

@@ -85,7 +85,12 @@ impl AtomicDir {
     /// Stages `bytes` for `relative` (a `/`-separated path; sub-folders are created).
     pub fn stage(&mut self, relative: &str, bytes: &[u8]) -> Result<()> {
         let path = self.stage_path(relative)?;
-        let mut f = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        // Created under the registry lock: a signal's clean-up holds it until the process ends,
+        // so no file (or re-created folder) can appear in the staging folder after its removal.
+        let mut f = {
+            let _registry = registry();
+            File::create(&path).map_err(|e| Error::io(&path, e))?
+        };
         f.write_all(bytes)
             .and_then(|_| f.sync_all())
             .map_err(|e| Error::io(&path, e))
@@ -95,7 +100,10 @@ impl AtomicDir {
     pub fn stage_path(&mut self, relative: &str) -> Result<PathBuf> {
         let path = self.staging.join(relative);
         let parent = parent_of(&path).to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        {
+            let _registry = registry(); // see `stage`
+            std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        }
         self.staged.push(relative.to_string());
         Ok(path)
     }

@@ -465,7 +465,13 @@ fn remove_all_temporaries() -> MutexGuard<'static, Vec<PathBuf>> {
     for p in r.iter() {
         match std::fs::symlink_metadata(p) {
             Ok(m) if m.is_dir() => {
-                let _ = std::fs::remove_dir_all(p);
+                // A writer may add a file while the folder is emptied (remove_dir_all then fails
+                // with "not empty"); try again until it is gone.
+                for _ in 0..50 {
+                    if std::fs::remove_dir_all(p).is_ok() || !p.exists() {
+                        break;
+                    }
+                }
             }
             Ok(_) => {
                 let _ = std::fs::remove_file(p);
