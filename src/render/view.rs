@@ -33,7 +33,7 @@ impl View {
     /// extent) added on every side, centred on the box centre. The extent grows on one axis to
     /// match the frame's aspect, so nothing is stretched.
     pub fn fit(bbox: LonLatBox, width: f32, height: f32, pad: f64) -> Result<View> {
-        check_box(bbox)?;
+        check_extent(bbox)?;
         let [w, s, e, n] = bbox;
         let centre = (round_half((w + e) / 2.0), round_half((s + n) / 2.0));
         let projection = MapProjection::laea(centre.0, centre.1)?;
@@ -320,6 +320,30 @@ fn coords_box(c: &[Coord]) -> LonLatBox {
 
 fn round_half(v: f64) -> f64 {
     (v * 2.0).round() / 2.0
+}
+
+/// Like [`check_box`], for the extent a map is fitted to: when the user gave no `--bbox` it
+/// comes from the layers, so the message speaks of them (and says how to choose the area).
+fn check_extent(bbox: LonLatBox) -> Result<()> {
+    check_box(bbox).map_err(|e| {
+        let [w, s, e2, n] = bbox;
+        Error::input(
+            "the map's extent",
+            "",
+            format!(
+                "{w:.3},{s:.3},{e2:.3},{n:.3} (from the layers, or --bbox with its margin) cannot \
+                 be drawn: {}",
+                match &e {
+                    Error::Input { message, .. } => message.clone(),
+                    other => other.to_string(),
+                }
+            ),
+        )
+        .with_hint(
+            "give --bbox WEST,SOUTH,EAST,NORTH to choose the area (at most 90° across, latitudes \
+             within ±85°), or draw fewer layers",
+        )
+    })
 }
 
 /// Refuses boxes the map cannot show: reversed, off the globe, or so large that one azimuthal

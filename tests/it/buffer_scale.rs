@@ -104,12 +104,15 @@ fn jagged_polygon_of_100k_vertices_written_valid_with_bounded_vertices() {
     round_trip(&out, "star100k");
 }
 
+/// Both sides of a meandering line: 20,000 vertices, not 100,000. At 10^5 this one buffer takes
+/// 74 s (a two-sided line is barely pruned: the open part of issue 14), which alone would push
+/// the README's test command past its 3.5 min budget; the one-sided test below keeps 10^5.
 #[test]
-fn meandering_line_of_100k_vertices_written_valid() {
-    let src = meander(100_000, 1_500_000.0);
+fn meandering_line_of_20k_vertices_written_valid() {
+    let src = meander(20_000, 300_000.0);
     let out = buffer_geometry(&src, 40_233.6, &BufferOptions::default()).unwrap();
-    assert_vertex_bound(&out, 40_233.6, 100_000, "meander 100k both 25 mi");
-    round_trip(&out, "meander100k");
+    assert_vertex_bound(&out, 40_233.6, 20_000, "meander 20k both 25 mi");
+    round_trip(&out, "meander20k");
 }
 
 /// Sampled oracle check of the pruned buffer of a 100k-vertex polygon: 2,000 boundary points

@@ -749,3 +749,23 @@ fn a_tiny_bbox_gets_a_scale_bar_in_metres() {
     assert_eq!(labels.last().copied(), Some("500 m"), "{labels:?}");
     assert!(!labels.contains(&"1 km"), "{labels:?}");
 }
+
+/// Layers wider than one map can show, with no `--bbox` given: the message speaks of the
+/// layers' extent (it used to blame a `--bbox` the user never gave) and says how to choose one.
+#[test]
+fn layers_too_wide_for_one_map_name_their_extent_not_a_bbox() {
+    let dir = tempdir();
+    let input = dir.path().join("wide.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[-120,40]}},
+            {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[100,40]}}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("wide.png");
+    let r = iapz([OsStr::new("render"), os(&input), OsStr::new("-o"), os(&out)]);
+    assert_fails(&r, &out, "the map's extent");
+    assert!(!r.stderr.contains("error: --bbox"), "{}", r.stderr);
+    assert!(r.stderr.contains("give --bbox"), "{}", r.stderr);
+}
