@@ -241,6 +241,11 @@ def test_buffer_cancel(tmp):
     print(f"  cancel: iapz pid {pids[0]} gone {stopped:.2f} s after start (full run {full:.2f} s)")
 
 
+def table_of(layer):
+    """The GeoPackage table a layer reads (`...iapz.gpkg|layername=zone`)."""
+    return layer.source().split("layername=", 1)[-1].split("|", 1)[0]
+
+
 def test_plan_adds_styled_group(tmp):
     """Every plan layer is added in one group, each with the GeoPackage's stored style; report in the log."""
     out = os.path.join(tmp, "plan")
@@ -254,10 +259,13 @@ def test_plan_adds_styled_group(tmp):
     check(result["LAYER_COUNT"] == len(tables), f"LAYER_COUNT {result['LAYER_COUNT']} vs {len(tables)} tables")
     group = QgsProject.instance().layerTreeRoot().findGroup(result["GROUP"])
     check(group is not None, f"no group {result['GROUP']!r} in the project")
-    layers = {node.layer().name(): node.layer() for node in group.findLayers()}
+    # Keyed by GeoPackage table: with the plan's iapz.qgz the layers carry its titles and sit in
+    # its sub-groups (that tree's order is checked by scripts/verify_qgis.py).
+    layers = {table_of(node.layer()): node.layer() for node in group.findLayers()}
     check(sorted(layers) == sorted(tables), f"group has {sorted(layers)}, the plan has {sorted(tables)}")
-    names = [n.name() for n in group.children()]
-    check(names == list(reversed(tables)), f"group order {names}: expected the last stored table on top")
+    if not os.path.exists(os.path.join(out, "iapz.qgz")):
+        names = [n.name() for n in group.children()]
+        check(names == list(reversed(tables)), f"group order {names}: expected the last stored table on top")
     for name, layer in layers.items():
         check(layer.isValid() and layer.featureCount() > 0, f"{name}: invalid or empty")
         check(name in styles, f"{name}: no default style in layer_styles")
