@@ -112,7 +112,7 @@ type Fetch<'a> = dyn Fn(&str) -> Result<(Cow<'static, [u8]>, String)> + 'a;
 /// How much checking the GeoJSON files get.
 #[derive(Clone, Copy, PartialEq)]
 enum Trust {
-    /// The compiled-in files, validated when they were built (tests/geodata_facts.rs): read in
+    /// The compiled-in files, validated when they were built (tests/it/geodata_facts.rs): read in
     /// the reader's `Trusted` mode, without the OGC validity check, which costs about a second
     /// for 100,000 vertices.
     Embedded,

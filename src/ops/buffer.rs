@@ -15,7 +15,7 @@
 //! edges are subdivided so that the chord sagitta is at most `t` and a straight lon/lat edge departs
 //! from its geodesic by at most `0.3 t`. Every vertex and every edge midpoint of the offset
 //! boundary therefore lies within `d ± t` of the source (measured by the oracle: −0.65 t to
-//! +0.82 t), and no output point is farther than `d + t`. `tests/buffer_oracle.rs` checks this against GeographicLib on sources
+//! +0.82 t), and no output point is farther than `d + t`. `tests/it/buffer_oracle.rs` checks this against GeographicLib on sources
 //! densified to 50 m.
 //!
 //! # Limits

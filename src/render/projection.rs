@@ -8,7 +8,7 @@
 //! check both against PROJ 9.5 and EPSG Guidance Note 7-2.
 //!
 //! Accuracy: `proj4rs` follows PROJ's formulas; agreement with PROJ 9.5 is better than 1 mm
-//! (tests/render_projection.rs), far below a pixel (≈ 1 km at 2048 px).
+//! (tests/it/render_projection.rs), far below a pixel (≈ 1 km at 2048 px).
 
 use crate::error::{Error, Result};
 use proj4rs::proj::Proj;
