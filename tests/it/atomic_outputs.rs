@@ -1,27 +1,9 @@
 //! Atomic outputs: a run that fails part-way leaves no partial or temporary file, and the
 //! previous outputs are byte-for-byte intact.
 
-use std::collections::BTreeMap;
+use crate::common::snapshot;
 use std::path::Path;
 use std::process::Command;
-
-/// Every file under `dir` (relative path → bytes).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
 
 fn plan(out: &Path) -> (i32, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_iapz"))

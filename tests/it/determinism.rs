@@ -1,28 +1,10 @@
 //! Same input → same bytes: two `iapz plan` runs, and runs with 1 and 2 rayon threads, write
 //! byte-identical files.
 
+use crate::common::snapshot;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
 
 fn plan(out: &Path, threads: Option<&str>) -> BTreeMap<String, Vec<u8>> {
     let mut c = Command::new(env!("CARGO_BIN_EXE_iapz"));

@@ -3,30 +3,12 @@
 //! folder survive; what a killed run leaves is cleaned by the next one; Ctrl-C / SIGTERM leave
 //! nothing behind.
 
+use crate::common::snapshot;
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-
-/// Every file under `dir` (relative path → bytes), links not followed.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap_or_default());
-            }
-        }
-    }
-    out
-}
 
 /// The plan's own files of a snapshot.
 fn outputs_of(s: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {

@@ -26,3 +26,23 @@ pub fn fixture(name: &str) -> Geometry {
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     read.features[0].geometry.clone()
 }
+
+/// Every file under `dir` (relative path → bytes), links not followed (a dangling link reads as
+/// empty): what a folder of outputs holds, to compare runs byte for byte.
+pub fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
