@@ -66,6 +66,7 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     if side != Side::Both {
         refuse_side_without_lines(&read.features, name)?;
     }
+    refuse_empty_geometries(&read.features, name)?;
     let mut out = Vec::with_capacity(read.features.len());
     for (i, f) in read.features.iter().enumerate() {
         let buffered = buffer_geometry(&f.geometry, distance, &options)
@@ -81,6 +82,37 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     }
     write_output(&args.output, feature_collection(&out).as_bytes())?;
     Ok(Outcome::Success)
+}
+
+/// An empty geometry is a valid feature (the plan's `gap` layer when the zone is covered), but
+/// it has nothing to buffer: an output feature with no shape would hide a mistake upstream.
+fn refuse_empty_geometries(features: &[Feature], name: &str) -> iapz::Result<()> {
+    use geo::HasDimensions;
+    match features.iter().position(|f| f.geometry.is_empty()) {
+        None => Ok(()),
+        Some(i) => Err(Error::input(
+            name,
+            format!("feature #{i}"),
+            format!(
+                "empty {}: there is nothing to buffer",
+                geometry_type(&features[i].geometry)
+            ),
+        )
+        .with_hint("drop the feature, or give one with coordinates")),
+    }
+}
+
+fn geometry_type(g: &geo::Geometry) -> &'static str {
+    use geo::Geometry as G;
+    match g {
+        G::Point(_) => "Point",
+        G::Line(_) | G::LineString(_) => "LineString",
+        G::Polygon(_) | G::Rect(_) | G::Triangle(_) => "Polygon",
+        G::MultiPoint(_) => "MultiPoint",
+        G::MultiLineString(_) => "MultiLineString",
+        G::MultiPolygon(_) => "MultiPolygon",
+        G::GeometryCollection(_) => "GeometryCollection",
+    }
 }
 
 /// `--side` means something only for lines: a polygon grows all round and a point is a disc.

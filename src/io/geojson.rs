@@ -333,17 +333,12 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
             label,
             "point has fewer than 2 coordinates",
         )),
-        G::MultiPoint { coordinates } if coordinates.is_empty() => {
-            Err(Error::input(file, label, "empty MultiPoint"))
-        }
         G::LineString { coordinates } if coordinates.len() < 2 => Err(Error::input(
             file,
             label,
             "a LineString needs at least 2 positions",
         )),
-        G::MultiLineString { coordinates }
-            if coordinates.is_empty() || coordinates.iter().any(|l| l.len() < 2) =>
-        {
+        G::MultiLineString { coordinates } if coordinates.iter().any(|l| l.len() < 2) => {
             Err(Error::input(
                 file,
                 label,
@@ -351,9 +346,6 @@ fn check_positions(v: &geojson::GeometryValue, file: &str, label: &str) -> Resul
             ))
         }
         G::Polygon { coordinates } => ring_check(coordinates),
-        G::MultiPolygon { coordinates } if coordinates.is_empty() => {
-            Err(Error::input(file, label, "empty MultiPolygon"))
-        }
         G::MultiPolygon { coordinates } => coordinates.iter().try_for_each(ring_check),
         _ => Ok(()),
     }

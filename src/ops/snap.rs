@@ -4,7 +4,7 @@
 //! and turn a narrow V into a zero-width spike A → B → A; a ring written like that is invalid
 //! (OGC: a self-intersection). The writers round first, then remove repeats and spikes here.
 
-use geo::Coord;
+use geo::{Coord, LineString};
 
 /// `v` rounded to `decimals` decimals (no negative zero).
 ///
@@ -18,8 +18,12 @@ pub fn round_to(v: f64, decimals: i32) -> f64 {
 }
 
 /// A closed ring (first == last) rounded to `decimals` decimals, with repeated points and
-/// spikes (a vertex whose neighbours coincide after rounding) removed until none is left.
-/// The result is closed; it has fewer than 4 points when the ring collapses.
+/// spikes (a vertex whose neighbours coincide after rounding) removed, and the tiny loops that
+/// rounding makes where many vertices crowd together (two edges a few 1e-7° apart that cross
+/// once rounded) cut at their base, until none is left. A loop is cut only when it spans less
+/// than [`MAX_ROUNDING_LOOP_DEG`] (about 1 m): rounding moves a vertex by at most half a unit of
+/// the last decimal, so larger crossings were in the input and are left for the validity check
+/// to report. The result is closed; it has fewer than 4 points when the ring collapses.
 ///
 /// ```
 /// use geo::coord;
@@ -35,6 +39,23 @@ pub fn round_to(v: f64, decimals: i32) -> f64 {
 /// ];
 /// let out = iapz::ops::snap_ring(&ring, 7);
 /// assert_eq!(out.len(), 5);
+///
+/// // A 3 cm zigzag along y = 0.5 that crosses itself once rounded: cut, the square stays.
+/// let zigzag = [
+///     coord! { x: 0.0, y: 0.0 },
+///     coord! { x: 1.0, y: 0.0 },
+///     coord! { x: 1.0, y: 1.0 },
+///     coord! { x: 0.0, y: 1.0 },
+///     coord! { x: 0.0, y: 0.500_000_00 },
+///     coord! { x: 0.0, y: 0.500_000_30 }, // back up, then down past the first
+///     coord! { x: 0.000_000_1, y: 0.500_000_10 },
+///     coord! { x: -0.000_000_1, y: 0.500_000_20 },
+///     coord! { x: 0.0, y: 0.0 },
+/// ];
+/// let out = iapz::ops::snap_ring(&zigzag, 7);
+/// let ls = geo::LineString::from(out.clone());
+/// assert!(iapz::ops::validity::ring_self_intersection(&ls).is_none());
+/// assert_eq!(out.first(), out.last());
 /// ```
 pub fn snap_ring(ring: &[Coord], decimals: i32) -> Vec<Coord> {
     let mut v: Vec<Coord> = ring
@@ -47,6 +68,22 @@ pub fn snap_ring(ring: &[Coord], decimals: i32) -> Vec<Coord> {
     if v.len() > 1 && v.first() == v.last() {
         v.pop();
     }
+    let mut out = without_spikes(v);
+    while let Some(cut) = cut_rounding_loops(&out) {
+        out = without_spikes(cut);
+    }
+    if let Some(first) = out.first().copied() {
+        out.push(first);
+    }
+    out
+}
+
+/// Largest loop (width or height, degrees) [`snap_ring`] treats as a rounding artefact: about
+/// 1.1 m of latitude, the order of the engine's default tolerance and 10⁵ times the rounding.
+pub const MAX_ROUNDING_LOOP_DEG: f64 = 1e-5;
+
+/// An open ring without repeated points or spikes, its seam included.
+fn without_spikes(v: Vec<Coord>) -> Vec<Coord> {
     let mut out: Vec<Coord> = Vec::with_capacity(v.len());
     for c in v {
         push_without_spikes(&mut out, c);
@@ -65,10 +102,80 @@ pub fn snap_ring(ring: &[Coord], decimals: i32) -> Vec<Coord> {
             break;
         }
     }
-    if let Some(first) = out.first().copied() {
-        out.push(first);
-    }
     out
+}
+
+/// The open ring `v` with its small self-crossing loops removed (the vertices between two
+/// crossing edges, on the loop's short side), or `None` when there is nothing to cut. Loops that
+/// overlap one another are cut over several calls.
+fn cut_rounding_loops(v: &[Coord]) -> Option<Vec<Coord>> {
+    let n = v.len();
+    if n < 4 {
+        return None;
+    }
+    let mut closed = v.to_vec();
+    closed.push(v[0]);
+    let mut drop = vec![false; n];
+    let mut cut = false;
+    let mut taken_to = 0; // vertices before this index already belong to a cut loop
+    for (i, j) in crate::ops::validity::crossing_edges(&LineString::new(closed)) {
+        // Edge k runs from v[k] to v[(k + 1) % n]; the loop between edges i and j is either
+        // v[i+1..=j] or, around the seam, v[j+1..] + v[..=i].
+        let wraps = 2 * (j - i) > n;
+        let inner: Vec<usize> = if wraps {
+            (j + 1..n).chain(0..=i).collect()
+        } else {
+            (i + 1..=j).collect()
+        };
+        if wraps && (cut || i < taken_to) {
+            continue;
+        }
+        if !wraps && i + 1 < taken_to {
+            continue;
+        }
+        if !is_small(inner.iter().map(|&k| v[k]).chain([v[i], v[(j + 1) % n]])) {
+            continue;
+        }
+        for &k in &inner {
+            drop[k] = true;
+        }
+        cut = true;
+        if wraps {
+            break;
+        }
+        taken_to = j + 1;
+    }
+    cut.then(|| {
+        v.iter()
+            .zip(&drop)
+            .filter(|(_, d)| !**d)
+            .map(|(c, _)| *c)
+            .collect()
+    })
+}
+
+fn is_small(points: impl Iterator<Item = Coord>) -> bool {
+    let (mut lo, mut hi) = (
+        Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        },
+        Coord {
+            x: f64::NEG_INFINITY,
+            y: f64::NEG_INFINITY,
+        },
+    );
+    for c in points {
+        lo = Coord {
+            x: lo.x.min(c.x),
+            y: lo.y.min(c.y),
+        };
+        hi = Coord {
+            x: hi.x.max(c.x),
+            y: hi.y.max(c.y),
+        };
+    }
+    hi.x - lo.x <= MAX_ROUNDING_LOOP_DEG && hi.y - lo.y <= MAX_ROUNDING_LOOP_DEG
 }
 
 fn push_without_spikes(out: &mut Vec<Coord>, c: Coord) {

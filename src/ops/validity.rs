@@ -78,6 +78,20 @@ fn zero_area(ring: &LineString) -> bool {
 /// intersect and neither ends where the other starts).
 pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
     let edges: Vec<Line> = ring.lines().collect();
+    first_crossings(&edges, true)
+        .first()
+        .map(|&(i, j)| meeting_point(edges[i], edges[j]))
+}
+
+/// Every pair of non-adjacent edges `(i, j)`, `i < j`, of a ring that meet, one pair per edge
+/// `i` (its first `j`), in ascending `i`. Edge `k` runs from vertex `k` to vertex `k + 1`.
+pub fn crossing_edges(ring: &LineString) -> Vec<(usize, usize)> {
+    let edges: Vec<Line> = ring.lines().collect();
+    first_crossings(&edges, false)
+}
+
+fn first_crossings(edges: &[Line], only_first: bool) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
     let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = edges
         .iter()
         .enumerate()
@@ -96,14 +110,18 @@ pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
             .filter(|&j| j > i)
             .collect();
         candidates.sort_unstable();
-        for j in candidates {
+        let hit = candidates.into_iter().find(|&j| {
             let f = &edges[j];
-            if e.start != f.end && e.end != f.start && e.intersects(f) {
-                return Some(meeting_point(*e, *f));
+            e.start != f.end && e.end != f.start && e.intersects(f)
+        });
+        if let Some(j) = hit {
+            found.push((i, j));
+            if only_first {
+                break;
             }
         }
     }
-    None
+    found
 }
 
 fn edge_box(e: &Line) -> Rectangle<[f64; 2]> {

@@ -23,6 +23,7 @@ mod ops_measure;
 mod ops_overlay;
 mod plan_correctness;
 mod plan_publish;
+mod plan_round_trip;
 mod proptest_ops;
 mod qgis_project;
 mod render_cli;

@@ -280,10 +280,12 @@ fn read_table(conn: &Connection, t: &TableInfo, budget: &mut Budget) -> Result<L
     })
 }
 
-/// A column value as JSON; `None` for NULL and for binary values (no JSON form).
+/// A column value as JSON: NULL is `null` (the column exists for every feature, as GDAL's
+/// GeoJSON driver writes it); `None` for binary values (no JSON form).
 fn json_value(v: SqlValue, kind: ReadKind) -> Option<Value> {
     match (v, kind) {
-        (SqlValue::Null | SqlValue::Blob(_), _) => None,
+        (SqlValue::Null, _) => Some(Value::Null),
+        (SqlValue::Blob(_), _) => None,
         (SqlValue::Integer(i), ReadKind::Boolean) => Some(Value::Bool(i != 0)),
         (SqlValue::Integer(i), _) => Some(Value::from(i)),
         (SqlValue::Real(r), _) => serde_json::Number::from_f64(r).map(Value::Number),

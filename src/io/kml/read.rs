@@ -296,11 +296,17 @@ impl<'a> State<'a> {
                     && p.parts.len() > 1
                 {
                     let parts = p.parts.pop().expect("one list per open MultiGeometry");
-                    if !parts.is_empty() {
-                        p.parts
-                            .last_mut()
-                            .expect("the placemark's list")
-                            .push(collection(parts));
+                    // An empty MultiGeometry is an empty shape (iapz writes the plan's empty
+                    // `gap` so), kept as a feature; one that held only what iapz skips is not.
+                    let geometry = if !parts.is_empty() {
+                        Some(collection(parts))
+                    } else if p.skipped.is_none() {
+                        Some(Geometry::GeometryCollection(Default::default()))
+                    } else {
+                        None
+                    };
+                    if let Some(g) = geometry {
+                        p.parts.last_mut().expect("the placemark's list").push(g);
                     }
                 }
             }

@@ -303,12 +303,18 @@ fn push_ring(out: &mut String, boundary: &str, ring: &LineString) {
     let _ = write!(out, "</LinearRing></{boundary}>");
 }
 
+/// Rings are rounded to [`DECIMALS`] and cleared of what rounding breaks (repeats, spikes, tiny
+/// loops: [`crate::ops::snap_ring`]) as in GeoJSON, so the written polygon stays valid; holes
+/// that collapse are left out.
 fn push_polygon(out: &mut String, p: &Polygon) {
     let p = p.orient(Direction::Default);
+    let ring = |r: &LineString| LineString::new(crate::ops::snap_ring(&r.0, DECIMALS));
     out.push_str("<Polygon><tessellate>1</tessellate>");
-    push_ring(out, "outerBoundaryIs", p.exterior());
-    for hole in p.interiors() {
-        push_ring(out, "innerBoundaryIs", hole);
+    push_ring(out, "outerBoundaryIs", &ring(p.exterior()));
+    for hole in p.interiors().iter().map(ring) {
+        if hole.0.len() >= 4 {
+            push_ring(out, "innerBoundaryIs", &hole);
+        }
     }
     out.push_str("</Polygon>");
 }
