@@ -214,11 +214,15 @@ fn one_feature(
             rules_path,
             format!("line {}, column {}", r.pos.line, r.pos.column),
             format!(
-                "{}: no feature of {} is named {feature:?}",
-                r.display, loaded.origin
+                "{}: no feature of {} is named {feature:?} (names there: {})",
+                r.display,
+                loaded.origin,
+                all.join(", ")
             ),
         )
-        .with_hint(format!("names there: {}", all.join(", "))));
+        .with_hint(
+            "write LAYER:NAME with the name of one of its features, e.g. \"threat:Belarus\"",
+        ));
     }
     loaded.origin = format!("{} ({feature})", loaded.origin);
     Ok(loaded)
