@@ -358,6 +358,18 @@ fn assumptions(s: &Resolved) -> Vec<String> {
         "The threat is clipped to a window around Ukraine (stand-off + 150 km); farther territory cannot affect the zone.".to_string(),
         "Combat radii are published figures of uneven quality (aircraft.csv); reach is a circle of that radius around the airfield.".to_string(),
     ];
+    let accuracy: Vec<String> = ["neighbours", "occupied", "threat_sites"]
+        .iter()
+        .filter(|d| s.data.accuracy_m(d) > 0.0)
+        .map(|d| format!("{d} {} km", s.data.accuracy_m(d) / 1000.0))
+        .collect();
+    v.push(format!(
+        "An asset is \"marginal\" when its margin to the edge the threats set is smaller than the positional accuracy of the binding threat's data ({}; geodata/README.md); the zone's area range moves every threat's distance by that accuracy.",
+        accuracy.join(", ")
+    ));
+    if s.threats.iter().any(|t| !t.sites.is_empty()) {
+        v.push("Threat sites (threat_sites.csv) are published positions to the nearest town or base, approximate and possibly out of date; their ranges are published maxima (S-400 with 40N6: 380 km).".to_string());
+    }
     for b in &s.bases {
         if b.aircraft.cruise_speed_kmh.is_none()
             && let Some(v2) = b.cruise_kmh

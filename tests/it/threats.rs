@@ -374,6 +374,32 @@ fn threat_errors_name_their_position() {
 }
 
 #[test]
+fn threat_distance_is_bounded() {
+    let data = Datasets::embedded().unwrap();
+    let bound = iapz::scenario::bounds::THREAT_DISTANCE;
+    let text = |d: &str| {
+        format!(
+            "name = \"x\"\n[zone]\nregion = \"controlled\"\n[[threat]]\nname = \"B\"\nfrom = [\"belarus\"]\ndistance = \"{d}\"\n"
+        )
+    };
+    let resolve = |d: &str| {
+        Scenario::parse(&text(d), "s.toml", Path::new(".")).and_then(|s| s.resolve(&data))
+    };
+    for bad in ["0.99 km", "2001 km"] {
+        let e = resolve(bad).unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("s.toml: line 7, column 12") && shown.contains(&bound.range()),
+            "{shown}"
+        );
+        assert!(e.hint().is_some_and(|h| h.contains("e.g.")), "{e:?}");
+    }
+    for edge in ["1 km", "2000 km"] {
+        resolve(edge).unwrap_or_else(|e| panic!("{edge}: {e}"));
+    }
+}
+
+#[test]
 fn check_rules_name_a_threat() {
     let (_, p) = three_threats();
     let dir = tempfile::tempdir().unwrap();
