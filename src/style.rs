@@ -120,10 +120,12 @@ pub fn style_for(layer: &str) -> Style {
     }
 }
 
-/// Colour of an asset marker by its status (`protected`, `outside_zone`, `occupied`).
+/// Colour of an asset marker by its status (`protected`, `marginal`, `outside_zone`,
+/// `occupied`).
 pub fn asset_status_colour(status: &str) -> Rgba {
     match status {
         "protected" => Rgba(30, 150, 60, 255),
+        "marginal" => Rgba(240, 210, 40, 255),
         "occupied" => Rgba(120, 30, 30, 255),
         _ => Rgba(230, 120, 20, 255),
     }

@@ -41,7 +41,7 @@ pub mod source;
 pub use rules::{
     LayerRef, PointSet, Rule, RuleKind, RuleSet, Source, parse_area, parse_rules, read_rules,
 };
-pub use source::{Inputs, LayerCache, LoadedLayer, load_layer};
+pub use source::{Inputs, LayerCache, LoadedLayer, load_layer, split_feature};
 
 use crate::error::Result;
 use geo::Coord;

@@ -19,7 +19,7 @@
 //! name = "zone keeps 200 km from the threat"
 //! kind = "min_distance"
 //! a = "zone"                             # a plan layer name, an alias, or { file = ..., layer = ... }
-//! b = "threat"
+//! b = "threat"                           # or one threat of the plan: "threat:Belarus"
 //! distance = "200 km"
 //! tolerance = "1 m"
 //! ```

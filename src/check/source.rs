@@ -52,6 +52,17 @@ impl LayerCache {
 
     /// The features a rule's layer reference names. `rules_path` is for error messages.
     pub fn load(&mut self, r: &LayerRef, rules_path: &str) -> Result<LoadedLayer> {
+        let loaded = self.load_layer(r, rules_path)?;
+        match &r.source {
+            Source::Plan(name) => match split_feature(name) {
+                (_, Some(feature)) => one_feature(loaded, feature, r, rules_path),
+                _ => Ok(loaded),
+            },
+            Source::File { .. } => Ok(loaded),
+        }
+    }
+
+    fn load_layer(&mut self, r: &LayerRef, rules_path: &str) -> Result<LoadedLayer> {
         let (path, filter) = self.resolve(r, rules_path)?;
         let all = self.file(&path)?;
         let features: Vec<Feature> = match &filter {
@@ -92,8 +103,9 @@ impl LayerCache {
             Source::File { path, layer } => {
                 return Ok((path.clone(), layer.clone()));
             }
-            Source::Plan(name) => name,
+            Source::Plan(name) => split_feature(name).0.to_string(),
         };
+        let name = &name;
         let at = format!("line {}, column {}", r.pos.line, r.pos.column);
         if !self.inputs.layer_files.is_empty() {
             for file in self.inputs.layer_files.clone() {
@@ -161,6 +173,59 @@ impl LayerCache {
         self.files.insert(path.to_path_buf(), features.clone());
         Ok(features)
     }
+}
+
+/// `threat:Belarus` → (`threat`, `Belarus`): the features of a plan layer named `Belarus`
+/// (by their `name`, or by `threat` in the `standoff` layer); any other name is a whole layer.
+///
+/// ```
+/// # use iapz::check::split_feature;
+/// assert_eq!(split_feature("threat:Belarus"), ("threat", Some("Belarus")));
+/// assert_eq!(split_feature("zone"), ("zone", None));
+/// assert_eq!(split_feature("my:layer"), ("my:layer", None));
+/// ```
+pub fn split_feature(name: &str) -> (&str, Option<&str>) {
+    match name.split_once(':') {
+        Some((layer, feature)) if crate::layer::plan_layer(layer).is_some() => {
+            (layer, Some(feature))
+        }
+        _ => (name, None),
+    }
+}
+
+/// The features of `loaded` that name `feature`; an error at the rule listing the names there.
+fn one_feature(
+    mut loaded: LoadedLayer,
+    feature: &str,
+    r: &LayerRef,
+    rules_path: &str,
+) -> Result<LoadedLayer> {
+    let all: Vec<String> = loaded
+        .features
+        .iter()
+        .filter_map(|f| f.str_prop("threat").or(f.str_prop("name")))
+        .map(str::to_string)
+        .collect();
+    loaded
+        .features
+        .retain(|f| f.str_prop("threat") == Some(feature) || f.str_prop("name") == Some(feature));
+    if loaded.features.is_empty() {
+        return Err(Error::input(
+            rules_path,
+            format!("line {}, column {}", r.pos.line, r.pos.column),
+            format!(
+                "{}: no feature of {} is named {feature:?} (names there: {})",
+                r.display,
+                loaded.origin,
+                all.join(", ")
+            ),
+        )
+        .with_hint(
+            "write LAYER:NAME with the name of one of its features, e.g. \"threat:Belarus\"",
+        ));
+    }
+    loaded.origin = format!("{} ({feature})", loaded.origin);
+    Ok(loaded)
 }
 
 /// Reads every feature of a GeoJSON, GeoPackage or KML file *as written* (no re-orientation,

@@ -1,7 +1,7 @@
 //! Reading the datasets: from the copy compiled into the binary, or from a folder of the same
 //! file names (`--data DIR`). Every error names the file and the feature or line.
 
-use super::{Aircraft, Airfield, Asset, DatasetInfo, Datasets, Region};
+use super::{Aircraft, Airfield, Asset, DatasetInfo, Datasets, Region, ThreatSite};
 use crate::error::{Error, Result};
 use crate::io::geojson::read_features;
 use crate::io::read::DEFAULT_MAX_BYTES;
@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 pub const PROVENANCE_FILE: &str = "provenance.json";
 
 /// The files a data folder holds; `Datasets::from_dir` reads exactly these names.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     "ukraine_1991.geojson",
     "oblasts.geojson",
     "neighbours.geojson",
@@ -28,10 +28,11 @@ pub const FILES: [&str; 10] = [
     "assets.csv",
     "aircraft.csv",
     PROVENANCE_FILE,
+    "threat_sites.csv",
 ];
 
 /// The shipped files, compiled into the binary.
-const EMBEDDED: [(&str, &[u8]); 10] = [
+const EMBEDDED: [(&str, &[u8]); 11] = [
     (
         FILES[0],
         include_bytes!("../../geodata/ukraine_1991.geojson"),
@@ -48,6 +49,7 @@ const EMBEDDED: [(&str, &[u8]); 10] = [
     (FILES[7], include_bytes!("../../geodata/assets.csv")),
     (FILES[8], include_bytes!("../../geodata/aircraft.csv")),
     (FILES[9], include_bytes!("../../geodata/provenance.json")),
+    (FILES[10], include_bytes!("../../geodata/threat_sites.csv")),
 ];
 
 impl Datasets {
@@ -164,6 +166,11 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         .into_iter()
         .map(|(line, r)| r.into_aircraft(&file, line))
         .collect::<Result<Vec<_>>>()?;
+    let (bytes, file) = csv(FILES[10])?;
+    let threat_sites = read_csv::<ThreatSiteRow>(&bytes, &file)?
+        .into_iter()
+        .map(|(line, r)| r.into_site(&file, line))
+        .collect::<Result<Vec<_>>>()?;
 
     let mut d = Datasets {
         ukraine_1991,
@@ -176,6 +183,7 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         airfields,
         assets,
         aircraft,
+        threat_sites,
         provenance: Vec::new(),
     };
     let (bytes, file) = fetch(PROVENANCE_FILE)?;
@@ -437,6 +445,43 @@ impl AircraftRow {
 }
 
 #[derive(Deserialize)]
+struct ThreatSiteRow {
+    id: String,
+    name: String,
+    system: String,
+    kind: String,
+    lon: f64,
+    lat: f64,
+    range_km: f64,
+    source: String,
+    as_of: String,
+    approximate: bool,
+}
+
+impl ThreatSiteRow {
+    fn into_site(self, file: &str, line: u64) -> Result<ThreatSite> {
+        if !(self.range_km.is_finite() && self.range_km > 0.0) {
+            return Err(Error::input(
+                file,
+                format!("line {line}"),
+                format!("range_km {} must be a positive number", self.range_km),
+            ));
+        }
+        Ok(ThreatSite {
+            location: location(self.lat, self.lon, file, line)?,
+            id: self.id,
+            name: self.name,
+            system: self.system,
+            kind: self.kind,
+            range_m: self.range_km * 1000.0,
+            source: self.source,
+            as_of: self.as_of,
+            approximate: self.approximate,
+        })
+    }
+}
+
+#[derive(Deserialize)]
 struct ProvenanceEntry {
     name: String,
     file: String,
@@ -445,6 +490,8 @@ struct ProvenanceEntry {
     date: String,
     #[serde(default)]
     approximate: bool,
+    #[serde(default)]
+    accuracy_km: Option<f64>,
 }
 
 /// Provenance entries with the feature counts of the loaded data.
@@ -468,6 +515,7 @@ fn provenance(bytes: &[u8], file: &str, d: &Datasets) -> Result<Vec<DatasetInfo>
                 "airfields" => d.airfields.len(),
                 "assets" => d.assets.len(),
                 "aircraft" => d.aircraft.len(),
+                "threat_sites" => d.threat_sites.len(),
                 other => return Err(Error::input(file, "", format!("unknown dataset {other:?}"))),
             };
             Ok(DatasetInfo {
@@ -477,6 +525,7 @@ fn provenance(bytes: &[u8], file: &str, d: &Datasets) -> Result<Vec<DatasetInfo>
                 licence: e.licence,
                 date: e.date,
                 approximate: e.approximate,
+                accuracy_km: e.accuracy_km,
                 feature_count,
             })
         })

@@ -124,6 +124,25 @@ pub struct Aircraft {
     pub source: String,
 }
 
+/// A published position of a long-range air-defence system or of an air base hosting fighters
+/// (`threat_sites.csv`): approximate, from open reporting, never operational.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreatSite {
+    /// Stable identifier used in scenarios (`kursk_s400`).
+    pub id: String,
+    pub name: String,
+    /// System and missile the range is for (`S-400 (40N6)`).
+    pub system: String,
+    /// `sam` (surface-to-air) or `airbase`.
+    pub kind: String,
+    pub location: Coord,
+    /// Published engagement range, metres.
+    pub range_m: f64,
+    pub source: String,
+    pub as_of: String,
+    pub approximate: bool,
+}
+
 /// Provenance of one dataset, for `iapz data list`, reports and map attributions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetInfo {
@@ -133,6 +152,9 @@ pub struct DatasetInfo {
     pub licence: String,
     pub date: String,
     pub approximate: bool,
+    /// Stated positional accuracy, km (`geodata/README.md`, "Accuracy"); None where it does not
+    /// apply (aircraft).
+    pub accuracy_km: Option<f64>,
     pub feature_count: usize,
 }
 
@@ -157,6 +179,8 @@ pub struct Datasets {
     pub airfields: Vec<Airfield>,
     pub assets: Vec<Asset>,
     pub aircraft: Vec<Aircraft>,
+    /// Published air-defence sites and fighter bases near Ukraine (approximate).
+    pub threat_sites: Vec<ThreatSite>,
     pub provenance: Vec<DatasetInfo>,
 }
 
@@ -199,6 +223,26 @@ impl Datasets {
         self.aircraft
             .iter()
             .find(|a| a.type_name.eq_ignore_ascii_case(type_name))
+    }
+
+    /// The threat site with this identifier, e.g. `kursk_s400`.
+    pub fn threat_site(&self, id: &str) -> Option<&ThreatSite> {
+        self.threat_sites
+            .iter()
+            .find(|t| t.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Stated positional accuracy of a dataset, metres (`provenance.json` `accuracy_km`), or
+    /// 0 when none is stated.
+    ///
+    /// ```
+    /// let d = iapz::data::Datasets::embedded().unwrap();
+    /// assert!(d.accuracy_m("neighbours") > 0.0 && d.accuracy_m("occupied") > d.accuracy_m("neighbours"));
+    /// ```
+    pub fn accuracy_m(&self, name: &str) -> f64 {
+        self.info(name)
+            .and_then(|i| i.accuracy_km)
+            .map_or(0.0, |km| km * 1000.0)
     }
 
     /// Provenance of a dataset by name (`oblasts`, `airfields`, …).

@@ -9,7 +9,7 @@ use geo::Geometry;
 use std::fmt::Write;
 
 /// The asset statuses the planner writes, in legend order.
-pub const ASSET_STATUSES: [&str; 3] = ["protected", "outside_zone", "occupied"];
+pub const ASSET_STATUSES: [&str; 4] = ["protected", "marginal", "outside_zone", "occupied"];
 
 /// Pixels per millimetre at 96 dpi, for SLD sizes.
 const PX_PER_MM: f64 = 96.0 / 25.4;

@@ -7,7 +7,7 @@ use crate::ops::{
     BufferOptions, Side, buffer_geometry, difference, geodesic_area_m2, geodesic_circle,
     intersection, union_all,
 };
-use crate::scenario::{Resolved, StripSide, ThreatSource};
+use crate::scenario::{Resolved, StripSide};
 use crate::units::round;
 use geo::{BoundingRect, Geometry, MultiPolygon, Point, Rect};
 use rayon::prelude::*;
@@ -26,6 +26,12 @@ pub struct PlanGeometry {
     pub coverage: MultiPolygon,
     pub gap: MultiPolygon,
     pub redundancy: MultiPolygon,
+    /// Each threat's territory, keep-out and parts (`Resolved::threats` order).
+    pub threats: Vec<super::threats::ThreatGeometry>,
+    /// Each threat's stand-off band (its keep-out beyond its territory, in the window).
+    pub standoffs: Vec<MultiPolygon>,
+    /// The zone's area with every threat's distance plus / minus its data's accuracy, km².
+    pub zone_km2_range: [f64; 2],
 }
 
 fn geom_error(what: &str, e: crate::ops::GeomError) -> Error {
@@ -43,32 +49,6 @@ fn window(ukraine: &MultiPolygon, margin_m: f64) -> Rect {
     )
 }
 
-fn threat_parts(s: &Resolved) -> Result<Vec<MultiPolygon>> {
-    s.threat
-        .iter()
-        .map(|t| match t {
-            ThreatSource::Occupied => Ok(s.data.occupied.clone()),
-            ThreatSource::Russia => neighbour(s, "RU"),
-            ThreatSource::Belarus => neighbour(s, "BY"),
-        })
-        .collect()
-}
-
-fn neighbour(s: &Resolved, code: &str) -> Result<MultiPolygon> {
-    s.data
-        .neighbours
-        .iter()
-        .find(|r| r.code == code)
-        .map(|r| r.geometry.clone())
-        .ok_or_else(|| {
-            Error::input(
-                "datasets",
-                "neighbours",
-                format!("no country {code} in the neighbours dataset"),
-            )
-        })
-}
-
 /// Computes every layer's geometry.
 pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeometry> {
     let tol = s.tolerance_m;
@@ -78,34 +58,31 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
 
     progress("threat");
     let controlled = difference(ukraine, &s.data.occupied, tol);
-    let clipped: Vec<MultiPolygon> = threat_parts(s)?
-        .par_iter()
-        .map(|p| intersection(p, &win_mp, tol))
-        .collect();
-    let threat = union_all(&clipped, tol);
 
-    let ((threat_buffer, strip), reach) = rayon::join(
+    let ((threats, strip), reach) = rayon::join(
         || {
             rayon::join(
                 || {
                     progress("stand-off buffer");
-                    buffer_geometry(
-                        &Geometry::MultiPolygon(threat.clone()),
-                        s.standoff_m,
-                        &BufferOptions {
-                            tolerance_m: tol,
-                            side: Side::Both,
-                        },
-                    )
+                    super::threats::compute(s, &win_mp)
                 },
                 || strip(s, &controlled, progress),
             )
         },
         || reach_circles(s, progress),
     );
-    let threat_buffer = threat_buffer.map_err(|e| geom_error("[standoff]", e))?;
+    let threats = threats?;
     let (strip, _controlled_side) = strip?;
     let reach = reach?;
+    // one threat (the default): its geometry as is, so that outputs stay what they were
+    let (threat, threat_buffer) = match threats.as_slice() {
+        [one] => (one.area.clone(), one.keep_out.clone()),
+        many => {
+            let areas: Vec<MultiPolygon> = many.iter().map(|t| t.area.clone()).collect();
+            let keeps: Vec<MultiPolygon> = many.iter().map(|t| t.keep_out.clone()).collect();
+            (union_all(&areas, tol), union_all(&keeps, tol))
+        }
+    };
 
     progress("zone");
     let region = match &s.oblasts {
@@ -119,10 +96,26 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
             tol,
         ),
     };
-    let (standoff, zone) = rayon::join(
-        || intersection(&difference(&threat_buffer, &threat, tol), &win_mp, tol),
-        || difference(&region, &threat_buffer, tol),
+    let ((standoffs, zone), zone_km2_range) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    threats
+                        .par_iter()
+                        .map(|t| intersection(&difference(&t.keep_out, &t.area, tol), &win_mp, tol))
+                        .collect::<Vec<_>>()
+                },
+                || difference(&region, &threat_buffer, tol),
+            )
+        },
+        || zone_range(s, &threats, &region),
     );
+    let zone_km2_range = zone_km2_range?;
+    // the single-threat band as before; several threats: the union of their bands
+    let standoff = match standoffs.as_slice() {
+        [one] => one.clone(),
+        _ => intersection(&difference(&threat_buffer, &threat, tol), &win_mp, tol),
+    };
 
     progress("coverage");
     let reach_union = union_all(&reach, tol);
@@ -142,7 +135,30 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
         coverage,
         gap,
         redundancy,
+        threats,
+        standoffs,
+        zone_km2_range,
     })
+}
+
+/// The zone's area with every threat's distance plus and minus its data's accuracy, km²: two
+/// more buffers per threat part (measured on the default plan: see the README's "Threats").
+fn zone_range(
+    s: &Resolved,
+    threats: &[super::threats::ThreatGeometry],
+    region: &MultiPolygon,
+) -> Result<[f64; 2]> {
+    let tol = s.tolerance_m;
+    let (plus, minus) = rayon::join(
+        || super::threats::keep_out_moved(s, threats, 1.0),
+        || super::threats::keep_out_moved(s, threats, -1.0),
+    );
+    let (plus, minus) = (plus?, minus?);
+    let (small, large) = rayon::join(
+        || km2(&difference(region, &plus, tol)),
+        || km2(&difference(region, &minus, tol)),
+    );
+    Ok([small, large])
 }
 
 fn reach_circles(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Vec<MultiPolygon>> {
@@ -327,24 +343,7 @@ fn contact_line_feature(s: &Resolved, as_of: &str) -> Feature {
 fn zone_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
     let (as_of, computed) = (p.as_of.as_str(), p.computed.as_str());
     let standoff_km = round(s.standoff_m / 1000.0, 3);
-    let threat_names: Vec<&str> = s.threat.iter().map(|t| t.name()).collect();
-    let threat = area_feature(
-        "threat",
-        &threat_names.join(" + "),
-        &g.threat,
-        computed,
-        as_of,
-    )
-    .with("from", json!(threat_names))
-    .with("clipped_to_window", true);
-    let standoff = area_feature(
-        "standoff",
-        &format!("Within {standoff_km} km of the threat"),
-        &g.standoff,
-        computed,
-        as_of,
-    )
-    .with("distance_km", standoff_km);
+    let (threat_features, standoff_features) = threat_features(s, g, p);
     let region = if s.oblasts.is_some() {
         "oblasts"
     } else {
@@ -358,14 +357,48 @@ fn zone_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
         as_of,
     )
     .with("standoff_km", standoff_km)
-    .with("region", region);
+    .with("region", region)
+    .with("area_km2_low", round(g.zone_km2_range[0], 1))
+    .with("area_km2_high", round(g.zone_km2_range[1], 1));
     let mut layers = vec![
-        Layer::of_plan("threat", vec![threat]),
-        Layer::of_plan("standoff", vec![standoff]),
+        Layer::of_plan("threat", threat_features),
+        Layer::of_plan("standoff", standoff_features),
         Layer::of_plan("zone", vec![zone]),
     ];
     layers.extend(strip_layer(s, g, p));
     layers
+}
+
+/// One `threat` and one `standoff` feature per threat, with its name and distance (null: each
+/// site's own range) and the positional accuracy of its data.
+fn threat_features(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> (Vec<Feature>, Vec<Feature>) {
+    let (as_of, computed) = (p.as_of.as_str(), p.computed.as_str());
+    let mut threats = Vec::new();
+    let mut bands = Vec::new();
+    for ((t, tg), band) in s.threats.iter().zip(&g.threats).zip(&g.standoffs) {
+        let distance_km = t.distance_m.map(|d| round(d / 1000.0, 3));
+        let accuracy_km = round(
+            tg.parts.iter().map(|x| x.accuracy_m).fold(0.0, f64::max) / 1000.0,
+            3,
+        );
+        let threat = area_feature("threat", &t.name, &tg.area, computed, as_of)
+            .with("from", json!(t.from_names()))
+            .with("clipped_to_window", t.sites.is_empty())
+            .with("distance_km", distance_km)
+            .with("accuracy_km", accuracy_km);
+        let title = match (t.shorthand, distance_km) {
+            (true, Some(d)) => format!("Within {d} km of the threat"),
+            (false, Some(d)) => format!("Within {d} km of {}", t.name),
+            (_, None) => format!("Within range of {}", t.name),
+        };
+        let band = area_feature("standoff", &title, band, computed, as_of)
+            .with("distance_km", distance_km)
+            .with("threat", t.name.as_str())
+            .with("accuracy_km", accuracy_km);
+        threats.push(threat);
+        bands.push(band);
+    }
+    (threats, bands)
 }
 
 /// The demilitarised strip, when the scenario has one.
@@ -469,6 +502,9 @@ fn asset_features(s: &Resolved, report: &super::Report) -> Vec<Feature> {
                 .with("in_zone", a.in_zone)
                 .with("reason", a.reason.as_str())
                 .with("distance_to_threat_km", a.distance_to_threat_km)
+                .with("margin_km", a.margin_km)
+                .with("accuracy_km", a.accuracy_km)
+                .with("threat", a.threat.as_str())
                 .with(
                     "bases_in_reach",
                     json!(

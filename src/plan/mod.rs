@@ -8,6 +8,7 @@
 pub mod cap;
 mod layers;
 mod report;
+pub mod threats;
 
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
@@ -81,6 +82,14 @@ fn locate(e: Error, s: &Resolved) -> Error {
         _ if file != "scenario" => None,
         "[standoff]" => Some(p.standoff.clone()),
         "[strip]" => Some(p.strip.clone()),
+        _ if part.starts_with("threat ") => {
+            let name = part.trim_start_matches("threat ");
+            let name = name.trim_end_matches(" (accuracy range)");
+            s.threats
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.position.clone())
+        }
         _ => part.strip_prefix("base ").and_then(|icao| {
             s.bases
                 .iter()

@@ -34,11 +34,19 @@ pub struct AssetReport {
     pub name: String,
     /// Listed in the scenario's `protect`.
     pub protect: bool,
-    /// `protected` (in the zone), `outside_zone` or `occupied`.
+    /// `protected` (in the zone), `marginal` (in or out of the zone by less than the accuracy
+    /// of the binding threat's data), `outside_zone` or `occupied`.
     pub status: String,
     pub in_zone: bool,
     pub reason: String,
     pub distance_to_threat_km: f64,
+    /// Signed geodesic distance to the edge the threats set, km: distance to the binding
+    /// threat minus the distance kept from it (+ clear of every threat's stand-off).
+    pub margin_km: f64,
+    /// Positional accuracy of the binding threat's data, km.
+    pub accuracy_km: f64,
+    /// The threat that binds it (the smallest margin).
+    pub threat: String,
     pub bases_in_reach: Vec<BaseInReach>,
 }
 
@@ -70,6 +78,10 @@ pub struct Report {
     pub contact_line_as_of: String,
     pub layers: Vec<LayerFigure>,
     pub zone_km2: f64,
+    /// The zone's area with every threat's distance plus / minus the accuracy of its data, km².
+    pub zone_km2_range: [f64; 2],
+    /// Per threat: what it is measured from, its distance, and zone → threat.
+    pub threats: Vec<super::threats::ThreatFigure>,
     /// The zone is empty (e.g. the stand-off covers the whole region): written as
     /// `"zone_empty": true`, left out otherwise. Areas and shares are then 0, `zone_to_threat` is
     /// null, every asset is outside the zone, `[cap]` places no station.
@@ -149,8 +161,10 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
     let threat_geom = Geometry::MultiPolygon(g.threat.clone());
     let threat_index = GeometryDistance::new(&threat_geom);
     let zone_geom = Geometry::MultiPolygon(g.zone.clone());
-    let zone_to_threat = (!g.zone.0.is_empty()).then(|| {
-        let c = GeometryDistance::new(&zone_geom).to_geometry(&threat_index);
+    let zone_index = (!g.zone.0.is_empty()).then(|| GeometryDistance::new(&zone_geom));
+    let threats = super::threats::figures(s, &g.threats, zone_index.as_ref());
+    let zone_to_threat = zone_index.as_ref().map(|z| {
+        let c = z.to_geometry(&threat_index);
         MinDistance {
             km: round(c.distance_m / 1000.0, 4),
             from: [round(c.a.x, 6), round(c.a.y, 6)],
@@ -185,11 +199,13 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
             zone_reached_pct: pct(km2(&crate::ops::intersection(&g.zone, r, tol)), zone),
         })
         .collect();
+    let part_geoms = super::threats::geometries(&g.threats);
+    let parts = super::threats::Parts::new(&g.threats, &part_geoms);
     let assets = s
         .data
         .assets
         .iter()
-        .map(|a| asset_report(s, g, a, &threat_index))
+        .map(|a| asset_report(s, g, a, &threat_index, &parts))
         .collect();
     Report {
         scenario: s.name.clone(),
@@ -200,6 +216,8 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         contact_line_as_of: s.data.contact_line_as_of.clone(),
         layers,
         zone_km2: round(zone, 1),
+        zone_km2_range: [round(g.zone_km2_range[0], 1), round(g.zone_km2_range[1], 1)],
+        threats,
         zone_empty: is_empty(&g.zone, zone),
         coverage_pct: pct(km2(&g.coverage), zone),
         redundancy_pct: pct(km2(&g.redundancy), zone),
@@ -225,22 +243,29 @@ fn asset_report(
     g: &PlanGeometry,
     a: &crate::data::Asset,
     threat: &GeometryDistance,
+    parts: &super::threats::Parts,
 ) -> AssetReport {
     let p = Point(a.location);
     let d_threat = threat.to_point(a.location).distance_m;
+    let bind = parts.binding(a.location);
+    let binding = &s.threats[bind.threat];
     let in_zone = g.zone.contains(&p);
     let (status, reason) = if s.data.occupied.contains(&p) {
         ("occupied", "in occupied territory".to_string())
     } else if in_zone {
         ("protected", "inside the zone".to_string())
     } else if g.controlled.contains(&p) {
-        if d_threat < s.standoff_m {
+        if bind.margin_m < 0.0 {
+            let of = match s.threats.len() {
+                1 => "the threat".to_string(),
+                _ => binding.name.clone(),
+            };
             (
                 "outside_zone",
                 format!(
-                    "within {:.0} km of the threat ({:.1} km)",
-                    s.standoff_m / 1000.0,
-                    d_threat / 1000.0
+                    "within {:.0} km of {of} ({:.1} km)",
+                    bind.keep_m / 1000.0,
+                    bind.distance_m / 1000.0
                 ),
             )
         } else {
@@ -285,16 +310,45 @@ fn asset_report(
             })
         })
         .collect();
+    let (status, reason) = marginal(status, reason, in_zone, &bind);
     AssetReport {
         id: a.id.clone(),
         name: a.name.clone(),
         protect: s.protect.iter().any(|x| x.id == a.id),
-        status: status.to_string(),
+        status,
         in_zone,
         reason,
         distance_to_threat_km: round(d_threat / 1000.0, 1),
+        margin_km: round(bind.margin_m / 1000.0, 3),
+        accuracy_km: round(bind.accuracy_m / 1000.0, 3),
+        threat: binding.name.clone(),
         bases_in_reach,
     }
+}
+
+/// `protected`, or `outside_zone` because of a threat, becomes `marginal` when the margin is
+/// smaller than the accuracy of the binding threat's data: the data cannot tell which it is.
+fn marginal(
+    status: &str,
+    reason: String,
+    in_zone: bool,
+    bind: &super::threats::Binding,
+) -> (String, String) {
+    let decided_by_threat =
+        status == "protected" || (status == "outside_zone" && bind.margin_m < 0.0);
+    if !(decided_by_threat && bind.margin_m.abs() < bind.accuracy_m) {
+        return (status.to_string(), reason);
+    }
+    let side = if in_zone { "inside" } else { "outside" };
+    (
+        "marginal".to_string(),
+        format!(
+            "{side} the zone by {:.1} km, less than the {:.0} km accuracy of {}",
+            bind.margin_m.abs() / 1000.0,
+            bind.accuracy_m / 1000.0,
+            bind.label
+        ),
+    )
 }
 
 fn assumptions(s: &Resolved) -> Vec<String> {
@@ -304,6 +358,18 @@ fn assumptions(s: &Resolved) -> Vec<String> {
         "The threat is clipped to a window around Ukraine (stand-off + 150 km); farther territory cannot affect the zone.".to_string(),
         "Combat radii are published figures of uneven quality (aircraft.csv); reach is a circle of that radius around the airfield.".to_string(),
     ];
+    let accuracy: Vec<String> = ["neighbours", "occupied", "threat_sites"]
+        .iter()
+        .filter(|d| s.data.accuracy_m(d) > 0.0)
+        .map(|d| format!("{d} {} km", s.data.accuracy_m(d) / 1000.0))
+        .collect();
+    v.push(format!(
+        "An asset is \"marginal\" when its margin to the edge the threats set is smaller than the positional accuracy of the binding threat's data ({}; geodata/README.md); the zone's area range moves every threat's distance by that accuracy.",
+        accuracy.join(", ")
+    ));
+    if s.threats.iter().any(|t| !t.sites.is_empty()) {
+        v.push("Threat sites (threat_sites.csv) are published positions to the nearest town or base, approximate and possibly out of date; their ranges are published maxima (S-400 with 40N6: 380 km).".to_string());
+    }
     for b in &s.bases {
         if b.aircraft.cruise_speed_kmh.is_none()
             && let Some(v2) = b.cruise_kmh
@@ -327,9 +393,8 @@ impl Report {
         let _ = writeln!(m, "# {}\n\n{}\n", self.scenario, self.description);
         let _ = writeln!(
             m,
-            "Stand-off {} km from {}; line of contact as of {}; tolerance {} m.\n",
-            self.standoff_km,
-            self.threat.join(" + "),
+            "{}; line of contact as of {}; tolerance {} m.\n",
+            self.threats_sentence(),
             self.contact_line_as_of,
             self.tolerance_m
         );
@@ -338,6 +403,11 @@ impl Report {
             let _ = writeln!(m, "{}\n", self.empty_zone_sentence());
         }
         let _ = writeln!(m, "- Area: {:.0} km²", self.zone_km2);
+        let _ = writeln!(
+            m,
+            "- Area with every threat's distance ± the accuracy of its data: {:.0} to {:.0} km²",
+            self.zone_km2_range[0], self.zone_km2_range[1]
+        );
         let _ = writeln!(
             m,
             "- Reached from at least one base: {:.1} %",
@@ -356,6 +426,7 @@ impl Report {
                 d.km, d.from[0], d.from[1], d.to[0], d.to[1]
             );
         }
+        m.push_str(&self.threats_markdown());
         if let Some(s) = &self.strip {
             let _ = writeln!(
                 m,
@@ -393,7 +464,7 @@ impl Report {
         }
         let _ = writeln!(
             m,
-            "\n## Assets\n\n| asset | protect | status | why | km to threat | bases in reach (km, min) |\n|---|---|---|---|---:|---|"
+            "\n## Assets\n\n| asset | protect | status | why | km to threat | margin km | accuracy km | binding threat | bases in reach (km, min) |\n|---|---|---|---|---:|---:|---:|---|---|"
         );
         for a in &self.assets {
             let bases: Vec<String> = a
@@ -406,12 +477,15 @@ impl Report {
                 .collect();
             let _ = writeln!(
                 m,
-                "| {} | {} | {} | {} | {:.1} | {} |",
+                "| {} | {} | {} | {} | {:.1} | {:+.1} | {:.0} | {} | {} |",
                 a.name,
                 if a.protect { "yes" } else { "" },
                 a.status,
                 a.reason,
                 a.distance_to_threat_km,
+                a.margin_km,
+                a.accuracy_km,
+                a.threat,
                 bases.join("; ")
             );
         }
@@ -430,6 +504,55 @@ impl Report {
             let _ = writeln!(m, "- Dataset `{name}` replaced by {file}.");
         }
         m
+    }
+
+    /// The "Threats" section: each threat, its distance and how close the zone comes.
+    fn threats_markdown(&self) -> String {
+        let mut m = String::from(
+            "\n## Threats\n\n| threat | from | distance km | accuracy km | zone → threat km | margin km | zone point | threat point |\n|---|---|---:|---:|---:|---:|---|---|\n",
+        );
+        for t in &self.threats {
+            let distance = t
+                .distance_km
+                .map_or("each site's range".to_string(), |d| format!("{d}"));
+            let (km, margin, from, to) = match (&t.zone_to_threat, t.margin_km) {
+                (Some(d), Some(g)) => (
+                    format!("{:.3}", d.km),
+                    format!("{g:+.3}"),
+                    format!("{:.5}, {:.5}", d.from[0], d.from[1]),
+                    format!("{:.5}, {:.5}", d.to[0], d.to[1]),
+                ),
+                _ => Default::default(),
+            };
+            let _ = writeln!(
+                m,
+                "| {} | {} | {distance} | {:.0} | {km} | {margin} | {from} | {to} |",
+                t.name,
+                t.from.join(", "),
+                t.accuracy_km
+            );
+        }
+        m
+    }
+
+    /// "Stand-off 200 km from russia + occupied" (one threat), or each threat and its distance.
+    fn threats_sentence(&self) -> String {
+        if self.threats.len() <= 1 {
+            return format!(
+                "Stand-off {} km from {}",
+                self.standoff_km,
+                self.threat.join(" + ")
+            );
+        }
+        let each: Vec<String> = self
+            .threats
+            .iter()
+            .map(|t| match t.distance_km {
+                Some(d) => format!("{d} km from {}", t.name),
+                None => format!("out of range of {} (each site's published range)", t.name),
+            })
+            .collect();
+        format!("Stand-offs: {}", each.join("; "))
     }
 
     /// What the report says of an empty zone.
@@ -453,19 +576,41 @@ impl Report {
                 self.standoff_km
             );
         } else {
-            let _ = writeln!(m, "  zone            {:>10.0} km²", self.zone_km2);
+            let _ = writeln!(
+                m,
+                "  zone            {:>10.0} km²  ({:.0} to {:.0} km² at distance ± accuracy)",
+                self.zone_km2, self.zone_km2_range[0], self.zone_km2_range[1]
+            );
         }
         let _ = writeln!(
             m,
             "  covered         {:>10.1} %   (≥ 2 bases {:.1} %)",
             self.coverage_pct, self.redundancy_pct
         );
-        if let Some(d) = &self.zone_to_threat {
-            let _ = writeln!(
-                m,
-                "  zone → threat   {:>10.3} km  (stand-off {} km)",
-                d.km, self.standoff_km
-            );
+        match self.threats.as_slice() {
+            [_] => {
+                if let Some(d) = &self.zone_to_threat {
+                    let _ = writeln!(
+                        m,
+                        "  zone → threat   {:>10.3} km  (stand-off {} km)",
+                        d.km, self.standoff_km
+                    );
+                }
+            }
+            many => {
+                for t in many {
+                    if let Some(d) = &t.zone_to_threat {
+                        let keeps = t
+                            .distance_km
+                            .map_or("each site's range".into(), |k| format!("{k} km"));
+                        let _ = writeln!(
+                            m,
+                            "  zone → {:<24} {:>9.3} km  (keeps {keeps})",
+                            t.name, d.km
+                        );
+                    }
+                }
+            }
         }
         if let Some(s) = &self.strip {
             let _ = writeln!(
@@ -476,14 +621,25 @@ impl Report {
         }
         let _ = writeln!(m, "  assets:");
         for a in self.assets.iter().filter(|a| a.protect) {
-            let _ = writeln!(
-                m,
-                "    {:<28} {:<13} {:>7.1} km from threat, {} base(s) in reach",
-                a.name,
-                a.status,
-                a.distance_to_threat_km,
-                a.bases_in_reach.len()
-            );
+            let _ = match self.threats.len() {
+                1 => writeln!(
+                    m,
+                    "    {:<28} {:<13} {:>7.1} km from threat, {} base(s) in reach",
+                    a.name,
+                    a.status,
+                    a.distance_to_threat_km,
+                    a.bases_in_reach.len()
+                ),
+                _ => writeln!(
+                    m,
+                    "    {:<28} {:<13} margin {:>+7.1} km ({}), {} base(s) in reach",
+                    a.name,
+                    a.status,
+                    a.margin_km,
+                    a.threat,
+                    a.bases_in_reach.len()
+                ),
+            };
         }
         m
     }

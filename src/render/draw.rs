@@ -343,6 +343,9 @@ pub fn legend_entries(layer: &Layer) -> Vec<LegendEntry> {
                     match f.str_prop("status") {
                         Some("protected") => "Asset in the zone".to_string(),
                         Some("occupied") => "Asset in occupied territory".to_string(),
+                        Some("marginal") => {
+                            "Asset at the zone's edge (margin < data accuracy)".to_string()
+                        }
                         Some(_) => "Asset outside the zone".to_string(),
                         None => title.clone(),
                     }

@@ -101,6 +101,19 @@ pub const STANDOFF: Bound = Bound {
           of contact",
     example: "distance = \"200 km\"",
 };
+/// `[[threat]] distance`, and every `range_km` of threat_sites.csv.
+pub const THREAT_DISTANCE: Bound = Bound {
+    key: "[[threat]] distance",
+    min: 1000.0,
+    max: 2_000_000.0,
+    unit: Unit::Metres,
+    why: "as [standoff] distance: beyond 2000 km nothing of Ukraine is left; under 1 km is below \
+          the accuracy of the data",
+    example: "distance = \"100 km\"",
+};
+/// Most `[[threat]]` tables a scenario may have (each is a geodesic buffer, and two more for
+/// the zone's accuracy range).
+pub const MAX_THREATS: usize = 16;
 /// `[strip] width`.
 pub const STRIP_WIDTH: Bound = Bound {
     key: "[strip] width",
@@ -228,9 +241,10 @@ pub const ENDURANCE_H: Bound = Bound {
 };
 
 /// Every bound, in the order the README lists them.
-pub const ALL: [Bound; 15] = [
+pub const ALL: [Bound; 16] = [
     TOLERANCE,
     STANDOFF,
+    THREAT_DISTANCE,
     STRIP_WIDTH,
     BASE_RADIUS,
     CRUISE_KMH,

@@ -6,9 +6,12 @@
 pub mod bounds;
 mod cap;
 mod resolve;
+mod threat;
 
 pub use cap::{CapAircraftSpec, CapCover, CapPerformance, CapResolved, CapSpec};
+use resolve::list_hint;
 pub use resolve::{BaseAircraft, Positions, Resolved, StripSide, ThreatSource};
+pub use threat::{Threat, ThreatSpec};
 
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -45,7 +48,12 @@ pub struct ScenarioSpec {
     /// Geometric tolerance of every buffer and overlay (default "1 m").
     #[serde(default)]
     pub tolerance: Option<Spanned<String>>,
-    pub standoff: StandoffSpec,
+    /// `[standoff]`: the one-threat shorthand (optional when `[[threat]]` tables are given).
+    #[serde(default)]
+    pub standoff: Option<StandoffSpec>,
+    /// `[[threat]]`: more threats, each with its own distance.
+    #[serde(default)]
+    pub threat: Vec<ThreatSpec>,
     pub zone: ZoneSpec,
     #[serde(default)]
     pub strip: Option<StripSpec>,
@@ -227,7 +235,7 @@ impl Scenario {
     }
 }
 
-const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [zone] region/protect, \
+const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [[threat]] name/from/sites/distance, [zone] region/protect, \
                            [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
                            [data] occupied/contact_line/ukraine_1991, [cap] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
 
@@ -270,7 +278,7 @@ mod tests {
         let text = "name = \"x\"\n[standoff]\ndistance = \"200\"\nfrom = [\"russia\"]\n[zone]\nregion = \"controlled\"\n";
         let s = Scenario::parse(text, "s.toml", Path::new(".")).unwrap();
         let e = s
-            .distance(&s.spec.standoff.distance)
+            .distance(&s.spec.standoff.as_ref().unwrap().distance)
             .unwrap_err()
             .to_string();
         assert!(

@@ -1,6 +1,6 @@
 //! Resolving a scenario's names (oblasts, assets, airfields, aircraft) against the datasets.
 
-use super::bounds::{self, BASE_RADIUS, CRUISE_KMH, STANDOFF, STRIP_WIDTH, TOLERANCE, echo};
+use super::bounds::{self, BASE_RADIUS, CRUISE_KMH, STRIP_WIDTH, TOLERANCE, echo};
 use super::{RegionSpec, Scenario};
 use crate::data::{Aircraft, Airfield, Asset, Datasets, Region};
 use crate::error::{Error, Result};
@@ -55,8 +55,13 @@ pub struct Resolved {
     pub name: String,
     pub description: String,
     pub tolerance_m: f64,
+    /// The largest distance any threat keeps, metres (the `[standoff]` distance when it is the
+    /// only threat).
     pub standoff_m: f64,
+    /// Every territory some threat is measured from, in order of first use.
     pub threat: Vec<ThreatSource>,
+    /// Every threat: `[standoff]` first, then the `[[threat]]` tables.
+    pub threats: Vec<super::Threat>,
     /// `None`: all Ukrainian-held territory; else these oblasts.
     pub oblasts: Option<Vec<Region>>,
     pub protect: Vec<Asset>,
@@ -93,7 +98,7 @@ impl Positions {
     }
 }
 
-fn list_hint(what: &str, valid: impl Iterator<Item = String>) -> String {
+pub(super) fn list_hint(what: &str, valid: impl Iterator<Item = String>) -> String {
     let mut v: Vec<String> = valid.collect();
     v.sort();
     format!("valid {what}: {}", v.join(", "))
@@ -107,22 +112,18 @@ impl Scenario {
             Some(t) => self.bounded_distance(t, &TOLERANCE)?,
             None => 1.0,
         };
-        let standoff_m = self.bounded_distance(&spec.standoff.distance, &STANDOFF)?;
         let mut data = data.clone();
         let replaced = self.apply_data_overrides(&mut data, tolerance_m)?;
-        let threat = spec
-            .standoff
-            .from
+        let threats = self.threats(&data)?;
+        let standoff_m = threats
             .iter()
-            .map(|s| self.threat_source(s))
-            .collect::<Result<Vec<_>>>()?;
-        if threat.is_empty() {
-            return Err(self
-                .error_at(spec.standoff.distance.span(), "[standoff] from is empty")
-                .with_hint(list_hint(
-                    "sources",
-                    ThreatSource::NAMES.iter().map(|s| s.to_string()),
-                )));
+            .map(|t| t.max_distance_m())
+            .fold(0.0, f64::max);
+        let mut threat: Vec<ThreatSource> = Vec::new();
+        for t in threats.iter().flat_map(|t| &t.sources) {
+            if !threat.contains(t) {
+                threat.push(*t);
+            }
         }
         let oblasts = self.region(&spec.zone.region, &data)?;
         let protect = spec
@@ -154,7 +155,7 @@ impl Scenario {
                 .as_ref()
                 .map(|t| self.position(t.span()))
                 .unwrap_or_default(),
-            standoff: self.position(spec.standoff.distance.span()),
+            standoff: threats[0].position.clone(),
             strip: spec
                 .strip
                 .as_ref()
@@ -174,6 +175,7 @@ impl Scenario {
             tolerance_m,
             standoff_m,
             threat,
+            threats,
             oblasts,
             protect,
             strip,
@@ -194,8 +196,17 @@ impl Scenario {
             // the default 1 m is within 1 % of every distance's floor (1 km)
             return Ok(());
         };
-        let mut distances: Vec<(f64, String)> =
-            vec![(s.standoff_m, "[standoff] distance".to_string())];
+        let mut distances: Vec<(f64, String)> = s
+            .threats
+            .iter()
+            .map(|t| match t.shorthand {
+                true => (t.min_distance_m(), "[standoff] distance".to_string()),
+                false => (
+                    t.min_distance_m(),
+                    format!("the distance of threat {:?}", t.name),
+                ),
+            })
+            .collect();
         if let Some((w, _)) = s.strip {
             distances.push((w, "[strip] width".to_string()));
         }
@@ -271,7 +282,7 @@ impl Scenario {
         Ok(())
     }
 
-    fn threat_source(&self, s: &Spanned<String>) -> Result<ThreatSource> {
+    pub(super) fn threat_source(&self, s: &Spanned<String>) -> Result<ThreatSource> {
         match s.get_ref().to_ascii_lowercase().as_str() {
             "russia" => Ok(ThreatSource::Russia),
             "occupied" => Ok(ThreatSource::Occupied),
