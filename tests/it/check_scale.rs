@@ -1,17 +1,16 @@
 //! `iapz check` at scale (issue 14): every rule kind on a generated 200,000-vertex jagged
-//! polygon layer and a 200,000-vertex line, each within a generous 30 s, so that a return of an
-//! O(n²) step (geo's validity check, edge-walking containment or intersection tests) fails here
-//! instead of passing unnoticed. (Those steps took minutes at 100,000 vertices.)
+//! polygon layer and a 200,000-vertex line gives a measurement (not a refusal) and the right
+//! verdict where it is known. How fast is measured in `benches/check.rs`, not here; an O(n²) step
+//! coming back (geo's validity check, edge-walking containment: minutes at 100,000 vertices)
+//! shows there and as this test's time in `.ci/run`'s scale tier (`-- --ignored`).
 
 use crate::check_jagged::{jagged_polygon, meandering_line};
 use geo::{Point, coord};
 use iapz::check::{Inputs, parse_rules, run_rules};
 use iapz::layer::Feature;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 const N: usize = 200_000;
-const BOUND: Duration = Duration::from_secs(30);
 
 fn write(dir: &Path, name: &str, features: &[Feature]) {
     let path = dir.join(format!("{name}.geojson"));
@@ -19,7 +18,8 @@ fn write(dir: &Path, name: &str, features: &[Feature]) {
 }
 
 #[test]
-fn every_rule_kind_on_200k_vertices_within_30_s() {
+#[ignore = "scale tier (about 13 s): run by .ci/run with `cargo test --release -- --ignored`"]
+fn every_rule_kind_measures_200k_vertices() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let big = jagged_polygon(N, 30.0, 50.0, 400.0, 1);
@@ -71,21 +71,12 @@ fn every_rule_kind_on_200k_vertices_within_30_s() {
     for name in ["big", "near", "far", "line", "sites"] {
         layers += &format!("{name} = {{ file = \"{name}.geojson\" }}\n");
     }
-    let mut report = Vec::new();
     for (kind, body) in rules {
         let text = format!("{layers}[[rule]]\nkind = \"{kind}\"\n{body}\n");
         let set = parse_rules(&text, "scale.toml", d).unwrap();
-        let start = Instant::now();
         let out = run_rules(&set, &Inputs::default()).unwrap();
-        let took = start.elapsed();
         // Each outcome is a measurement, not a refusal of invalid input.
         assert_ne!(out[0].expected, "valid input", "{kind}: {:?}", out[0]);
-        eprintln!("{kind}: {took:.2?}");
-        report.push(format!("{kind}: {took:.2?}"));
-        assert!(
-            took < BOUND,
-            "{kind} took {took:?} at {N} vertices: {report:?}"
-        );
         if kind == "valid" || kind == "area" {
             assert!(out[0].passed, "{:?}", out[0]);
         }

@@ -582,7 +582,9 @@ fn a_geopackage_blob_claiming_two_billion_rings_is_refused() {
     hostile_geopackage(&path);
     let started = std::time::Instant::now();
     let e = iapz::io::read_layers(&path, &ReadOptions::default()).unwrap_err();
-    assert!(started.elapsed().as_secs_f64() < 2.0);
+    // A hang guard, not a speed test: reading two billion rings would run for minutes (or run
+    // out of memory); refusing them from the header takes milliseconds.
+    assert!(started.elapsed().as_secs_f64() < 20.0);
     let text = e.to_string();
     assert!(text.contains("table `poly`, fid 1"), "{text}");
     assert!(text.contains("claims 2147483648 rings"), "{text}");
