@@ -71,6 +71,11 @@ pub fn check_in_region(lon: f64, lat: f64, file: &str, line: u64) -> Result<()> 
     ))
 }
 
+/// Other codes accepted for a shipped airfield: (alias, ICAO code). The airportsdata package
+/// lists Fetești (86th Air Base, ICAO `LRFT`) only under its local code `LR80`, which earlier
+/// versions of `airfields.csv` and scenarios used.
+pub const AIRFIELD_ALIASES: [(&str, &str); 1] = [("LR80", "LRFT")];
+
 /// A named area: an oblast (ISO 3166-2 code, e.g. `UA-46`) or a country (ISO 3166-1 alpha-2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Region {
@@ -203,11 +208,25 @@ impl Datasets {
             .find(|r| r.code.eq_ignore_ascii_case(code))
     }
 
-    /// The airfield with this ICAO (or local) code, e.g. `EPRZ`, `LR80`.
+    /// The airfield with this ICAO code, e.g. `EPRZ`, or an accepted alias of one
+    /// ([`AIRFIELD_ALIASES`]: `LR80` is Fetești, `LRFT`).
+    ///
+    /// ```
+    /// let d = iapz::data::Datasets::embedded().unwrap();
+    /// assert_eq!(d.airfield("LR80").unwrap().icao, "LRFT");
+    /// ```
     pub fn airfield(&self, icao: &str) -> Option<&Airfield> {
-        self.airfields
-            .iter()
-            .find(|a| a.icao.eq_ignore_ascii_case(icao))
+        let find = |code: &str| {
+            self.airfields
+                .iter()
+                .find(|a| a.icao.eq_ignore_ascii_case(code))
+        };
+        find(icao).or_else(|| {
+            AIRFIELD_ALIASES
+                .iter()
+                .find(|(alias, _)| alias.eq_ignore_ascii_case(icao))
+                .and_then(|(_, code)| find(code))
+        })
     }
 
     /// The asset with this identifier, e.g. `kyiv`, `npp_rivne`.
