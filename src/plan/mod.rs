@@ -7,8 +7,10 @@
 
 pub mod cap;
 mod layers;
+mod oblasts;
 mod report;
 
+pub use oblasts::{OblastFigures, PopulationFigures};
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
 use crate::error::{Error, Result};
