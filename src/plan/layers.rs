@@ -274,10 +274,6 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
     layers.extend(reach_layers(s, g, &p));
     layers.push(Layer::of_plan("airfields", airfield_features(s)));
     layers.push(Layer::of_plan("assets", asset_features(s, report)));
-    layers.push(Layer::of_plan(
-        "oblasts",
-        super::oblasts::features(s, &report.oblasts),
-    ));
     layers
 }
 

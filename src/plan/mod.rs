@@ -41,6 +41,8 @@ pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan)?;
+    // after `[cap]`, whose work estimate refuses an oversized scenario first, within seconds
+    oblasts::add_to(scenario, &geometry, &mut plan);
     complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
 }

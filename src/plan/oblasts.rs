@@ -14,7 +14,7 @@
 
 use super::layers::PlanGeometry;
 use crate::data::City;
-use crate::layer::Feature;
+use crate::layer::{Feature, Layer, PLAN_LAYERS};
 use crate::ops::{GeometryDistance, difference, geodesic_area_m2, intersection};
 use crate::scenario::Resolved;
 use crate::units::round;
@@ -51,7 +51,7 @@ pub struct OblastFigures {
 }
 
 /// People of all the towns of 15,000+ (GeoNames, pre-war) by part of Ukraine.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct PopulationFigures {
     pub total: u64,
     pub in_zone: u64,
@@ -243,6 +243,23 @@ pub fn figures(s: &Resolved, g: &PlanGeometry) -> (Vec<OblastFigures>, Populatio
             .to_string(),
     };
     (rows, people)
+}
+
+/// Adds the figures to the report and the `oblasts` layer to the plan, at its place in the
+/// catalogue ([`crate::layer::PLAN_LAYERS`]: after `assets`, before the patrol layers).
+pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut super::Plan) {
+    let (rows, people) = figures(s, g);
+    let layer = Layer::of_plan("oblasts", features(s, &rows));
+    plan.report.oblasts = rows;
+    plan.report.population = people;
+    let rank = |name: &str| PLAN_LAYERS.iter().position(|l| l.name == name);
+    let mine = rank("oblasts");
+    let at = plan
+        .layers
+        .iter()
+        .position(|l| rank(&l.name) > mine)
+        .unwrap_or(plan.layers.len());
+    plan.layers.insert(at, layer);
 }
 
 /// The `oblasts` plan layer: each oblast's polygon with its figures (GIS can colour by

@@ -83,7 +83,7 @@ pub struct Report {
     pub bases: Vec<BaseFigure>,
     pub assets: Vec<AssetReport>,
     /// Per oblast: area, shares in the zone, strip, stand-off band and occupied territory,
-    /// people (`plan::oblasts`).
+    /// people (`plan::oblasts`, filled in after `[cap]`).
     pub oblasts: Vec<super::OblastFigures>,
     /// People of the towns of 15,000+ (pre-war) in the zone, the band, the strip, occupied.
     pub population: super::PopulationFigures,
@@ -196,7 +196,6 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         .iter()
         .map(|a| asset_report(s, g, a, &threat_index))
         .collect();
-    let (oblasts, population) = super::oblasts::figures(s, g);
     Report {
         scenario: s.name.clone(),
         description: s.description.clone(),
@@ -214,8 +213,8 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         strip,
         bases,
         assets,
-        oblasts,
-        population,
+        oblasts: Vec::new(),
+        population: super::PopulationFigures::default(),
         assumptions: assumptions(s),
         replaced_datasets: s.replaced.clone(),
         cap: None,
