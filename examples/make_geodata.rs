@@ -3,7 +3,11 @@
 //!
 //! ```text
 //! cargo run --example make_geodata [-- GEODATA_DIR STAGE_DIR]
+//! cargo run --example make_geodata -- --occupied-only [GEODATA_DIR]
 //! ```
+//!
+//! `--occupied-only` rewrites `occupied.geojson` alone, from the shipped `ukraine_1991.geojson`,
+//! `oblasts.geojson` and `contact_line.geojson` (after an edit of the line; no stage needed).
 //!
 //! Reads `GEODATA_DIR/oblasts.geojson`, `GEODATA_DIR/contact_line.geojson`,
 //! `STAGE_DIR/countries.geojson` and `STAGE_DIR/context.geojson` (defaults `geodata`,
@@ -39,8 +43,42 @@ fn main() {
     }
 }
 
+/// Russian-held ground along the Sumy oblast border that the line of contact (which starts at
+/// Vovchansk) cannot describe: the villages taken in 2025 between Kindrativka and Basivka
+/// (Novenke, Zhuravka, Veselivka, Oleksiivka, Andriivka, Kindrativka, Basivka). Its inner edge
+/// runs through Kindrativka, about 1.5 km north of Yunakivka, and Basivka (GeoNames 705166,
+/// 688077, 712763); the outer vertices lie in Russia and are cut off at the border. Approximate;
+/// sources in geodata/README.md ("Corrections").
+const SUMY_BORDER_STRIP: [(f64, f64); 7] = [
+    (34.70, 51.35),
+    (35.25, 51.35),
+    (35.15, 51.17),
+    (35.09, 51.16),
+    (35.04, 51.135),
+    (34.77, 51.14),
+    (34.70, 51.18),
+];
+
+/// The Russian-held areas besides Crimea, Sevastopol and what lies beyond the line, within
+/// Ukraine.
+fn border_pockets(ukraine: &MultiPolygon) -> MultiPolygon {
+    let mut ring: Vec<Coord> = SUMY_BORDER_STRIP
+        .iter()
+        .map(|&(x, y)| Coord { x, y })
+        .collect();
+    ring.push(ring[0]);
+    let strip = MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]);
+    intersection(&strip, ukraine, TOLERANCE_M)
+}
+
 fn run() -> iapz::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--occupied-only") {
+        let geodata = PathBuf::from(args.get(1).map_or("geodata", String::as_str));
+        let ukraine = area(&read(&geodata.join("ukraine_1991.geojson"))?[0].geometry);
+        let oblasts = read(&geodata.join("oblasts.geojson"))?;
+        return write_occupied(&geodata, &ukraine, &crimea_of(&oblasts));
+    }
     let geodata = PathBuf::from(args.first().map_or("geodata", String::as_str));
     let stage = PathBuf::from(args.get(1).map_or("target/geodata-stage", String::as_str));
 
@@ -56,13 +94,7 @@ fn run() -> iapz::Result<()> {
             .with("licence", "public domain")],
     )?;
 
-    let crimea: Vec<MultiPolygon> = oblasts
-        .iter()
-        .filter(|f| matches!(f.str_prop("code"), Some("UA-43" | "UA-40")))
-        .map(|f| area(&f.geometry))
-        .collect();
-    assert_eq!(crimea.len(), 2, "oblasts.geojson lacks UA-43 or UA-40");
-    let crimea = union_all(&crimea, TOLERANCE_M);
+    let crimea = crimea_of(&oblasts);
 
     let mut countries = read(&stage.join("countries.geojson"))?;
     for c in countries.iter_mut() {
@@ -88,13 +120,33 @@ fn run() -> iapz::Result<()> {
         c.geometry = Geometry::MultiPolygon(mp);
     }
     write(&geodata.join("context.geojson"), context)?;
+    write_occupied(&geodata, &ukraine, &crimea)
+}
 
+/// Crimea and Sevastopol (UA-43, UA-40) from the oblasts.
+fn crimea_of(oblasts: &[Feature]) -> MultiPolygon {
+    let crimea: Vec<MultiPolygon> = oblasts
+        .iter()
+        .filter(|f| matches!(f.str_prop("code"), Some("UA-43" | "UA-40")))
+        .map(|f| area(&f.geometry))
+        .collect();
+    assert_eq!(crimea.len(), 2, "oblasts.geojson lacks UA-43 or UA-40");
+    union_all(&crimea, TOLERANCE_M)
+}
+
+/// `occupied.geojson`: beyond the line of contact, Crimea and Sevastopol, the border pockets.
+fn write_occupied(
+    geodata: &Path,
+    ukraine: &MultiPolygon,
+    crimea: &MultiPolygon,
+) -> iapz::Result<()> {
+    let held = union_all(&[crimea.clone(), border_pockets(ukraine)], TOLERANCE_M);
     let line_features = read(&geodata.join("contact_line.geojson"))?;
     let line_feature = &line_features[0];
     let Geometry::LineString(line) = &line_feature.geometry else {
         panic!("contact_line.geojson: expected a LineString");
     };
-    let occupied = iapz::data::build_occupied(&ukraine, &crimea, line, TOLERANCE_M)
+    let occupied = iapz::data::build_occupied(ukraine, &held, line, TOLERANCE_M)
         .map_err(|e| iapz::Error::input("contact_line.geojson", "feature #0", e.to_string()))?;
     let occupied = round_area(&occupied);
     report("occupied", &occupied);
@@ -111,7 +163,8 @@ fn run() -> iapz::Result<()> {
             .with(
                 "source",
                 "iapz::data::build_occupied: Crimea and Sevastopol plus ukraine_1991 east/south of \
-                 contact_line.geojson (reference contact_line.csv, GeoNames CC BY 4.0)",
+                 contact_line.geojson (reference contact_line.csv, GeoNames CC BY 4.0, with the \
+                 corrections of geodata/README.md) and the Sumy border strip",
             )],
     )?;
     Ok(())

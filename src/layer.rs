@@ -203,6 +203,7 @@ pub const PLAN_LAYERS: &[PlanLayer] = &[
     spec("redundancy", "Zone reached from two or more bases", Polygon, Group::Air, 5).hidden().off_map(),
     spec("airfields", "Airfields", Point, Group::Air, 17).label("icao"),
     spec("assets", "Protected assets", Point, Group::Assets, 18).label("name"),
+    spec("oblasts", "Oblasts: shares in the zone, band, strip, occupied", Polygon, Group::Context, 14).label("name").hidden().off_map(),
     spec("cap_stations", "Combat air patrol stations", Point, Group::Air, 19).label("id"),
     spec("cap_discs", "Engagement discs of the patrol stations", Polygon, Group::Air, 12).figure(RadiusKm),
     spec("cap_transit", "Transit from base to patrol station", Line, Group::Air, 13),

@@ -1,6 +1,7 @@
 //! The datasets iapz plans with: Ukraine in its 1991 borders, oblasts, neighbours, the
-//! approximate line of contact, the occupied territory, airfields, assets and aircraft; and the
-//! other countries of the region, for maps.
+//! approximate line of contact, the occupied territory, airfields, assets, aircraft and the
+//! towns and cities with their (pre-war) populations; and the other countries of the region, for
+//! maps.
 //!
 //! The default data are compiled into the binary (`geodata/`); [`Datasets::from_dir`] reads the
 //! same file names from a folder instead. Provenance of every file: `geodata/README.md`.
@@ -69,6 +70,11 @@ pub fn check_in_region(lon: f64, lat: f64, file: &str, line: u64) -> Result<()> 
          refuses places whose reach circles could cross a pole or the antimeridian",
     ))
 }
+
+/// Other codes accepted for a shipped airfield: (alias, ICAO code). The airportsdata package
+/// lists Fetești (86th Air Base, ICAO `LRFT`) only under its local code `LR80`, which earlier
+/// versions of `airfields.csv` and scenarios used.
+pub const AIRFIELD_ALIASES: [(&str, &str); 1] = [("LR80", "LRFT")];
 
 /// A named area: an oblast (ISO 3166-2 code, e.g. `UA-46`) or a country (ISO 3166-1 alpha-2).
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +149,24 @@ pub struct ThreatSite {
     pub approximate: bool,
 }
 
+/// A town or city with its GeoNames population (`cities.csv`: Ukrainian places of 15,000+
+/// people, their districts folded into the city; figures from before February 2022).
+#[derive(Debug, Clone, PartialEq)]
+pub struct City {
+    /// GeoNames identifier (`703448` is Kyiv).
+    pub geonameid: u64,
+    pub name: String,
+    /// Longitude/latitude, degrees (WGS84).
+    pub location: Coord,
+    /// People, as GeoNames gives it (pre-war).
+    pub population: u64,
+    /// GeoNames admin-1 code with the FIPS country prefix (`UP12`), the `fips` of `oblasts`.
+    pub admin1: String,
+    pub source: String,
+    /// Date of the population figure (`pre-war (…)`).
+    pub as_of: String,
+}
+
 /// Provenance of one dataset, for `iapz data list`, reports and map attributions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetInfo {
@@ -181,6 +205,8 @@ pub struct Datasets {
     pub aircraft: Vec<Aircraft>,
     /// Published air-defence sites and fighter bases near Ukraine (approximate).
     pub threat_sites: Vec<ThreatSite>,
+    /// Ukrainian towns and cities of 15,000+ people (GeoNames, pre-war), by geonameid.
+    pub cities: Vec<City>,
     pub provenance: Vec<DatasetInfo>,
 }
 
@@ -206,11 +232,25 @@ impl Datasets {
             .find(|r| r.code.eq_ignore_ascii_case(code))
     }
 
-    /// The airfield with this ICAO (or local) code, e.g. `EPRZ`, `LR80`.
+    /// The airfield with this ICAO code, e.g. `EPRZ`, or an accepted alias of one
+    /// ([`AIRFIELD_ALIASES`]: `LR80` is Fetești, `LRFT`).
+    ///
+    /// ```
+    /// let d = iapz::data::Datasets::embedded().unwrap();
+    /// assert_eq!(d.airfield("LR80").unwrap().icao, "LRFT");
+    /// ```
     pub fn airfield(&self, icao: &str) -> Option<&Airfield> {
-        self.airfields
-            .iter()
-            .find(|a| a.icao.eq_ignore_ascii_case(icao))
+        let find = |code: &str| {
+            self.airfields
+                .iter()
+                .find(|a| a.icao.eq_ignore_ascii_case(code))
+        };
+        find(icao).or_else(|| {
+            AIRFIELD_ALIASES
+                .iter()
+                .find(|(alias, _)| alias.eq_ignore_ascii_case(icao))
+                .and_then(|(_, code)| find(code))
+        })
     }
 
     /// The asset with this identifier, e.g. `kyiv`, `npp_rivne`.
@@ -243,6 +283,18 @@ impl Datasets {
         self.info(name)
             .and_then(|i| i.accuracy_km)
             .map_or(0.0, |km| km * 1000.0)
+    }
+
+    /// The city with this GeoNames identifier, e.g. `703448` (Kyiv).
+    ///
+    /// ```
+    /// let d = iapz::data::Datasets::embedded().unwrap();
+    /// let kyiv = d.city(703448).unwrap();
+    /// assert_eq!(kyiv.name, "Kyiv");
+    /// assert!(kyiv.population > 2_000_000);
+    /// ```
+    pub fn city(&self, geonameid: u64) -> Option<&City> {
+        self.cities.iter().find(|c| c.geonameid == geonameid)
     }
 
     /// Provenance of a dataset by name (`oblasts`, `airfields`, …).

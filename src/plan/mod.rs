@@ -7,9 +7,11 @@
 
 pub mod cap;
 mod layers;
+mod oblasts;
 mod report;
 pub mod threats;
 
+pub use oblasts::{OblastFigures, PopulationFigures};
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
 use crate::error::{Error, Result};
@@ -40,6 +42,8 @@ pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan)?;
+    // after `[cap]`, whose work estimate refuses an oversized scenario first, within seconds
+    oblasts::add_to(scenario, &geometry, &mut plan);
     complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
 }

@@ -94,6 +94,11 @@ pub struct Report {
     pub strip: Option<StripFigures>,
     pub bases: Vec<BaseFigure>,
     pub assets: Vec<AssetReport>,
+    /// Per oblast: area, shares in the zone, strip, stand-off band and occupied territory,
+    /// people (`plan::oblasts`, filled in after `[cap]`).
+    pub oblasts: Vec<super::OblastFigures>,
+    /// People of the towns of 15,000+ (pre-war) in the zone, the band, the strip, occupied.
+    pub population: super::PopulationFigures,
     pub assumptions: Vec<String>,
     pub replaced_datasets: Vec<(String, String)>,
     /// Combat air patrols and fleet (scenario `[cap]`).
@@ -226,6 +231,8 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
         strip,
         bases,
         assets,
+        oblasts: Vec::new(),
+        population: super::PopulationFigures::default(),
         assumptions: assumptions(s),
         replaced_datasets: s.replaced.clone(),
         cap: None,
@@ -489,6 +496,10 @@ impl Report {
                 bases.join("; ")
             );
         }
+        m.push_str(&super::oblasts::to_markdown(
+            &self.oblasts,
+            &self.population,
+        ));
         m.push_str(
             &self
                 .cap

@@ -366,20 +366,16 @@ impl Scenario {
     ) -> Result<Vec<(BaseAircraft, &'s Spanned<String>)>> {
         let mut airfields: Vec<(Airfield, &Spanned<String>)> = Vec::new();
         for icao in &b.airfields {
-            let a = data
-                .airfields
-                .iter()
-                .find(|a| a.icao.eq_ignore_ascii_case(icao.get_ref()))
-                .ok_or_else(|| {
-                    self.error_at(
-                        icao.span(),
-                        format!("unknown airfield {}", echo(icao.get_ref())),
-                    )
-                    .with_hint(list_hint(
-                        "ICAO codes",
-                        data.airfields.iter().map(|a| a.icao.clone()),
-                    ))
-                })?;
+            let a = data.airfield(icao.get_ref()).ok_or_else(|| {
+                self.error_at(
+                    icao.span(),
+                    format!("unknown airfield {}", echo(icao.get_ref())),
+                )
+                .with_hint(list_hint(
+                    "ICAO codes",
+                    data.airfields.iter().map(|a| a.icao.clone()),
+                ))
+            })?;
             airfields.push((a.clone(), icao));
         }
         for c in &b.countries {

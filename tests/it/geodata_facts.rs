@@ -465,3 +465,201 @@ fn context_countries_overlap_neither_ukraine_nor_the_neighbours_nor_each_other()
         worst.0, worst.1
     );
 }
+
+/// The `fips` code of each oblast as written in `oblasts.geojson` (not loaded by the library),
+/// keyed by ISO 3166-2 code.
+fn oblast_fips() -> std::collections::BTreeMap<String, String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/oblasts.geojson");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    json["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["fips"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cities_count_each_person_once_and_lie_in_their_oblast() {
+    let d = data();
+    let n = d.cities.len();
+    let people: u64 = d.cities.iter().map(|c| c.population).sum();
+    eprintln!("cities: {n} places, {people} people");
+    assert!((200..=400).contains(&n), "{n} cities");
+    // Ukraine had about 41 million people before 2022, about 70 % of them urban; places of
+    // 15,000+ hold most of those. Counting districts twice gave 35.7 million.
+    assert!(
+        (20_000_000..30_000_000).contains(&people),
+        "{people} people"
+    );
+    let mut ids: Vec<u64> = d.cities.iter().map(|c| c.geonameid).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "geonameids are sorted and unique");
+    assert!(d.cities.iter().all(|c| c.as_of.starts_with("pre-war")));
+    let kyiv = d.city(703448).expect("Kyiv");
+    assert!(kyiv.population > 2_500_000);
+    // districts of Kyiv, Kharkiv and Mariupol are folded into their city
+    for district in [688_758, 13_580_095, 6_722_148, 13_580_034] {
+        assert!(d.city(district).is_none(), "district {district} kept");
+    }
+    let fips = oblast_fips();
+    let mut elsewhere = Vec::new();
+    for c in &d.cities {
+        let code = fips
+            .iter()
+            .find(|(_, f)| **f == c.admin1)
+            .map(|(code, _)| code)
+            .unwrap_or_else(|| panic!("{}: admin1 {} is no oblast's fips", c.name, c.admin1));
+        if !d
+            .oblast(code)
+            .unwrap()
+            .geometry
+            .contains(&Point(c.location))
+        {
+            elsewhere.push(c.name.as_str());
+        }
+    }
+    eprintln!("outside their admin-1 polygon: {elsewhere:?}");
+    // Natural Earth's 1:10M borders put a few places near an oblast border on the other side
+    assert!(elsewhere.len() * 20 <= n, "{elsewhere:?}");
+}
+
+/// Occupied area about January 2026: 116,165 km² (DeepState via PAP, 2 Jan 2026) and ≈115,900
+/// km² (ISW, mid-December 2025); `shared/reference/published_figures.md`.
+const PUBLISHED_OCCUPIED_KM2: f64 = 116_000.0;
+
+#[test]
+fn occupied_matches_january_2026_reporting() {
+    let d = data();
+    let a = km2(&d.occupied);
+    let off = a / PUBLISHED_OCCUPIED_KM2 - 1.0;
+    eprintln!(
+        "occupied: {a:.0} km² ({:+.2} % against {PUBLISHED_OCCUPIED_KM2} km²), {:.2} % of ukraine_1991",
+        100.0 * off,
+        100.0 * a / km2(&d.ukraine_1991)
+    );
+    assert!(off.abs() <= 0.02, "occupied {a:.0} km²");
+    // the Kinburn Spit (Natural Earth polygon of Mykolaiv oblast), Pokrovsk, Myrnohrad and the
+    // left-bank towns of the Dnipro are Russian-held; Kherson and Ochakiv are not
+    for (name, c, inside) in [
+        ("Kinburn Spit", Coord { x: 31.70, y: 46.52 }, true),
+        (
+            "Pokrovsk",
+            Coord {
+                x: 37.17706,
+                y: 48.28014,
+            },
+            true,
+        ),
+        (
+            "Myrnohrad",
+            Coord {
+                x: 37.26513,
+                y: 48.3099,
+            },
+            true,
+        ),
+        (
+            "Oleshky",
+            Coord {
+                x: 32.72426,
+                y: 46.62553,
+            },
+            true,
+        ),
+        (
+            "Hola Prystan",
+            Coord {
+                x: 32.52408,
+                y: 46.52973,
+            },
+            true,
+        ),
+        (
+            "Nova Kakhovka",
+            Coord {
+                x: 33.35591,
+                y: 46.75966,
+            },
+            true,
+        ),
+        (
+            "Ochakiv",
+            Coord {
+                x: 31.54505,
+                y: 46.61472,
+            },
+            false,
+        ),
+        (
+            "Beryslav",
+            Coord {
+                x: 33.42664,
+                y: 46.83851,
+            },
+            false,
+        ),
+        (
+            "Kupiansk-Vuzlovyi",
+            Coord {
+                x: 37.64319,
+                y: 49.67061,
+            },
+            false,
+        ),
+        (
+            "Velykyi Burluk",
+            Coord {
+                x: 37.38358,
+                y: 50.06135,
+            },
+            false,
+        ),
+        (
+            "Yunakivka",
+            Coord {
+                x: 35.0385,
+                y: 51.12262,
+            },
+            false,
+        ),
+    ] {
+        assert_eq!(
+            d.occupied.contains(&Point(c)),
+            inside,
+            "{name} ({}, {}) occupied: expected {inside}",
+            c.x,
+            c.y
+        );
+    }
+    let odesa = d.asset("odesa").unwrap().location;
+    let occupied = Geometry::MultiPolygon(d.occupied.clone());
+    let km = GeometryDistance::new(&occupied).to_point(odesa).distance_m / 1000.0;
+    eprintln!("Odesa to occupied: {km:.1} km");
+    // the Kinburn Spit is about 40 miles (64 km) from Odesa (RBC-Ukraine, Aug 2024)
+    assert!((55.0..65.0).contains(&km), "{km:.1} km");
+    let share = |code: &str| {
+        let o = &d.oblast(code).unwrap().geometry;
+        100.0 * km2(&iapz::ops::intersection(o, &d.occupied, 1.0)) / km2(o)
+    };
+    let (kharkiv, sumy) = (share("UA-63"), share("UA-59"));
+    eprintln!("occupied share: Kharkiv {kharkiv:.2} %, Sumy {sumy:.2} %");
+    // DeepState, Jan 2026: Kharkiv 4.7 %, Sumy about 1 % (the line here is coarser)
+    assert!((3.0..8.0).contains(&kharkiv), "Kharkiv {kharkiv:.2} %");
+    assert!((0.3..1.5).contains(&sumy), "Sumy {sumy:.2} %");
+}
+
+#[test]
+fn fetesti_is_lrft_and_lr80_is_an_alias() {
+    let d = data();
+    let lrft = d.airfield("LRFT").expect("LRFT");
+    assert!(lrft.name.contains("Fetesti"));
+    assert_eq!(d.airfield("LR80"), Some(lrft));
+    assert!(d.airfields.iter().all(|a| a.icao != "LR80"));
+}

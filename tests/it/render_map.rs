@@ -110,7 +110,7 @@ fn the_legend_names_every_drawn_layer_and_is_painted_below_the_map() {
     let legend = scene.page_group("legend").expect("a legend group");
     let words = texts(&legend.items).join("\n");
     for needle in [
-        "Protection zone, 251,",
+        "Protection zone, 243,",
         "Demilitarised strip, 40.2 km wide",
         "Stand-off band, within 200 km",
         "Reach of each base and aircraft",
