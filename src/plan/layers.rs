@@ -69,8 +69,12 @@ fn neighbour(s: &Resolved, code: &str) -> Result<MultiPolygon> {
         })
 }
 
-/// Computes every layer's geometry.
-pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeometry> {
+/// Computes every layer's geometry, with the shared work taken from `cache` when given.
+pub fn compute(
+    s: &Resolved,
+    progress: &(dyn Fn(&str) + Sync),
+    cache: Option<&super::memo::Cache>,
+) -> Result<PlanGeometry> {
     let tol = s.tolerance_m;
     let ukraine = &s.data.ukraine_1991;
     let win = window(ukraine, s.standoff_m + 150_000.0);
@@ -78,33 +82,45 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
 
     progress("threat");
     let controlled = difference(ukraine, &s.data.occupied, tol);
-    let clipped: Vec<MultiPolygon> = threat_parts(s)?
-        .par_iter()
-        .map(|p| intersection(p, &win_mp, tol))
-        .collect();
-    let threat = union_all(&clipped, tol);
+    let fingerprint = cache.map(|_| super::memo::data_fingerprint(s));
+    let threat_and_buffer = || -> Result<(MultiPolygon, MultiPolygon)> {
+        let clipped: Vec<MultiPolygon> = threat_parts(s)?
+            .par_iter()
+            .map(|p| intersection(p, &win_mp, tol))
+            .collect();
+        let threat = union_all(&clipped, tol);
+        progress("stand-off buffer");
+        let buffer = buffer_geometry(
+            &Geometry::MultiPolygon(threat.clone()),
+            s.standoff_m,
+            &BufferOptions {
+                tolerance_m: tol,
+                side: Side::Both,
+            },
+        )
+        .map_err(|e| geom_error("[standoff]", e))?;
+        Ok((threat, buffer))
+    };
+    let strip_of = || strip(s, &controlled, progress);
 
-    let ((threat_buffer, strip), reach) = rayon::join(
+    let (threat_pair, (strip, reach)) = rayon::join(
+        || match (cache, fingerprint) {
+            (Some(c), Some(f)) => c.threat(s, f, threat_and_buffer),
+            _ => threat_and_buffer().map(std::sync::Arc::new),
+        },
         || {
             rayon::join(
-                || {
-                    progress("stand-off buffer");
-                    buffer_geometry(
-                        &Geometry::MultiPolygon(threat.clone()),
-                        s.standoff_m,
-                        &BufferOptions {
-                            tolerance_m: tol,
-                            side: Side::Both,
-                        },
-                    )
+                || match (cache, fingerprint) {
+                    (Some(c), Some(f)) => c.strip(s, f, strip_of),
+                    _ => strip_of().map(std::sync::Arc::new),
                 },
-                || strip(s, &controlled, progress),
+                || reach_circles(s, progress, cache),
             )
         },
-        || reach_circles(s, progress),
     );
-    let threat_buffer = threat_buffer.map_err(|e| geom_error("[standoff]", e))?;
-    let (strip, _controlled_side) = strip?;
+    let threat_pair = threat_pair?;
+    let (threat, threat_buffer) = (&threat_pair.0, &threat_pair.1);
+    let strip = strip?.0.clone();
     let reach = reach?;
 
     progress("zone");
@@ -120,8 +136,8 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
         ),
     };
     let (standoff, zone) = rayon::join(
-        || intersection(&difference(&threat_buffer, &threat, tol), &win_mp, tol),
-        || difference(&region, &threat_buffer, tol),
+        || intersection(&difference(threat_buffer, threat, tol), &win_mp, tol),
+        || difference(&region, threat_buffer, tol),
     );
 
     progress("coverage");
@@ -133,7 +149,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
     let redundancy = intersection(&zone, &covered_twice(s, &reach, tol), tol);
     Ok(PlanGeometry {
         controlled,
-        threat,
+        threat: threat.clone(),
         standoff,
         zone,
         strip,
@@ -145,14 +161,26 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
     })
 }
 
-fn reach_circles(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Vec<MultiPolygon>> {
+fn reach_circles(
+    s: &Resolved,
+    progress: &(dyn Fn(&str) + Sync),
+    cache: Option<&super::memo::Cache>,
+) -> Result<Vec<MultiPolygon>> {
     progress("reach");
     s.bases
         .par_iter()
         .map(|b| {
-            geodesic_circle(b.airfield.location, b.radius_m, s.tolerance_m)
-                .map(|p| MultiPolygon::new(vec![p]))
-                .map_err(|e| geom_error(&format!("base {}", b.airfield.icao), e))
+            let circle = || {
+                geodesic_circle(b.airfield.location, b.radius_m, s.tolerance_m)
+                    .map(|p| MultiPolygon::new(vec![p]))
+                    .map_err(|e| geom_error(&format!("base {}", b.airfield.icao), e))
+            };
+            match cache {
+                Some(c) => c
+                    .reach(b.airfield.location, b.radius_m, s.tolerance_m, circle)
+                    .map(|m| (*m).clone()),
+                None => circle(),
+            }
         })
         .collect()
 }

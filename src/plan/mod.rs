@@ -7,8 +7,10 @@
 
 pub mod cap;
 mod layers;
+pub mod memo;
 mod report;
 
+pub use memo::Cache;
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
 use crate::error::{Error, Result};
@@ -31,7 +33,17 @@ impl Plan {
 
 /// Runs the planner. `progress` is told the name of each stage as it starts.
 pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan> {
-    let geometry = layers::compute(scenario, progress).map_err(|e| locate(e, scenario))?;
+    run_with(scenario, progress, None)
+}
+
+/// [`run`], taking the work plans share (threat buffers, strips, base reaches) from `cache`
+/// when given: the same plan, byte for byte, computed once for many variants (`iapz study`).
+pub fn run_with(
+    scenario: &Resolved,
+    progress: &(dyn Fn(&str) + Sync),
+    cache: Option<&Cache>,
+) -> Result<Plan> {
+    let geometry = layers::compute(scenario, progress, cache).map_err(|e| locate(e, scenario))?;
     progress("report");
     let report = report::build(scenario, &geometry);
     let mut plan = Plan {
