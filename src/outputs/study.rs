@@ -101,36 +101,22 @@ pub fn write_study(run: &StudyRun) -> Result<StudyOutcome> {
     let selected = study.selected(run.shard);
     let out = Mutex::new(AtomicDir::new(run.out)?);
     let cache = Cache::new();
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let texts: Mutex<Vec<Texts>> = Mutex::new(Vec::new());
-    let first_error: Mutex<Option<Error>> = Mutex::new(None);
-    let worker = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(v) = selected.get(i) else { break };
-            if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
-                break;
-            }
-            match run_variant(run, v, &cache, &out) {
-                Ok(t) => texts.lock().expect("no panic holds it").push(t),
-                Err(e) => {
-                    let mut slot = first_error.lock().expect("no panic holds it");
-                    slot.get_or_insert(e);
-                }
-            }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(run.jobs.max(1))
+        .build()
+        .map_err(|e| Error::input("--jobs", "", e.to_string()))?;
+    pool.install(|| {
+        use rayon::prelude::*;
+        selected.par_iter().try_for_each(|v| {
+            let t = run_variant(run, v, &cache, &out)?;
+            texts.lock().expect("no panic holds it").push(t);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             (run.progress)(n, selected.len(), &v.id);
-        }
-    };
-    std::thread::scope(|s| {
-        for _ in 0..run.jobs.max(1) {
-            s.spawn(worker);
-        }
-    });
-    if let Some(e) = first_error.into_inner().expect("threads joined") {
-        return Err(e);
-    }
+            Ok::<(), Error>(())
+        })
+    })?;
     let mut texts = texts.into_inner().expect("threads joined");
     texts.sort_by_key(|t| t.index);
     let manifest = manifest_of(run, run.shard.map(|s| format!("{}/{}", s.k, s.n)));

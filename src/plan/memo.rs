@@ -4,30 +4,29 @@
 //! Every entry is keyed by everything its value depends on, so a hit returns exactly what the
 //! planner would have computed: the threat and its buffer by (sources, stand-off, tolerance,
 //! data), the strip by (width, side, tolerance, data), a base's reach by (airfield position,
-//! radius, tolerance). "Data" is a fingerprint of the geometry read (Ukraine, the occupied
+//! radius, tolerance), the zone's closest points to the threat and the CAP placements by the
+//! coordinates of the geometries they measure. "Data" is a fingerprint of the geometry read (Ukraine, the occupied
 //! territory, the line of contact, the neighbours): a variant with other `[data]` files gets
 //! its own entries.
 //!
-//! Two plans that need the same entry at once compute it once: the second waits for the first.
-//! Callers that run plans in parallel must therefore not run them as jobs of the rayon pool the
-//! planner uses inside (a worker waiting here could be handed, by work stealing, another plan
-//! that waits for the entry it is itself computing); `iapz study` runs plans on plain threads.
+//! Two plans that need the same entry at once compute it once: the second waits for the first
+//! (see [`Cache`]'s `memo` for why this cannot deadlock under rayon's work stealing).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ops::Side;
 use crate::scenario::{Resolved, StripSide};
 use geo::{CoordsIter, MultiPolygon};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The threat (clipped to the planning window) and its buffer by the stand-off.
 pub(crate) type ThreatPair = (MultiPolygon, MultiPolygon);
 /// The strip (if any) and the side of the line Ukraine holds.
 pub(crate) type StripPair = (Option<MultiPolygon>, Side);
 
-type Cell<T> = Arc<OnceLock<Option<Arc<T>>>>;
-type Table<K, T> = Mutex<HashMap<K, Cell<T>>>;
+type Table<K, T> = Mutex<HashMap<K, Slot<T>>>;
 
 /// Shared work of plans (see the module documentation). Empty when made; grows with the
 /// distinct keys seen (one entry per stand-off × sources, per strip, per base × radius).
@@ -36,7 +35,9 @@ pub struct Cache {
     threat: Table<(Vec<&'static str>, u64, u64, u64), ThreatPair>,
     strip: Table<(Option<(u64, u8)>, u64, u64), StripPair>,
     reach: Table<(u64, u64, u64, u64), MultiPolygon>,
-    hits: std::sync::atomic::AtomicUsize,
+    zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
+    cap: Table<(u64, u64), super::cap::Solution>,
+    hits: AtomicUsize,
 }
 
 impl Cache {
@@ -46,7 +47,7 @@ impl Cache {
 
     /// How many times an entry was found already computed (or being computed).
     pub fn hits(&self) -> usize {
-        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+        self.hits.load(Ordering::Relaxed)
     }
 
     /// Number of entries (threat buffers, strips, reaches).
@@ -54,6 +55,8 @@ impl Cache {
         self.threat.lock().map(|m| m.len()).unwrap_or(0)
             + self.strip.lock().map(|m| m.len()).unwrap_or(0)
             + self.reach.lock().map(|m| m.len()).unwrap_or(0)
+            + self.zone_to_threat.lock().map(|m| m.len()).unwrap_or(0)
+            + self.cap.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     /// Whether nothing was computed yet.
@@ -111,36 +114,110 @@ impl Cache {
         self.memo(&self.reach, key, make)
     }
 
-    /// The entry for `key`, computed by `make` the first time. An error is not kept: the next
-    /// caller computes again (and gets the error itself, with its own position).
-    fn memo<K: Hash + Eq, T>(
+    /// The closest points of a zone and a threat, keyed by both geometries' coordinates.
+    pub(crate) fn zone_to_threat(
+        &self,
+        zone: &MultiPolygon,
+        threat: &MultiPolygon,
+        make: impl Fn() -> Option<super::report::MinDistance>,
+    ) -> Option<super::report::MinDistance> {
+        let key = (geometry_fingerprint(zone), geometry_fingerprint(threat));
+        let found = self.memo(&self.zone_to_threat, key, || Ok(make()));
+        found.map(|v| (*v).clone()).unwrap_or_else(|_| make())
+    }
+
+    /// A CAP placement over `zone` for `cap` (its radius, grid, cover…), keyed by the zone's
+    /// coordinates, every `[cap]` value, the tolerance and the protected sites.
+    pub(crate) fn cap_solution(
+        &self,
+        s: &Resolved,
+        zone: &MultiPolygon,
+        cap: &crate::scenario::CapResolved,
+        make: impl Fn() -> Result<super::cap::Solution>,
+    ) -> Result<super::cap::Solution> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{cap:?}").hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        for a in &s.protect {
+            a.id.hash(&mut h);
+            a.location.x.to_bits().hash(&mut h);
+            a.location.y.to_bits().hash(&mut h);
+        }
+        let key = (geometry_fingerprint(zone), h.finish());
+        self.memo(&self.cap, key, make).map(|v| (*v).clone())
+    }
+
+    /// The entry for `key`, computed by `make` the first time. A caller that finds the entry
+    /// being computed by another thread waits for it, running other rayon jobs meanwhile; one
+    /// that finds it being computed lower on its own stack (work stealing brought it here)
+    /// computes it again rather than wait for itself. `make` never consults the memo, so no
+    /// thread that computes an entry waits for another. An error is not kept: the next caller
+    /// computes again (and gets the error itself).
+    fn memo<K: Hash + Eq + Clone, T>(
         &self,
         table: &Table<K, T>,
         key: K,
         make: impl Fn() -> Result<T>,
     ) -> Result<Arc<T>> {
-        let cell = {
-            let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
-            let entry = map.entry(key);
-            if matches!(entry, std::collections::hash_map::Entry::Occupied(_)) {
-                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let me = std::thread::current().id();
+        let mut counted = false;
+        loop {
+            {
+                let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
+                match map.get(&key) {
+                    Some(Slot::Ready(v)) => {
+                        if !counted {
+                            self.hits.fetch_add(1, Ordering::Relaxed);
+                        }
+                        return Ok(v.clone());
+                    }
+                    Some(Slot::Busy(owner)) if *owner == me => return make().map(Arc::new),
+                    Some(Slot::Busy(_)) => {
+                        if !counted {
+                            self.hits.fetch_add(1, Ordering::Relaxed);
+                            counted = true;
+                        }
+                    }
+                    None => {
+                        map.insert(key.clone(), Slot::Busy(me));
+                        break;
+                    }
+                }
             }
-            entry.or_default().clone()
+            if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        }
+        let made = make().map(Arc::new);
+        let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
+        match &made {
+            Ok(v) => map.insert(key, Slot::Ready(v.clone())),
+            Err(_) => map.remove(&key),
         };
-        let mut failed: Option<Error> = None;
-        let value = cell.get_or_init(|| match make() {
-            Ok(v) => Some(Arc::new(v)),
-            Err(e) => {
-                failed = Some(e);
-                None
+        made
+    }
+}
+
+/// An entry: being computed by a thread, or done.
+enum Slot<T> {
+    Busy(std::thread::ThreadId),
+    Ready(Arc<T>),
+}
+
+/// A fingerprint of a geometry: its parts and every coordinate's bits.
+fn geometry_fingerprint(m: &MultiPolygon) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in &m.0 {
+        p.interiors().len().hash(&mut h);
+        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+            r.0.len().hash(&mut h);
+            for c in &r.0 {
+                c.x.to_bits().hash(&mut h);
+                c.y.to_bits().hash(&mut h);
             }
-        });
-        match (value, failed) {
-            (Some(v), _) => Ok(v.clone()),
-            (None, Some(e)) => Err(e),
-            (None, None) => make().map(Arc::new),
         }
     }
+    h.finish()
 }
 
 /// A fingerprint of the geometry a plan's threat and strip are made of: Ukraine (1991), the

@@ -45,12 +45,12 @@ pub fn run_with(
 ) -> Result<Plan> {
     let geometry = layers::compute(scenario, progress, cache).map_err(|e| locate(e, scenario))?;
     progress("report");
-    let report = report::build(scenario, &geometry);
+    let report = report::build(scenario, &geometry, cache);
     let mut plan = Plan {
         layers: layers::to_layers(scenario, &geometry, &report),
         report,
     };
-    cap::add_to(scenario, &geometry, &mut plan)?;
+    cap::add_to(scenario, &geometry, &mut plan, cache)?;
     complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
 }

@@ -114,8 +114,8 @@ fn pct(part: f64, whole: f64) -> f64 {
     }
 }
 
-/// Builds the report from the computed geometry.
-pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
+/// Builds the report from the computed geometry (work shared with other plans from `cache`).
+pub fn build(s: &Resolved, g: &PlanGeometry, cache: Option<&super::Cache>) -> Report {
     let tol = s.tolerance_m;
     let ukraine = km2(&s.data.ukraine_1991);
     let mut named: Vec<(&str, &MultiPolygon)> = vec![
@@ -149,14 +149,20 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
     let threat_geom = Geometry::MultiPolygon(g.threat.clone());
     let threat_index = GeometryDistance::new(&threat_geom);
     let zone_geom = Geometry::MultiPolygon(g.zone.clone());
-    let zone_to_threat = (!g.zone.0.is_empty()).then(|| {
-        let c = GeometryDistance::new(&zone_geom).to_geometry(&threat_index);
-        MinDistance {
-            km: round(c.distance_m / 1000.0, 4),
-            from: [round(c.a.x, 6), round(c.a.y, 6)],
-            to: [round(c.b.x, 6), round(c.b.y, 6)],
-        }
-    });
+    let closest = || {
+        (!g.zone.0.is_empty()).then(|| {
+            let c = GeometryDistance::new(&zone_geom).to_geometry(&threat_index);
+            MinDistance {
+                km: round(c.distance_m / 1000.0, 4),
+                from: [round(c.a.x, 6), round(c.a.y, 6)],
+                to: [round(c.b.x, 6), round(c.b.y, 6)],
+            }
+        })
+    };
+    let zone_to_threat = match cache {
+        Some(c) => c.zone_to_threat(&g.zone, &g.threat, closest),
+        None => closest(),
+    };
     let strip = g
         .strip
         .as_ref()

@@ -434,10 +434,12 @@ impl Study {
         }
     }
 
-    /// Plans a variant, taking shared work from `cache`.
+    /// Plans a variant, taking shared work from `cache`. Errors are said at the variant in the
+    /// study file (its id, or the `[axes]` table for a variant of the axes).
     pub fn plan(&self, v: &Variant, data: &Datasets, cache: &Cache) -> Result<(Resolved, Plan)> {
-        let resolved = self.resolve(v, data)?;
-        let plan = crate::plan::run_with(&resolved, &|_| {}, Some(cache))?;
+        let at = |e| self.relocate(e, v.span.clone(), &format!("variant {:?}", v.id));
+        let resolved = self.resolve(v, data).map_err(at)?;
+        let plan = crate::plan::run_with(&resolved, &|_| {}, Some(cache)).map_err(at)?;
         Ok((resolved, plan))
     }
 

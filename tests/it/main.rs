@@ -29,3 +29,4 @@ mod render_cli;
 mod render_map;
 mod render_projection;
 mod scenario_bounds;
+mod study;
