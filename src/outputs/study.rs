@@ -159,10 +159,7 @@ fn run_variant(
     let planned = run.study.plan(v, run.data, cache);
     let (row, thumbnail) = match &planned {
         Ok((resolved, plan)) => {
-            let checks = match run.rules {
-                Some(rules) => Some(check_variant(rules, plan, v)),
-                None => None,
-            };
+            let checks = run.rules.map(|rules| check_variant(rules, plan, v));
             let (checks, failure) = match checks {
                 Some(Err(e)) => (None, Some(format!("rules: {}", error_text(&e)))),
                 Some(Ok(c)) => (Some(c), None),
@@ -346,12 +343,12 @@ fn assemble(
     let failed: Vec<String> = rows
         .iter()
         .filter(|r| r.get("status").and_then(Value::as_str) != Some("ok"))
-        .map(|r| id_of(r))
+        .map(id_of)
         .collect();
     let meet = manifest.rules.as_ref().map(|_| {
         rows.iter()
             .filter(|r| r.get("all_rules").and_then(Value::as_bool) == Some(true))
-            .map(|r| id_of(r))
+            .map(id_of)
             .collect::<Vec<_>>()
     });
     out.stage("study.csv", &csv(&columns, &rows)?)?;
@@ -607,6 +604,9 @@ fn numeric(text: &str) -> Option<(f64, bool)> {
         .map(|x| (x, false))
 }
 
+/// Points of one line of the chart (x, y).
+type Line = Vec<(f64, f64)>;
+
 /// Zone area and fleet against the first numeric axis, one line per combination of the other
 /// axes' values; `None` when no axis is numeric (or it has a single value).
 fn chart_scene(m: &Manifest, rows: &[Map<String, Value>]) -> Option<crate::render::Scene> {
@@ -628,7 +628,7 @@ fn chart_scene(m: &Manifest, rows: &[Map<String, Value>]) -> Option<crate::rende
     })?;
     let others: Vec<&String> = m.axes.iter().filter(|a| **a != x_axis).collect();
     let mut keys: Vec<String> = Vec::new();
-    let mut lines: Vec<(Vec<(f64, f64)>, Vec<(f64, f64)>)> = Vec::new();
+    let mut lines: Vec<(Line, Line)> = Vec::new();
     for r in &product {
         let key = match others.is_empty() {
             true => "all variants".to_string(),
@@ -660,7 +660,7 @@ fn chart_scene(m: &Manifest, rows: &[Map<String, Value>]) -> Option<crate::rende
         .collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
-    let series = |pick: &dyn Fn(&(Vec<(f64, f64)>, Vec<(f64, f64)>)) -> Vec<(f64, f64)>| {
+    let series = |pick: &dyn Fn(&(Line, Line)) -> Line| {
         keys.iter()
             .zip(&lines)
             .map(|(k, l)| {

@@ -27,13 +27,15 @@ pub(crate) type ThreatPair = (MultiPolygon, MultiPolygon);
 pub(crate) type StripPair = (Option<MultiPolygon>, Side);
 
 type Table<K, T> = Mutex<HashMap<K, Slot<T>>>;
+/// (width and side bits, tolerance bits, data fingerprint).
+type StripKey = (Option<(u64, u8)>, u64, u64);
 
 /// Shared work of plans (see the module documentation). Empty when made; grows with the
 /// distinct keys seen (one entry per stand-off × sources, per strip, per base × radius).
 #[derive(Default)]
 pub struct Cache {
     threat: Table<(Vec<&'static str>, u64, u64, u64), ThreatPair>,
-    strip: Table<(Option<(u64, u8)>, u64, u64), StripPair>,
+    strip: Table<StripKey, StripPair>,
     reach: Table<(u64, u64, u64, u64), MultiPolygon>,
     zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
     cap: Table<(u64, u64), super::cap::Solution>,

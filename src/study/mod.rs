@@ -30,6 +30,9 @@ pub const MAX_VARIANTS_UNCONFIRMED: usize = 1000;
 const STUDY_HINT: &str = "a study has name, description, scenario (a path), [axes] \"dotted.path\" = [values, …] \
                           and [[variant]] id = \"…\", set = { \"dotted.path\" = value } — see studies/sky-shield.toml";
 
+/// An axis's values, each with its place in the file.
+type AxisValues = Spanned<Vec<Spanned<Value>>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StudySpec {
@@ -39,7 +42,7 @@ struct StudySpec {
     #[serde(default)]
     scenario: Option<Spanned<String>>,
     #[serde(default)]
-    axes: Option<Spanned<BTreeMap<Spanned<String>, Spanned<Vec<Spanned<Value>>>>>>,
+    axes: Option<Spanned<BTreeMap<Spanned<String>, AxisValues>>>,
     #[serde(default)]
     variant: Vec<VariantSpec>,
 }
@@ -189,7 +192,7 @@ impl Study {
             variants: Vec::new(),
             read_options: Default::default(),
         };
-        let mut axes: Vec<(Spanned<String>, Spanned<Vec<Spanned<Value>>>)> = spec
+        let mut axes: Vec<(Spanned<String>, AxisValues)> = spec
             .axes
             .as_ref()
             .map(|a| {
