@@ -6,6 +6,7 @@
 //! - [`units`]: distances with units ("200 km", "25 mi");
 //! - [`data`]: the shipped datasets (Ukraine, oblasts, neighbours, contact line, airfields, …);
 //! - [`scenario`], [`plan`]: scenario files in, layers and a report out;
+//! - [`study`]: variants of a scenario compared side by side (`iapz study`);
 //! - [`check`]: rules about zones (`iapz check`), measured with [`ops`];
 //! - [`layer`], [`style`]: what the planner produces and how every output draws it;
 //! - [`io`]: GeoJSON reading/writing and atomic outputs;
@@ -27,6 +28,7 @@ pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod scenario;
+pub mod study;
 pub mod style;
 pub mod units;
 

@@ -7,6 +7,7 @@ mod data;
 mod fleet;
 mod plan;
 mod render;
+mod study;
 
 use clap::{Parser, Subcommand};
 use std::path::Path;
@@ -39,6 +40,8 @@ pub enum Command {
     Fleet(fleet::Args),
     /// Draw a map (PNG or SVG) of a plan's outputs or of any layer files.
     Render(render::Args),
+    /// Plan every variant of a scenario (axes, named variants) and compare them side by side.
+    Study(study::Args),
 }
 
 /// What a command ended with.
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args, cli.quiet),
         Command::Fleet(args) => fleet::run(args, cli.quiet),
         Command::Render(args) => render::run(args, cli.quiet),
+        Command::Study(args) => study::run(args, cli.quiet),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@
 
 mod map;
 mod plan_set;
+pub mod study;
 
 pub use map::{
     MapFigures, StripMapFigures, map_layers, plan_maps, plan_maps_georeferenced, plan_scene,

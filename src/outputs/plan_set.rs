@@ -66,20 +66,42 @@ where
 }
 
 fn stage_plan(plan: &Plan, out: &mut AtomicDir) -> Result<()> {
-    out.stage("iapz.geojson", layers_collection(&plan.layers).as_bytes())?;
+    stage_plan_at(plan, out, "")
+}
+
+/// Stages a plan's files (no maps) under `prefix` (`""` or `"variants/ID/"`) of `out`.
+pub(crate) fn stage_plan_at(plan: &Plan, out: &mut AtomicDir, prefix: &str) -> Result<()> {
+    out.stage(
+        &format!("{prefix}iapz.geojson"),
+        layers_collection(&plan.layers).as_bytes(),
+    )?;
     for layer in &plan.layers {
         out.stage(
-            &format!("layers/{}.geojson", layer.name),
+            &format!("{prefix}layers/{}.geojson", layer.name),
             feature_collection(&layer.features).as_bytes(),
         )?;
     }
-    let json = serde_json::to_string_pretty(&plan.report).expect("the report always serialises");
-    out.stage("report.json", format!("{json}\n").as_bytes())?;
-    out.stage("report.md", plan.report.to_markdown().as_bytes())?;
-    crate::io::gpkg::write_gpkg(&out.stage_path("iapz.gpkg")?, &plan.layers)?;
+    stage_report_at(plan, out, prefix)?;
+    crate::io::gpkg::write_gpkg(
+        &out.stage_path(&format!("{prefix}iapz.gpkg"))?,
+        &plan.layers,
+    )?;
     out.stage(
-        "iapz.kml",
+        &format!("{prefix}iapz.kml"),
         crate::io::kml::kml_document(&plan.layers, &plan.report.scenario).as_bytes(),
     )?;
     Ok(())
+}
+
+/// Stages `report.json` and `report.md` under `prefix` of `out`.
+pub(crate) fn stage_report_at(plan: &Plan, out: &mut AtomicDir, prefix: &str) -> Result<()> {
+    let json = serde_json::to_string_pretty(&plan.report).expect("the report always serialises");
+    out.stage(
+        &format!("{prefix}report.json"),
+        format!("{json}\n").as_bytes(),
+    )?;
+    out.stage(
+        &format!("{prefix}report.md"),
+        plan.report.to_markdown().as_bytes(),
+    )
 }

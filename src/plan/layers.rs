@@ -49,8 +49,12 @@ fn window(ukraine: &MultiPolygon, margin_m: f64) -> Rect {
     )
 }
 
-/// Computes every layer's geometry.
-pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeometry> {
+/// Computes every layer's geometry, with the shared work taken from `cache` when given.
+pub fn compute(
+    s: &Resolved,
+    progress: &(dyn Fn(&str) + Sync),
+    cache: Option<&super::memo::Cache>,
+) -> Result<PlanGeometry> {
     let tol = s.tolerance_m;
     let ukraine = &s.data.ukraine_1991;
     let win = window(ukraine, s.standoff_m + 150_000.0);
@@ -58,21 +62,30 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
 
     progress("threat");
     let controlled = difference(ukraine, &s.data.occupied, tol);
+    let fingerprint = cache.map(|_| super::memo::data_fingerprint(s));
+    let threats_of = || {
+        progress("stand-off buffer");
+        super::threats::compute(s, &win_mp)
+    };
+    let strip_of = || strip(s, &controlled, progress);
 
     let ((threats, strip), reach) = rayon::join(
         || {
             rayon::join(
-                || {
-                    progress("stand-off buffer");
-                    super::threats::compute(s, &win_mp)
+                || match (cache, fingerprint) {
+                    (Some(c), Some(f)) => c.threats(s, f, threats_of),
+                    _ => threats_of().map(std::sync::Arc::new),
                 },
-                || strip(s, &controlled, progress),
+                || match (cache, fingerprint) {
+                    (Some(c), Some(f)) => c.strip(s, f, strip_of),
+                    _ => strip_of().map(std::sync::Arc::new),
+                },
             )
         },
-        || reach_circles(s, progress),
+        || reach_circles(s, progress, cache),
     );
-    let threats = threats?;
-    let (strip, _controlled_side) = strip?;
+    let threats: Vec<super::threats::ThreatGeometry> = threats?.as_ref().clone();
+    let strip = strip?.0.clone();
     let reach = reach?;
     // one threat (the default): its geometry as is, so that outputs stay what they were
     let (threat, threat_buffer) = match threats.as_slice() {
@@ -126,7 +139,7 @@ pub fn compute(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanGeo
     let redundancy = intersection(&zone, &covered_twice(s, &reach, tol), tol);
     Ok(PlanGeometry {
         controlled,
-        threat,
+        threat: threat.clone(),
         standoff,
         zone,
         strip,
@@ -161,14 +174,26 @@ fn zone_range(
     Ok([small, large])
 }
 
-fn reach_circles(s: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Vec<MultiPolygon>> {
+fn reach_circles(
+    s: &Resolved,
+    progress: &(dyn Fn(&str) + Sync),
+    cache: Option<&super::memo::Cache>,
+) -> Result<Vec<MultiPolygon>> {
     progress("reach");
     s.bases
         .par_iter()
         .map(|b| {
-            geodesic_circle(b.airfield.location, b.radius_m, s.tolerance_m)
-                .map(|p| MultiPolygon::new(vec![p]))
-                .map_err(|e| geom_error(&format!("base {}", b.airfield.icao), e))
+            let circle = || {
+                geodesic_circle(b.airfield.location, b.radius_m, s.tolerance_m)
+                    .map(|p| MultiPolygon::new(vec![p]))
+                    .map_err(|e| geom_error(&format!("base {}", b.airfield.icao), e))
+            };
+            match cache {
+                Some(c) => c
+                    .reach(b.airfield.location, b.radius_m, s.tolerance_m, circle)
+                    .map(|m| (*m).clone()),
+                None => circle(),
+            }
         })
         .collect()
 }

@@ -8,10 +8,12 @@
 pub mod cap;
 mod layers;
 mod oblasts;
+pub mod memo;
 mod report;
 pub mod threats;
 
 pub use oblasts::{OblastFigures, PopulationFigures};
+pub use memo::Cache;
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
 use crate::error::{Error, Result};
@@ -34,14 +36,24 @@ impl Plan {
 
 /// Runs the planner. `progress` is told the name of each stage as it starts.
 pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan> {
-    let geometry = layers::compute(scenario, progress).map_err(|e| locate(e, scenario))?;
+    run_with(scenario, progress, None)
+}
+
+/// [`run`], taking the work plans share (threat buffers, strips, base reaches) from `cache`
+/// when given: the same plan, byte for byte, computed once for many variants (`iapz study`).
+pub fn run_with(
+    scenario: &Resolved,
+    progress: &(dyn Fn(&str) + Sync),
+    cache: Option<&Cache>,
+) -> Result<Plan> {
+    let geometry = layers::compute(scenario, progress, cache).map_err(|e| locate(e, scenario))?;
     progress("report");
-    let report = report::build(scenario, &geometry);
+    let report = report::build(scenario, &geometry, cache);
     let mut plan = Plan {
         layers: layers::to_layers(scenario, &geometry, &report),
         report,
     };
-    cap::add_to(scenario, &geometry, &mut plan)?;
+    cap::add_to(scenario, &geometry, &mut plan, cache)?;
     // after `[cap]`, whose work estimate refuses an oversized scenario first, within seconds
     oblasts::add_to(scenario, &geometry, &mut plan);
     complete_provenance(&mut plan.layers, scenario);

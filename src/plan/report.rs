@@ -131,8 +131,8 @@ fn pct(part: f64, whole: f64) -> f64 {
     }
 }
 
-/// Builds the report from the computed geometry.
-pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
+/// Builds the report from the computed geometry (work shared with other plans from `cache`).
+pub fn build(s: &Resolved, g: &PlanGeometry, cache: Option<&super::Cache>) -> Report {
     let tol = s.tolerance_m;
     let ukraine = km2(&s.data.ukraine_1991);
     let mut named: Vec<(&str, &MultiPolygon)> = vec![
@@ -168,14 +168,20 @@ pub fn build(s: &Resolved, g: &PlanGeometry) -> Report {
     let zone_geom = Geometry::MultiPolygon(g.zone.clone());
     let zone_index = (!g.zone.0.is_empty()).then(|| GeometryDistance::new(&zone_geom));
     let threats = super::threats::figures(s, &g.threats, zone_index.as_ref());
-    let zone_to_threat = zone_index.as_ref().map(|z| {
-        let c = z.to_geometry(&threat_index);
-        MinDistance {
-            km: round(c.distance_m / 1000.0, 4),
-            from: [round(c.a.x, 6), round(c.a.y, 6)],
-            to: [round(c.b.x, 6), round(c.b.y, 6)],
-        }
-    });
+    let closest = || {
+        zone_index.as_ref().map(|z| {
+            let c = z.to_geometry(&threat_index);
+            MinDistance {
+                km: round(c.distance_m / 1000.0, 4),
+                from: [round(c.a.x, 6), round(c.a.y, 6)],
+                to: [round(c.b.x, 6), round(c.b.y, 6)],
+            }
+        })
+    };
+    let zone_to_threat = match cache {
+        Some(c) => c.zone_to_threat(&g.zone, &g.threat, closest),
+        None => closest(),
+    };
     let strip = g
         .strip
         .as_ref()

@@ -24,6 +24,7 @@
 //! assert!(scene.page_group("legend").is_some() && scene.scale_bar.is_some());
 //! ```
 
+pub mod chart;
 mod compose;
 pub mod draw;
 pub mod georef;
@@ -32,6 +33,7 @@ pub mod labels;
 pub mod png;
 pub mod projection;
 pub mod scene;
+pub mod small_multiples;
 pub mod svg;
 pub mod text;
 pub mod view;

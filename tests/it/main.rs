@@ -32,3 +32,4 @@ mod render_map;
 mod render_projection;
 mod scenario_bounds;
 mod threats;
+mod study;

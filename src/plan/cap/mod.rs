@@ -56,7 +56,12 @@ pub struct Solution {
 
 /// Adds the `cap_stations`, `cap_discs` and `cap_transit` layers and the report's CAP section to `plan`
 /// when the scenario has a `[cap]` table.
-pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
+pub fn add_to(
+    s: &Resolved,
+    g: &PlanGeometry,
+    plan: &mut Plan,
+    cache: Option<&super::Cache>,
+) -> Result<()> {
     let Some(cap) = &s.cap else { return Ok(()) };
     let zone_km2 = geodesic_area_m2(&Geometry::MultiPolygon(g.zone.clone())) / 1e6;
     let mut radii: Vec<f64> = SENSITIVITY_RADII_M.to_vec();
@@ -73,7 +78,14 @@ pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
     }
     let solutions: Vec<Solution> = radii
         .par_iter()
-        .map(|r| solve(s, &g.zone, zone_km2, &cap.with_radius(*r)))
+        .map(|r| {
+            let cap = cap.with_radius(*r);
+            let solve = || solve(s, &g.zone, zone_km2, &cap);
+            match cache {
+                Some(c) => c.cap_solution(s, &g.zone, &cap, solve),
+                None => solve(),
+            }
+        })
         .collect::<Result<_>>()?;
     let by_radius = |r: f64| {
         solutions

@@ -1,0 +1,262 @@
+//! Work shared between plans: a memo the planner consults ([`super::run_with`]) so that a study's
+//! variants compute each threat buffer, strip and base reach once.
+//!
+//! Every entry is keyed by everything its value depends on, so a hit returns exactly what the
+//! planner would have computed: the threat and its buffer by (sources, stand-off, tolerance,
+//! data), the strip by (width, side, tolerance, data), a base's reach by (airfield position,
+//! radius, tolerance), the zone's closest points to the threat and the CAP placements by the
+//! coordinates of the geometries they measure. "Data" is a fingerprint of the geometry read (Ukraine, the occupied
+//! territory, the line of contact, the neighbours): a variant with other `[data]` files gets
+//! its own entries.
+//!
+//! Two plans that need the same entry at once compute it once: the second waits for the first
+//! (see [`Cache`]'s `memo` for why this cannot deadlock under rayon's work stealing).
+
+use crate::error::Result;
+use crate::ops::Side;
+use crate::scenario::{Resolved, StripSide};
+use geo::{CoordsIter, MultiPolygon};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Every threat of a scenario: its area (clipped to the planning window) and its keep-out.
+pub(crate) type Threats = Vec<super::threats::ThreatGeometry>;
+/// The strip (if any) and the side of the line Ukraine holds.
+pub(crate) type StripPair = (Option<MultiPolygon>, Side);
+
+type Table<K, T> = Mutex<HashMap<K, Slot<T>>>;
+/// (width and side bits, tolerance bits, data fingerprint).
+type StripKey = (Option<(u64, u8)>, u64, u64);
+
+/// Shared work of plans (see the module documentation). Empty when made; grows with the
+/// distinct keys seen (one entry per stand-off × sources, per strip, per base × radius).
+#[derive(Default)]
+pub struct Cache {
+    threats: Table<(String, u64, u64, u64), Threats>,
+    strip: Table<StripKey, StripPair>,
+    reach: Table<(u64, u64, u64, u64), MultiPolygon>,
+    zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
+    cap: Table<(u64, u64), super::cap::Solution>,
+    hits: AtomicUsize,
+}
+
+impl Cache {
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    /// How many times an entry was found already computed (or being computed).
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Number of entries (threat buffers, strips, reaches).
+    pub fn len(&self) -> usize {
+        self.threats.lock().map(|m| m.len()).unwrap_or(0)
+            + self.strip.lock().map(|m| m.len()).unwrap_or(0)
+            + self.reach.lock().map(|m| m.len()).unwrap_or(0)
+            + self.zone_to_threat.lock().map(|m| m.len()).unwrap_or(0)
+            + self.cap.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Whether nothing was computed yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The threats of `s`, keyed by each threat's name, sources, sites (position and range) and
+    /// distance, the planning window's stand-off, the tolerance and the data.
+    pub(crate) fn threats(
+        &self,
+        s: &Resolved,
+        fingerprint: u64,
+        make: impl Fn() -> Result<Threats>,
+    ) -> Result<Arc<Threats>> {
+        use std::fmt::Write;
+        let mut what = String::new();
+        for t in &s.threats {
+            let _ = write!(what, "{}|{:?}|", t.name, t.distance_m.map(f64::to_bits));
+            for source in &t.sources {
+                let _ = write!(what, "{},", source.name());
+            }
+            for site in &t.sites {
+                let (x, y) = (site.location.x.to_bits(), site.location.y.to_bits());
+                let _ = write!(what, "{}:{x}:{y}:{},", site.id, site.range_m.to_bits());
+            }
+            what.push(';');
+        }
+        let key = (
+            what,
+            s.standoff_m.to_bits(),
+            s.tolerance_m.to_bits(),
+            fingerprint,
+        );
+        self.memo(&self.threats, key, make)
+    }
+
+    pub(crate) fn strip(
+        &self,
+        s: &Resolved,
+        fingerprint: u64,
+        make: impl Fn() -> Result<StripPair>,
+    ) -> Result<Arc<StripPair>> {
+        let side = |x: StripSide| match x {
+            StripSide::Controlled => 0,
+            StripSide::Occupied => 1,
+            StripSide::Both => 2,
+        };
+        let key = (
+            s.strip.map(|(w, x)| (w.to_bits(), side(x))),
+            s.tolerance_m.to_bits(),
+            fingerprint,
+        );
+        self.memo(&self.strip, key, make)
+    }
+
+    pub(crate) fn reach(
+        &self,
+        location: geo::Coord,
+        radius_m: f64,
+        tolerance_m: f64,
+        make: impl Fn() -> Result<MultiPolygon>,
+    ) -> Result<Arc<MultiPolygon>> {
+        let key = (
+            location.x.to_bits(),
+            location.y.to_bits(),
+            radius_m.to_bits(),
+            tolerance_m.to_bits(),
+        );
+        self.memo(&self.reach, key, make)
+    }
+
+    /// The closest points of a zone and a threat, keyed by both geometries' coordinates.
+    pub(crate) fn zone_to_threat(
+        &self,
+        zone: &MultiPolygon,
+        threat: &MultiPolygon,
+        make: impl Fn() -> Option<super::report::MinDistance>,
+    ) -> Option<super::report::MinDistance> {
+        let key = (geometry_fingerprint(zone), geometry_fingerprint(threat));
+        let found = self.memo(&self.zone_to_threat, key, || Ok(make()));
+        found.map(|v| (*v).clone()).unwrap_or_else(|_| make())
+    }
+
+    /// A CAP placement over `zone` for `cap` (its radius, grid, cover…), keyed by the zone's
+    /// coordinates, every `[cap]` value, the tolerance and the protected sites.
+    pub(crate) fn cap_solution(
+        &self,
+        s: &Resolved,
+        zone: &MultiPolygon,
+        cap: &crate::scenario::CapResolved,
+        make: impl Fn() -> Result<super::cap::Solution>,
+    ) -> Result<super::cap::Solution> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{cap:?}").hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        for a in &s.protect {
+            a.id.hash(&mut h);
+            a.location.x.to_bits().hash(&mut h);
+            a.location.y.to_bits().hash(&mut h);
+        }
+        let key = (geometry_fingerprint(zone), h.finish());
+        self.memo(&self.cap, key, make).map(|v| (*v).clone())
+    }
+
+    /// The entry for `key`, computed by `make` the first time. A caller that finds the entry
+    /// being computed by another thread waits for it, running other rayon jobs meanwhile; one
+    /// that finds it being computed lower on its own stack (work stealing brought it here)
+    /// computes it again rather than wait for itself. `make` never consults the memo, so no
+    /// thread that computes an entry waits for another. An error is not kept: the next caller
+    /// computes again (and gets the error itself).
+    fn memo<K: Hash + Eq + Clone, T>(
+        &self,
+        table: &Table<K, T>,
+        key: K,
+        make: impl Fn() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let me = std::thread::current().id();
+        let mut counted = false;
+        loop {
+            {
+                let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
+                match map.get(&key) {
+                    Some(Slot::Ready(v)) => {
+                        if !counted {
+                            self.hits.fetch_add(1, Ordering::Relaxed);
+                        }
+                        return Ok(v.clone());
+                    }
+                    Some(Slot::Busy(owner)) if *owner == me => return make().map(Arc::new),
+                    Some(Slot::Busy(_)) => {
+                        if !counted {
+                            self.hits.fetch_add(1, Ordering::Relaxed);
+                            counted = true;
+                        }
+                    }
+                    None => {
+                        map.insert(key.clone(), Slot::Busy(me));
+                        break;
+                    }
+                }
+            }
+            if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        }
+        let made = make().map(Arc::new);
+        let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
+        match &made {
+            Ok(v) => map.insert(key, Slot::Ready(v.clone())),
+            Err(_) => map.remove(&key),
+        };
+        made
+    }
+}
+
+/// An entry: being computed by a thread, or done.
+enum Slot<T> {
+    Busy(std::thread::ThreadId),
+    Ready(Arc<T>),
+}
+
+/// A fingerprint of a geometry: its parts and every coordinate's bits.
+fn geometry_fingerprint(m: &MultiPolygon) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in &m.0 {
+        p.interiors().len().hash(&mut h);
+        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+            r.0.len().hash(&mut h);
+            for c in &r.0 {
+                c.x.to_bits().hash(&mut h);
+                c.y.to_bits().hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+/// A fingerprint of the geometry a plan's threat and strip are made of: Ukraine (1991), the
+/// occupied territory, the line of contact and every neighbour, coordinate by coordinate.
+pub(crate) fn data_fingerprint(s: &Resolved) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    fn put(h: &mut impl Hasher, m: &MultiPolygon) {
+        m.0.len().hash(h);
+        for c in m.coords_iter() {
+            c.x.to_bits().hash(h);
+            c.y.to_bits().hash(h);
+        }
+    }
+    put(&mut h, &s.data.ukraine_1991);
+    put(&mut h, &s.data.occupied);
+    for r in &s.data.neighbours {
+        r.code.hash(&mut h);
+        put(&mut h, &r.geometry);
+    }
+    for c in s.data.contact_line.coords_iter() {
+        c.x.to_bits().hash(&mut h);
+        c.y.to_bits().hash(&mut h);
+    }
+    h.finish()
+}
