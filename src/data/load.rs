@@ -1,7 +1,7 @@
 //! Reading the datasets: from the copy compiled into the binary, or from a folder of the same
 //! file names (`--data DIR`). Every error names the file and the feature or line.
 
-use super::{Aircraft, Airfield, Asset, DatasetInfo, Datasets, Region};
+use super::{Aircraft, Airfield, Asset, City, DatasetInfo, Datasets, Region};
 use crate::error::{Error, Result};
 use crate::io::geojson::read_features;
 use crate::io::read::DEFAULT_MAX_BYTES;
@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 pub const PROVENANCE_FILE: &str = "provenance.json";
 
 /// The files a data folder holds; `Datasets::from_dir` reads exactly these names.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     "ukraine_1991.geojson",
     "oblasts.geojson",
     "neighbours.geojson",
@@ -28,10 +28,11 @@ pub const FILES: [&str; 10] = [
     "assets.csv",
     "aircraft.csv",
     PROVENANCE_FILE,
+    "cities.csv",
 ];
 
 /// The shipped files, compiled into the binary.
-const EMBEDDED: [(&str, &[u8]); 10] = [
+const EMBEDDED: [(&str, &[u8]); 11] = [
     (
         FILES[0],
         include_bytes!("../../geodata/ukraine_1991.geojson"),
@@ -48,6 +49,7 @@ const EMBEDDED: [(&str, &[u8]); 10] = [
     (FILES[7], include_bytes!("../../geodata/assets.csv")),
     (FILES[8], include_bytes!("../../geodata/aircraft.csv")),
     (FILES[9], include_bytes!("../../geodata/provenance.json")),
+    (FILES[10], include_bytes!("../../geodata/cities.csv")),
 ];
 
 impl Datasets {
@@ -164,6 +166,11 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         .into_iter()
         .map(|(line, r)| r.into_aircraft(&file, line))
         .collect::<Result<Vec<_>>>()?;
+    let (bytes, file) = csv(FILES[10])?;
+    let cities = read_csv::<CityRow>(&bytes, &file)?
+        .into_iter()
+        .map(|(line, r)| r.into_city(&file, line))
+        .collect::<Result<Vec<_>>>()?;
 
     let mut d = Datasets {
         ukraine_1991,
@@ -176,6 +183,7 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         airfields,
         assets,
         aircraft,
+        cities,
         provenance: Vec::new(),
     };
     let (bytes, file) = fetch(PROVENANCE_FILE)?;
@@ -437,6 +445,32 @@ impl AircraftRow {
 }
 
 #[derive(Deserialize)]
+struct CityRow {
+    geonameid: u64,
+    name: String,
+    lon: f64,
+    lat: f64,
+    population: u64,
+    admin1: String,
+    source: String,
+    as_of: String,
+}
+
+impl CityRow {
+    fn into_city(self, file: &str, line: u64) -> Result<City> {
+        Ok(City {
+            location: location(self.lat, self.lon, file, line)?,
+            geonameid: self.geonameid,
+            name: self.name,
+            population: self.population,
+            admin1: self.admin1,
+            source: self.source,
+            as_of: self.as_of,
+        })
+    }
+}
+
+#[derive(Deserialize)]
 struct ProvenanceEntry {
     name: String,
     file: String,
@@ -468,6 +502,7 @@ fn provenance(bytes: &[u8], file: &str, d: &Datasets) -> Result<Vec<DatasetInfo>
                 "airfields" => d.airfields.len(),
                 "assets" => d.assets.len(),
                 "aircraft" => d.aircraft.len(),
+                "cities" => d.cities.len(),
                 other => return Err(Error::input(file, "", format!("unknown dataset {other:?}"))),
             };
             Ok(DatasetInfo {

@@ -1,6 +1,7 @@
 //! The datasets iapz plans with: Ukraine in its 1991 borders, oblasts, neighbours, the
-//! approximate line of contact, the occupied territory, airfields, assets and aircraft; and the
-//! other countries of the region, for maps.
+//! approximate line of contact, the occupied territory, airfields, assets, aircraft and the
+//! towns and cities with their (pre-war) populations; and the other countries of the region, for
+//! maps.
 //!
 //! The default data are compiled into the binary (`geodata/`); [`Datasets::from_dir`] reads the
 //! same file names from a folder instead. Provenance of every file: `geodata/README.md`.
@@ -124,6 +125,24 @@ pub struct Aircraft {
     pub source: String,
 }
 
+/// A town or city with its GeoNames population (`cities.csv`: Ukrainian places of 15,000+
+/// people, their districts folded into the city; figures from before February 2022).
+#[derive(Debug, Clone, PartialEq)]
+pub struct City {
+    /// GeoNames identifier (`703448` is Kyiv).
+    pub geonameid: u64,
+    pub name: String,
+    /// Longitude/latitude, degrees (WGS84).
+    pub location: Coord,
+    /// People, as GeoNames gives it (pre-war).
+    pub population: u64,
+    /// GeoNames admin-1 code with the FIPS country prefix (`UP12`), the `fips` of `oblasts`.
+    pub admin1: String,
+    pub source: String,
+    /// Date of the population figure (`pre-war (…)`).
+    pub as_of: String,
+}
+
 /// Provenance of one dataset, for `iapz data list`, reports and map attributions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetInfo {
@@ -157,6 +176,8 @@ pub struct Datasets {
     pub airfields: Vec<Airfield>,
     pub assets: Vec<Asset>,
     pub aircraft: Vec<Aircraft>,
+    /// Ukrainian towns and cities of 15,000+ people (GeoNames, pre-war), by geonameid.
+    pub cities: Vec<City>,
     pub provenance: Vec<DatasetInfo>,
 }
 
@@ -199,6 +220,18 @@ impl Datasets {
         self.aircraft
             .iter()
             .find(|a| a.type_name.eq_ignore_ascii_case(type_name))
+    }
+
+    /// The city with this GeoNames identifier, e.g. `703448` (Kyiv).
+    ///
+    /// ```
+    /// let d = iapz::data::Datasets::embedded().unwrap();
+    /// let kyiv = d.city(703448).unwrap();
+    /// assert_eq!(kyiv.name, "Kyiv");
+    /// assert!(kyiv.population > 2_000_000);
+    /// ```
+    pub fn city(&self, geonameid: u64) -> Option<&City> {
+        self.cities.iter().find(|c| c.geonameid == geonameid)
     }
 
     /// Provenance of a dataset by name (`oblasts`, `airfields`, …).

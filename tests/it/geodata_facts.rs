@@ -465,3 +465,67 @@ fn context_countries_overlap_neither_ukraine_nor_the_neighbours_nor_each_other()
         worst.0, worst.1
     );
 }
+
+/// The `fips` code of each oblast as written in `oblasts.geojson` (not loaded by the library),
+/// keyed by ISO 3166-2 code.
+fn oblast_fips() -> std::collections::BTreeMap<String, String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/oblasts.geojson");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    json["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["fips"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cities_count_each_person_once_and_lie_in_their_oblast() {
+    let d = data();
+    let n = d.cities.len();
+    let people: u64 = d.cities.iter().map(|c| c.population).sum();
+    eprintln!("cities: {n} places, {people} people");
+    assert!((200..=400).contains(&n), "{n} cities");
+    // Ukraine had about 41 million people before 2022, about 70 % of them urban; places of
+    // 15,000+ hold most of those. Counting districts twice gave 35.7 million.
+    assert!(
+        (20_000_000..30_000_000).contains(&people),
+        "{people} people"
+    );
+    let mut ids: Vec<u64> = d.cities.iter().map(|c| c.geonameid).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "geonameids are sorted and unique");
+    assert!(d.cities.iter().all(|c| c.as_of.starts_with("pre-war")));
+    let kyiv = d.city(703448).expect("Kyiv");
+    assert!(kyiv.population > 2_500_000);
+    // districts of Kyiv, Kharkiv and Mariupol are folded into their city
+    for district in [688_758, 13_580_095, 6_722_148, 13_580_034] {
+        assert!(d.city(district).is_none(), "district {district} kept");
+    }
+    let fips = oblast_fips();
+    let mut elsewhere = Vec::new();
+    for c in &d.cities {
+        let code = fips
+            .iter()
+            .find(|(_, f)| **f == c.admin1)
+            .map(|(code, _)| code)
+            .unwrap_or_else(|| panic!("{}: admin1 {} is no oblast's fips", c.name, c.admin1));
+        if !d
+            .oblast(code)
+            .unwrap()
+            .geometry
+            .contains(&Point(c.location))
+        {
+            elsewhere.push(c.name.as_str());
+        }
+    }
+    eprintln!("outside their admin-1 polygon: {elsewhere:?}");
+    // Natural Earth's 1:10M borders put a few places near an oblast border on the other side
+    assert!(elsewhere.len() * 20 <= n, "{elsewhere:?}");
+}
