@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 pub const PROVENANCE_FILE: &str = "provenance.json";
 
 /// The files a data folder holds; `Datasets::from_dir` reads exactly these names.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 12] = [
     "ukraine_1991.geojson",
     "oblasts.geojson",
     "neighbours.geojson",
@@ -29,10 +29,11 @@ pub const FILES: [&str; 11] = [
     "aircraft.csv",
     PROVENANCE_FILE,
     "cities.csv",
+    "crossings.csv",
 ];
 
 /// The shipped files, compiled into the binary.
-const EMBEDDED: [(&str, &[u8]); 11] = [
+const EMBEDDED: [(&str, &[u8]); 12] = [
     (
         FILES[0],
         include_bytes!("../../geodata/ukraine_1991.geojson"),
@@ -50,6 +51,7 @@ const EMBEDDED: [(&str, &[u8]); 11] = [
     (FILES[8], include_bytes!("../../geodata/aircraft.csv")),
     (FILES[9], include_bytes!("../../geodata/provenance.json")),
     (FILES[10], include_bytes!("../../geodata/cities.csv")),
+    (FILES[11], include_bytes!("../../geodata/crossings.csv")),
 ];
 
 impl Datasets {
@@ -171,6 +173,8 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         .into_iter()
         .map(|(line, r)| r.into_city(&file, line))
         .collect::<Result<Vec<_>>>()?;
+    let (bytes, file) = csv(FILES[11])?;
+    let crossings = super::crossings::read_crossings(&bytes, &file)?;
 
     let mut d = Datasets {
         ukraine_1991,
@@ -184,6 +188,7 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         assets,
         aircraft,
         cities,
+        crossings,
         provenance: Vec::new(),
     };
     let (bytes, file) = fetch(PROVENANCE_FILE)?;
@@ -292,7 +297,10 @@ fn contact_line(features: &[Feature], file: &str) -> Result<(LineString, String)
 }
 
 /// Rows of a CSV file with their 1-based line numbers (the header is line 1).
-fn read_csv<T: for<'de> Deserialize<'de>>(bytes: &[u8], file: &str) -> Result<Vec<(u64, T)>> {
+pub(super) fn read_csv<T: for<'de> Deserialize<'de>>(
+    bytes: &[u8],
+    file: &str,
+) -> Result<Vec<(u64, T)>> {
     let hint = "check the columns against the shipped file of the same name in geodata/";
     // csv counts lines from 0 before the header: the first record is on its line 1.
     let line_of =
@@ -330,7 +338,7 @@ fn read_csv<T: for<'de> Deserialize<'de>>(bytes: &[u8], file: &str) -> Result<Ve
     Ok(rows)
 }
 
-fn location(lat: f64, lon: f64, file: &str, line: u64) -> Result<Coord> {
+pub(super) fn location(lat: f64, lon: f64, file: &str, line: u64) -> Result<Coord> {
     if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
         return Err(Error::input(
             file,
@@ -503,6 +511,7 @@ fn provenance(bytes: &[u8], file: &str, d: &Datasets) -> Result<Vec<DatasetInfo>
                 "assets" => d.assets.len(),
                 "aircraft" => d.aircraft.len(),
                 "cities" => d.cities.len(),
+                "crossings" => d.crossings.len(),
                 other => return Err(Error::input(file, "", format!("unknown dataset {other:?}"))),
             };
             Ok(DatasetInfo {

@@ -6,6 +6,7 @@
 //! assets' status.
 
 pub mod cap;
+pub mod ground;
 mod layers;
 mod report;
 
@@ -39,6 +40,7 @@ pub fn run(scenario: &Resolved, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan)?;
+    ground::add_to(scenario, &geometry, &mut plan)?;
     complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
 }

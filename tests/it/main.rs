@@ -17,6 +17,7 @@ mod determinism;
 mod geodata_facts;
 mod gis_convert;
 mod gis_formats;
+mod ground;
 mod ops_distance;
 mod ops_limits;
 mod ops_measure;
