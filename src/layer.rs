@@ -72,6 +72,8 @@ pub enum Group {
     Zone,
     Air,
     Assets,
+    /// The reassurance force on the ground (`[ground]`).
+    Ground,
 }
 
 /// Everything every output needs to know about one plan layer. The [`PLAN_LAYERS`] table is the
@@ -201,12 +203,18 @@ pub const PLAN_LAYERS: &[PlanLayer] = &[
     spec("coverage", "Zone within reach", Polygon, Group::Air, 4).hidden().off_map(),
     spec("gap", "Zone out of reach", Polygon, Group::Air, 7).figure(AreaKm2),
     spec("redundancy", "Zone reached from two or more bases", Polygon, Group::Air, 5).hidden().off_map(),
-    spec("airfields", "Airfields", Point, Group::Air, 17).label("icao"),
-    spec("assets", "Protected assets", Point, Group::Assets, 18).label("name"),
-    spec("oblasts", "Oblasts: shares in the zone, band, strip, occupied", Polygon, Group::Context, 14).label("name").hidden().off_map(),
-    spec("cap_stations", "Combat air patrol stations", Point, Group::Air, 19).label("id"),
+    spec("airfields", "Airfields", Point, Group::Air, 27).label("icao"),
+    spec("assets", "Protected assets", Point, Group::Assets, 28).label("name"),
+    spec("oblasts", "Oblasts: shares in the zone, band, strip, occupied", Polygon, Group::Context, 19).label("name").hidden().off_map(),
+    spec("cap_stations", "Combat air patrol stations", Point, Group::Air, 29).label("id"),
     spec("cap_discs", "Engagement discs of the patrol stations", Polygon, Group::Air, 12).figure(RadiusKm),
     spec("cap_transit", "Transit from base to patrol station", Line, Group::Air, 13),
+    spec("garrison_belt", "Garrison belt of the ground force", Polygon, Group::Ground, 9).figure(AreaKm2),
+    spec("garrisons", "Garrisons of the reaction force", Point, Group::Ground, 30).off_map(),
+    spec("reaction", "Reached by the ground force within each reaction time", Polygon, Group::Ground, 14).figure(Count).off_map(),
+    spec("front_sectors", "Front sectors by reaction time", Line, Group::Ground, 18).label("id").figure(Count),
+    spec("staging", "Staging points of follow-on forces", Point, Group::Ground, 31).label("name").off_map(),
+    spec("follow_on", "Follow-on routes from the border crossings", Line, Group::Ground, 17).hidden().off_map(),
 ];
 
 /// The layer only a plan has: a set of layers holding it is a plan's, and its map frames the

@@ -1,6 +1,8 @@
 //! The one style table: the map painter, the GeoPackage `layer_styles` and the KML writer all
 //! read their colours here, so the three outputs always agree.
 
+use crate::layer::{Feature, Layer};
+
 /// An sRGB colour with alpha, 0–255 each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgba(pub u8, pub u8, pub u8, pub u8);
@@ -116,8 +118,60 @@ pub fn style_for(layer: &str) -> Style {
         "cap_stations" => point(Rgba(90, 40, 160, 255), Marker::Diamond, 2.6),
         "cap_discs" => outline(Rgba(90, 40, 160, 220), 0.3, true),
         "cap_transit" => outline(Rgba(90, 40, 160, 160), 0.2, true),
+        "garrison_belt" => area(Rgba(110, 140, 50, 70), Rgba(80, 110, 30, 255), 0.3),
+        "reaction" => outline(Rgba(200, 110, 10, 230), 0.35, true),
+        "front_sectors" => outline(Rgba(230, 90, 0, 255), 1.0, false),
+        "follow_on" => outline(Rgba(50, 60, 150, 150), 0.2, true),
+        "garrisons" => point(Rgba(90, 120, 30, 255), Marker::Square, 2.4),
+        "staging" => point(Rgba(170, 30, 110, 255), Marker::Triangle, 3.0),
         _ => area(Rgba(150, 150, 150, 80), Rgba(90, 90, 90, 255), 0.3),
     }
+}
+
+/// Front sectors by reaction time: reached within the layer's fastest class, the next, … (a
+/// sector's `within_hours` is the first listed reaction time that reaches all of it).
+pub const REACTION_CLASS_COLOURS: [Rgba; 4] = [
+    Rgba(30, 150, 60, 255),
+    Rgba(230, 170, 0, 255),
+    Rgba(225, 95, 15, 255),
+    Rgba(180, 20, 30, 255),
+];
+/// Front sectors that no listed reaction time reaches.
+pub const UNREACHED_COLOUR: Rgba = Rgba(110, 20, 120, 255);
+
+/// The stroke colour of a line feature where it depends on the feature, with its legend label:
+/// the front sectors, coloured by their `within_hours` class among the layer's. `None` for
+/// every other layer (they use [`style_for`]).
+///
+/// ```
+/// use iapz::layer::{Feature, Layer};
+/// use iapz::style::{REACTION_CLASS_COLOURS, feature_stroke};
+/// let sector = |h: Option<f64>| Feature::new(geo::LineString::new(vec![])).with("within_hours", h);
+/// let l = Layer::of_plan("front_sectors", vec![sector(Some(6.0)), sector(Some(3.0))]);
+/// let (colour, label) = feature_stroke(&l, &l.features[0]).unwrap();
+/// assert_eq!((colour, label.as_str()), (REACTION_CLASS_COLOURS[1], "Front sector reached within 6 h"));
+/// ```
+pub fn feature_stroke(layer: &Layer, f: &Feature) -> Option<(Rgba, String)> {
+    if layer.name != "front_sectors" {
+        return None;
+    }
+    let hours = |f: &Feature| f.properties.get("within_hours").and_then(|v| v.as_f64());
+    let mut classes: Vec<f64> = layer.features.iter().filter_map(hours).collect();
+    classes.sort_by(f64::total_cmp);
+    classes.dedup();
+    Some(match hours(f) {
+        Some(h) => {
+            let i = classes.iter().position(|c| *c == h).unwrap_or(0);
+            (
+                REACTION_CLASS_COLOURS[i.min(REACTION_CLASS_COLOURS.len() - 1)],
+                format!("Front sector reached within {h} h"),
+            )
+        }
+        None => (
+            UNREACHED_COLOUR,
+            "Front sector beyond every reaction time".to_string(),
+        ),
+    })
 }
 
 /// Colour of an asset marker by its status (`protected`, `marginal`, `outside_zone`,

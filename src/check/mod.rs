@@ -22,6 +22,7 @@
 //! | `area` | min − tol ≤ geodesic area of a ≤ max + tol (tol in area units) | area |
 //! | `valid` | every feature OGC-valid, shells counter-clockwise, holes clockwise (RFC 7946) | first problem |
 //! | `vertices` | at most max vertices in the layer | count, largest feature |
+//! | `reach_within` | every point of a's lines (not only vertices) within distance + tol of b | farthest point |
 //!
 //! **Empty layers.** A rule any of whose layers has no geometry at all (no feature, or only
 //! empty geometries) fails, whatever its kind, with the figure "empty" and the detail "layer X
@@ -33,6 +34,7 @@ mod geometry;
 mod index;
 mod overlay;
 mod points;
+mod reach;
 pub mod report;
 pub mod rules;
 mod shape;
@@ -264,6 +266,9 @@ fn run_kind(
         RuleKind::Area { a, min_m2, max_m2 } => Ok(shape::area(&load(a)?, *min_m2, *max_m2, tol)),
         RuleKind::Valid { a } => Ok(shape::valid(&load(a)?)),
         RuleKind::Vertices { a, max } => Ok(shape::vertices(&load(a)?, *max)),
+        RuleKind::ReachWithin { a, b, distance_m } => {
+            reach::reach_within(&load(a)?, &load(b)?, *distance_m, tol)
+        }
     }
 }
 

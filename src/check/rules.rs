@@ -24,7 +24,7 @@
 //! tolerance = "1 m"
 //! ```
 
-use super::{distance, overlay, points, shape};
+use super::{distance, overlay, points, reach, shape};
 use crate::error::{Error, Result};
 use geo::Coord;
 use serde::Deserialize;
@@ -47,6 +47,7 @@ pub const KINDS: &[&str] = &[
     "area",
     "valid",
     "vertices",
+    "reach_within",
 ];
 
 /// Keys every rule may have, whatever its kind.
@@ -146,6 +147,12 @@ pub enum RuleKind {
     Valid { a: LayerRef },
     /// At most `max` vertices in layer `a`.
     Vertices { a: LayerRef, max: u64 },
+    /// Every point of the lines of `a` (not only vertices) within `distance_m` of `b`.
+    ReachWithin {
+        a: LayerRef,
+        b: LayerRef,
+        distance_m: f64,
+    },
 }
 
 impl RuleKind {
@@ -163,6 +170,7 @@ impl RuleKind {
             RuleKind::Area { .. } => "area",
             RuleKind::Valid { .. } => "valid",
             RuleKind::Vertices { .. } => "vertices",
+            RuleKind::ReachWithin { .. } => "reach_within",
         }
     }
 
@@ -173,7 +181,8 @@ impl RuleKind {
             | RuleKind::MaxDistance { a, b, .. }
             | RuleKind::Within { a, b }
             | RuleKind::Disjoint { a, b }
-            | RuleKind::Covers { a, b, .. } => vec![a, b],
+            | RuleKind::Covers { a, b, .. }
+            | RuleKind::ReachWithin { a, b, .. } => vec![a, b],
             RuleKind::Width { a, b, clip, .. } => [Some(a), Some(b), clip.as_ref()]
                 .into_iter()
                 .flatten()
@@ -550,6 +559,7 @@ impl Doc<'_> {
             "area" => cx.parse(shape::AreaSpec::rule),
             "valid" => cx.parse(shape::ValidSpec::rule),
             "vertices" => cx.parse(shape::VerticesSpec::rule),
+            "reach_within" => cx.parse(reach::ReachSpec::rule),
             other => Err(self
                 .error(kind.span(), format!("unknown rule kind {other:?}"))
                 .with_hint(format!("valid kinds: {}", KINDS.join(", ")))),

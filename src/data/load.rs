@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 pub const PROVENANCE_FILE: &str = "provenance.json";
 
 /// The files a data folder holds; `Datasets::from_dir` reads exactly these names.
-pub const FILES: [&str; 12] = [
+pub const FILES: [&str; 13] = [
     "ukraine_1991.geojson",
     "oblasts.geojson",
     "neighbours.geojson",
@@ -30,10 +30,11 @@ pub const FILES: [&str; 12] = [
     PROVENANCE_FILE,
     "threat_sites.csv",
     "cities.csv",
+    "crossings.csv",
 ];
 
 /// The shipped files, compiled into the binary.
-const EMBEDDED: [(&str, &[u8]); 12] = [
+const EMBEDDED: [(&str, &[u8]); 13] = [
     (
         FILES[0],
         include_bytes!("../../geodata/ukraine_1991.geojson"),
@@ -52,6 +53,7 @@ const EMBEDDED: [(&str, &[u8]); 12] = [
     (FILES[9], include_bytes!("../../geodata/provenance.json")),
     (FILES[10], include_bytes!("../../geodata/threat_sites.csv")),
     (FILES[11], include_bytes!("../../geodata/cities.csv")),
+    (FILES[12], include_bytes!("../../geodata/crossings.csv")),
 ];
 
 impl Datasets {
@@ -178,6 +180,8 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         .into_iter()
         .map(|(line, r)| r.into_city(&file, line))
         .collect::<Result<Vec<_>>>()?;
+    let (bytes, file) = csv(FILES[12])?;
+    let crossings = super::crossings::read_crossings(&bytes, &file)?;
 
     let mut d = Datasets {
         ukraine_1991,
@@ -192,6 +196,7 @@ fn load(trust: Trust, fetch: &Fetch) -> Result<Datasets> {
         aircraft,
         threat_sites,
         cities,
+        crossings,
         provenance: Vec::new(),
     };
     let (bytes, file) = fetch(PROVENANCE_FILE)?;
@@ -300,7 +305,10 @@ fn contact_line(features: &[Feature], file: &str) -> Result<(LineString, String)
 }
 
 /// Rows of a CSV file with their 1-based line numbers (the header is line 1).
-fn read_csv<T: for<'de> Deserialize<'de>>(bytes: &[u8], file: &str) -> Result<Vec<(u64, T)>> {
+pub(super) fn read_csv<T: for<'de> Deserialize<'de>>(
+    bytes: &[u8],
+    file: &str,
+) -> Result<Vec<(u64, T)>> {
     let hint = "check the columns against the shipped file of the same name in geodata/";
     // csv counts lines from 0 before the header: the first record is on its line 1.
     let line_of =
@@ -338,7 +346,7 @@ fn read_csv<T: for<'de> Deserialize<'de>>(bytes: &[u8], file: &str) -> Result<Ve
     Ok(rows)
 }
 
-fn location(lat: f64, lon: f64, file: &str, line: u64) -> Result<Coord> {
+pub(super) fn location(lat: f64, lon: f64, file: &str, line: u64) -> Result<Coord> {
     if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
         return Err(Error::input(
             file,
@@ -551,6 +559,7 @@ fn provenance(bytes: &[u8], file: &str, d: &Datasets) -> Result<Vec<DatasetInfo>
                 "aircraft" => d.aircraft.len(),
                 "threat_sites" => d.threat_sites.len(),
                 "cities" => d.cities.len(),
+                "crossings" => d.crossings.len(),
                 other => return Err(Error::input(file, "", format!("unknown dataset {other:?}"))),
             };
             Ok(DatasetInfo {

@@ -13,6 +13,7 @@
 //! assert!(d.airfield("EPRZ").is_some());
 //! ```
 
+mod crossings;
 mod export;
 mod load;
 mod occupied;
@@ -167,6 +168,21 @@ pub struct City {
     pub as_of: String,
 }
 
+/// A border crossing into Ukraine (`crossings.csv`): a staging point for follow-on forces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossing {
+    /// Stable identifier used in scenarios (`medyka`, `siret`).
+    pub id: String,
+    /// Both sides' names (`Medyka–Shehyni`).
+    pub name: String,
+    /// ISO 3166-1 alpha-2 of the country the point lies in.
+    pub country: String,
+    /// The border town on the EU side (GeoNames), lon/lat degrees.
+    pub location: Coord,
+    pub source: String,
+    pub as_of: String,
+}
+
 /// Provenance of one dataset, for `iapz data list`, reports and map attributions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetInfo {
@@ -207,6 +223,8 @@ pub struct Datasets {
     pub threat_sites: Vec<ThreatSite>,
     /// Ukrainian towns and cities of 15,000+ people (GeoNames, pre-war), by geonameid.
     pub cities: Vec<City>,
+    /// Border crossings from the EU into Ukraine (staging points of `[ground]`).
+    pub crossings: Vec<Crossing>,
     pub provenance: Vec<DatasetInfo>,
 }
 
@@ -295,6 +313,13 @@ impl Datasets {
     /// ```
     pub fn city(&self, geonameid: u64) -> Option<&City> {
         self.cities.iter().find(|c| c.geonameid == geonameid)
+    }
+
+    /// The border crossing with this id, e.g. `medyka`.
+    pub fn crossing(&self, id: &str) -> Option<&Crossing> {
+        self.crossings
+            .iter()
+            .find(|c| c.id.eq_ignore_ascii_case(id))
     }
 
     /// Provenance of a dataset by name (`oblasts`, `airfields`, …).

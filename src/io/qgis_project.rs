@@ -38,8 +38,9 @@ const MAP_MM: [f64; 4] = [10.0, 24.0, 207.0, 160.0];
 pub const MAP_ASPECT: f64 = MAP_MM[2] / MAP_MM[3];
 
 /// The groups of the layer tree, top first.
-const GROUPS: [(Group, &str); 5] = [
+const GROUPS: [(Group, &str); 6] = [
     (Group::Assets, "Assets"),
+    (Group::Ground, "Ground force"),
     (Group::Air, "Air"),
     (Group::Zone, "Zone"),
     (Group::Threat, "Threat"),

@@ -1,6 +1,7 @@
 //! Geometry operations on lon/lat geometries with geodesic edges: buffers, overlays, measures.
 //! Nothing here knows about Ukraine, scenarios or files.
 
+mod along;
 mod buffer;
 mod cull;
 mod distance;
@@ -13,6 +14,7 @@ mod snap;
 mod validate;
 pub mod validity;
 
+pub use along::{Farthest, cut_line, farthest_along, length_within, point_along};
 pub use buffer::{
     BufferOptions, GeodesicBuffer, MAX_OUTPUT_VERTICES, MIN_TOLERANCE_M, Side, buffer_geometry,
     buffer_geometry_unpruned, estimate_vertices, geodesic_circle,

@@ -6,6 +6,7 @@
 //! assets' status.
 
 pub mod cap;
+pub mod ground;
 mod layers;
 mod oblasts;
 pub mod memo;
@@ -54,6 +55,7 @@ pub fn run_with(
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan, cache)?;
+    ground::add_to(scenario, &geometry, &mut plan)?;
     // after `[cap]`, whose work estimate refuses an oversized scenario first, within seconds
     oblasts::add_to(scenario, &geometry, &mut plan);
     complete_provenance(&mut plan.layers, scenario);

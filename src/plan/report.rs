@@ -103,6 +103,9 @@ pub struct Report {
     pub replaced_datasets: Vec<(String, String)>,
     /// Combat air patrols and fleet (scenario `[cap]`).
     pub cap: Option<super::cap::CapReport>,
+    /// The force on the ground (scenario `[ground]`); left out of `report.json` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ground: Option<super::ground::GroundReport>,
 }
 
 /// One base × aircraft.
@@ -242,6 +245,7 @@ pub fn build(s: &Resolved, g: &PlanGeometry, cache: Option<&super::Cache>) -> Re
         assumptions: assumptions(s),
         replaced_datasets: s.replaced.clone(),
         cap: None,
+        ground: None,
     }
 }
 
@@ -511,6 +515,13 @@ impl Report {
                 .cap
                 .as_ref()
                 .map(|c| c.to_markdown())
+                .unwrap_or_default(),
+        );
+        m.push_str(
+            &self
+                .ground
+                .as_ref()
+                .map(|g| g.to_markdown())
                 .unwrap_or_default(),
         );
         let _ = writeln!(m, "\n## Assumptions\n");

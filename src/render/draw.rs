@@ -4,7 +4,7 @@
 use super::scene::{Fill, FillRule, Group, Item, Path, Seg};
 use super::view::View;
 use crate::layer::{Feature, Figure, Layer, plan_layer};
-use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
+use crate::style::{Marker, Rgba, Style, asset_status_colour, feature_stroke, style_for};
 use geo::{Geometry, MultiPolygon, Point};
 
 /// Sizes at the map's scale: `k` multiplies every line width, marker and font (√(size/2048), so
@@ -171,22 +171,31 @@ pub fn layer_items(view: &View, pen: Pen, layer: &Layer) -> Group {
             items.push(Item::stroked(area, c, w, dash));
         }
     }
-    let mut lines = Path::default();
+    let (c, w, dash) = stroke_of(&style, pen).unwrap_or((
+        style.fill.unwrap_or(Rgba(90, 90, 90, 255)),
+        pen.mm(0.4),
+        None,
+    ));
+    // one path per stroke colour (the layer's, or each feature's where the style table says)
+    let mut lines: Vec<(Rgba, Path)> = Vec::new();
     for f in &layer.features {
         if matches!(
             f.geometry,
             Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_)
         ) {
-            lines.append(view.lines_path(&f.geometry));
+            let colour = feature_stroke(layer, f).map_or(c, |(colour, _)| colour);
+            let at = match lines.iter().position(|(k, _)| *k == colour) {
+                Some(i) => i,
+                None => {
+                    lines.push((colour, Path::default()));
+                    lines.len() - 1
+                }
+            };
+            lines[at].1.append(view.lines_path(&f.geometry));
         }
     }
-    if !lines.is_empty() {
-        let (c, w, dash) = stroke_of(&style, pen).unwrap_or((
-            style.fill.unwrap_or(Rgba(90, 90, 90, 255)),
-            pen.mm(0.4),
-            None,
-        ));
-        items.push(Item::stroked(lines, c, w, dash));
+    for (colour, path) in lines.into_iter().filter(|(_, p)| !p.is_empty()) {
+        items.push(Item::stroked(path, colour, w, dash));
     }
     Group {
         id: layer.name.clone(),
@@ -369,10 +378,48 @@ pub fn legend_entries(layer: &Layer) -> Vec<LegendEntry> {
             swatch: Swatch::Area(style),
             label: title,
         }],
-        Tier::Line => vec![LegendEntry {
-            swatch: Swatch::Line(style),
-            label: title,
-        }],
+        Tier::Line => {
+            let mut by_feature: Vec<(Rgba, String)> = layer
+                .features
+                .iter()
+                .filter_map(|f| feature_stroke(layer, f))
+                .collect();
+            by_feature.sort_by(|a, b| a.1.cmp(&b.1));
+            by_feature.dedup();
+            if by_feature.is_empty() {
+                return vec![LegendEntry {
+                    swatch: Swatch::Line(style),
+                    label: title,
+                }];
+            }
+            // classes in the order of their colours (fastest first)
+            by_feature.sort_by_key(|(c, _)| {
+                crate::style::REACTION_CLASS_COLOURS
+                    .iter()
+                    .position(|k| k == c)
+                    .unwrap_or(usize::MAX)
+            });
+            // one line for all classes (the legend's length decides whether a small map fits)
+            let names = ["green", "amber", "orange", "red"];
+            let classes: Vec<String> = by_feature
+                .iter()
+                .map(|(c, label)| {
+                    let name = crate::style::REACTION_CLASS_COLOURS
+                        .iter()
+                        .position(|k| k == c)
+                        .map_or("purple", |i| names[i]);
+                    let what = label.trim_start_matches("Front sector ");
+                    format!("{what} {name}")
+                })
+                .collect();
+            vec![LegendEntry {
+                swatch: Swatch::Line(Style {
+                    stroke: Some(by_feature[0].0),
+                    ..style
+                }),
+                label: format!("{}: {}", layer.title, classes.join(", ")),
+            }]
+        }
     }
 }
 

@@ -5,11 +5,13 @@
 
 pub mod bounds;
 mod cap;
+pub mod ground;
 mod resolve;
 mod threat;
 
 pub use cap::{CapAircraftSpec, CapCover, CapPerformance, CapResolved, CapSpec};
 use resolve::list_hint;
+pub use ground::{Garrison, GarrisonChoice, GroundResolved, GroundSpec, Staging};
 pub use resolve::{BaseAircraft, Positions, Resolved, StripSide, ThreatSource};
 pub use threat::{Threat, ThreatSpec};
 
@@ -64,6 +66,9 @@ pub struct ScenarioSpec {
     /// `[cap]`: combat air patrols and the fleet they take (optional).
     #[serde(default)]
     pub cap: Option<CapSpec>,
+    /// `[ground]`: the reassurance force on the ground (optional).
+    #[serde(default)]
+    pub ground: Option<GroundSpec>,
 }
 
 /// `[standoff]`: the threat and the distance to keep from it.
@@ -237,7 +242,7 @@ impl Scenario {
 
 const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [[threat]] name/from/sites/distance, [zone] region/protect, \
                            [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
-                           [data] occupied/contact_line/ukraine_1991, [cap] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
+                           [data] occupied/contact_line/ukraine_1991, [cap], [ground] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
 
 /// "line L, column C" of a byte offset range's start (1-based).
 fn line_col(text: &str, span: Range<usize>) -> String {

@@ -73,6 +73,8 @@ pub struct Resolved {
     pub replaced: Vec<(String, String)>,
     /// `[cap]`, checked (None when the scenario has no `[cap]` table).
     pub cap: Option<super::CapResolved>,
+    /// `[ground]`, checked (None when the scenario has no `[ground]` table).
+    pub ground: Option<super::GroundResolved>,
     /// Where each value was written, for errors the planner raises later.
     pub positions: Positions,
 }
@@ -87,6 +89,8 @@ pub struct Positions {
     pub standoff: String,
     pub strip: String,
     pub engagement_radius: String,
+    /// Where `[ground] garrisons` is written.
+    pub ground: String,
     /// One per `Resolved::bases` entry: where its aircraft type is named.
     pub bases: Vec<String>,
 }
@@ -166,9 +170,15 @@ impl Scenario {
                 .as_ref()
                 .map(|c| self.position(c.engagement_radius.span()))
                 .unwrap_or_default(),
+            ground: spec
+                .ground
+                .as_ref()
+                .map(|g| self.position(g.garrisons.span()))
+                .unwrap_or_default(),
             bases: named_at.iter().map(|s| self.position(s.span())).collect(),
         };
         let cap = self.resolve_cap(&bases, &named_at, &data)?;
+        let ground = self.resolve_ground(&data)?;
         let resolved = Resolved {
             name: spec.name.clone(),
             description: spec.description.clone(),
@@ -180,6 +190,7 @@ impl Scenario {
             protect,
             strip,
             cap,
+            ground,
             bases,
             data,
             replaced,

@@ -18,6 +18,7 @@ mod geodata_facts;
 mod gis_convert;
 mod gis_formats;
 mod oblasts;
+mod ground;
 mod ops_distance;
 mod ops_limits;
 mod ops_measure;
