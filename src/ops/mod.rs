@@ -2,6 +2,7 @@
 //! Nothing here knows about Ukraine, scenarios or files.
 
 mod buffer;
+mod closest_pair;
 mod cull;
 mod distance;
 mod error;
