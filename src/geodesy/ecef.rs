@@ -74,7 +74,7 @@ pub fn max_geodesic_for_chord(chord_m: f64) -> f64 {
 /// assert!(bound <= s && s - bound < 2.0, "{bound} vs {s}");
 /// ```
 pub fn min_geodesic_for_chord(chord_m: f64) -> f64 {
-    if !(chord_m > 0.0) {
+    if chord_m.is_nan() || chord_m <= 0.0 {
         return 0.0;
     }
     (2.0 * RHO_MAX * (chord_m / (2.0 * RHO_MAX)).min(1.0).asin() - 1e-3).max(0.0)

@@ -10,9 +10,7 @@
 //! answer is the exact minimum over every vertex↔segment pair, whatever the sizes.
 
 use super::distance::ClosestPoints;
-use crate::geodesy::{
-    closest_on_segment, ecef, geodesic_chord_deviation, min_geodesic_for_chord,
-};
+use crate::geodesy::{closest_on_segment, ecef, geodesic_chord_deviation, min_geodesic_for_chord};
 use geo::Coord;
 use rstar::primitives::{GeomWithData, Line as RLine};
 use rstar::{AABB, ParentNode, PointDistance, RTree, RTreeNode, RTreeObject};

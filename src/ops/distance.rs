@@ -135,7 +135,10 @@ fn common_point(a: &Geometry, b: &Geometry) -> Option<Coord> {
 }
 
 fn boxes_meet(a: &Rect, b: &Rect) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+    a.min().x <= b.max().x
+        && b.min().x <= a.max().x
+        && a.min().y <= b.max().y
+        && b.min().y <= a.max().y
 }
 
 /// Minimum geodesic distance from a point to a geometry, metres, with the closest points.
