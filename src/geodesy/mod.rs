@@ -10,7 +10,9 @@ mod ecef;
 mod segment;
 
 pub use densify::{densify_line, densify_ring, max_chord_for_latitude};
-pub use ecef::{chord, ecef, max_geodesic_for_chord};
+pub use ecef::{
+    chord, ecef, geodesic_chord_deviation, max_geodesic_for_chord, min_geodesic_for_chord,
+};
 pub use segment::{SegmentProjection, closest_on_segment};
 
 use geo::Coord;

@@ -104,23 +104,31 @@ impl Culler {
         let frame = Frame::at(v);
         let mut candidates: Vec<[f64; 2]> = Vec::with_capacity(24);
         let limit = 2.0 * radius_m.min(MAX_CANDIDATE_M);
+        let wedge = [from_az, from_az + 0.5 * sweep_deg, from_az + sweep_deg];
         let mut dist = 50.0;
-        // Farther candidates only tighten the bound; one evaluation at the end is cheapest.
+        let mut extent = None;
+        // Probes go out until the bound is nearer than the probe (farther candidates could only
+        // tighten it a little more); the check gives up at the first direction reaching `dist`.
         while dist < limit {
-            let wedge = [from_az, from_az + 0.5 * sweep_deg, from_az + sweep_deg];
             self.add_candidates(&frame, wedge, dist, &mut candidates);
+            let e = cell_extent(&candidates, from_az, sweep_deg, dist);
+            if e < dist {
+                extent = Some(e);
+                break;
+            }
             dist *= 4.0;
         }
-        let extent = cell_extent(&candidates, from_az, sweep_deg, radius_m);
+        let extent =
+            extent.unwrap_or_else(|| cell_extent(&candidates, from_az, sweep_deg, radius_m));
         (1.05 * extent + 2.0 * self.tolerance + 1.0).min(radius_m)
     }
 
     /// Adds the source vertices nearest to probe points `dist` metres from `v` along the
     /// azimuths, in `v`'s tangent plane (`v` itself excluded).
-    fn add_candidates(
+    fn add_candidates<const N: usize>(
         &self,
         frame: &Frame,
-        azimuths: [f64; 3],
+        azimuths: [f64; N],
         dist: f64,
         out: &mut Vec<[f64; 2]>,
     ) {
@@ -138,7 +146,8 @@ impl Culler {
 }
 
 /// Largest distance from `v` (the origin) along the wedge's directions, sampled every
-/// [`SAMPLE_DEG`], to the nearest bisector with a candidate; `radius_m` or more if unbounded.
+/// [`SAMPLE_DEG`], to the nearest bisector with a candidate; `radius_m` or more if unbounded
+/// (the search stops at the first direction that reaches `radius_m`).
 fn cell_extent(candidates: &[[f64; 2]], from_az: f64, sweep_deg: f64, radius_m: f64) -> f64 {
     let n = ((sweep_deg / SAMPLE_DEG).ceil() as usize).max(1);
     let mut extent: f64 = 0.0;
