@@ -14,6 +14,7 @@ mod check_scale;
 mod common;
 mod data_dir;
 mod determinism;
+mod fleet_optimal;
 mod geodata_facts;
 mod gis_convert;
 mod gis_formats;
