@@ -22,9 +22,7 @@ mod report;
 mod stations;
 
 pub use fleet::{Assignment, aircraft_needed, assign, assign_to, time_on_station_h};
-pub use optimal::{
-    NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, TIME_LIMIT_S, gap_pct, min_cost_cover,
-};
+pub use optimal::{NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover};
 pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
 pub use stations::{
     Demand, Placement, boundary_samples, greedy_cover, greedy_cover_lists, reach_lists, zone_grid,

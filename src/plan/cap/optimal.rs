@@ -12,13 +12,12 @@
 //! bound is a valid lower bound of the full program (it has a subset of its rows), and the last
 //! round's answer covers every point, so the reported gap holds for the full program.
 //!
-//! Determinism: the search is limited by a node count (never by wall-clock time), so the same
-//! input gives the same stations on any machine and thread count; a wall-clock limit is only a
-//! safety net (reported when it fires).
+//! Determinism: the search is limited by a node count, never by wall-clock time, so the same
+//! input gives the same stations on any machine, load and thread count (a 10 s wall-clock limit
+//! fired on a loaded machine in the determinism test and changed the answer between runs).
 
 use super::Demand;
 use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, TerminationReason};
-use std::time::Duration;
 
 /// Branch-and-bound nodes per solve at the scenario's engagement radius (deterministic limit).
 pub const NODE_LIMIT: u64 = 300;
@@ -27,8 +26,6 @@ pub const NODE_LIMIT: u64 = 300;
 /// the table stays fast — 20 nodes at 100 km cost 17 s of CPU for the same fleet. The gap of
 /// each row is reported.
 pub const SENSITIVITY_NODE_LIMIT: u64 = 0;
-/// Wall-clock safety net per solve, seconds.
-pub const TIME_LIMIT_S: f64 = 10.0;
 /// Most rounds of row generation.
 const MAX_ROUNDS: usize = 30;
 
@@ -344,7 +341,6 @@ fn run(
     // Options are `non_exhaustive`: set the fields one by one.
     let mut options = SolveOptions::default();
     options.node_limit = Some(node_limit);
-    options.time_limit = Some(Duration::from_secs_f64(TIME_LIMIT_S));
     options.warm_start = (warm_ok || active.is_empty() && !warm.is_empty()).then(|| {
         x.iter()
             .enumerate()
