@@ -2,12 +2,12 @@
 //! variants compute each threat buffer, strip and base reach once.
 //!
 //! Every entry is keyed by everything its value depends on, so a hit returns exactly what the
-//! planner would have computed: the threat and its buffer by (sources, stand-off, tolerance,
-//! data), the strip by (width, side, tolerance, data), a base's reach by (airfield position,
-//! radius, tolerance), the zone's closest points to the threat and the CAP placements by the
-//! coordinates of the geometries they measure. "Data" is a fingerprint of the geometry read (Ukraine, the occupied
-//! territory, the line of contact, the neighbours): a variant with other `[data]` files gets
-//! its own entries.
+//! planner would have computed: the threats by (names, sources, sites, distances, window,
+//! tolerance, data), the strip by (width, side, tolerance, data), a base's reach by (airfield
+//! position, radius, tolerance), the zone's closest points to the threat by the coordinates of
+//! both, the CAP placements by (zone, every `[cap]` value, bases, the optimiser's node limit).
+//! "Data" is a fingerprint of the geometry read (Ukraine, the occupied territory, the line of
+//! contact, the neighbours): a variant with other `[data]` files gets its own entries.
 //!
 //! Two plans that need the same entry at once compute it once: the second waits for the first
 //! (see [`Cache`]'s `memo` for why this cannot deadlock under rayon's work stealing).
@@ -150,10 +150,14 @@ impl Cache {
         s: &Resolved,
         zone: &MultiPolygon,
         cap: &crate::scenario::CapResolved,
+        node_limit: u64,
         make: impl Fn() -> Result<super::cap::Solution>,
     ) -> Result<super::cap::Solution> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         format!("{cap:?}").hash(&mut h);
+        // the optimiser's search depth and the bases (a station's cost is its cheapest base's)
+        node_limit.hash(&mut h);
+        format!("{:?}", s.bases).hash(&mut h);
         s.tolerance_m.to_bits().hash(&mut h);
         for a in &s.protect {
             a.id.hash(&mut h);

@@ -8,13 +8,13 @@
 pub mod cap;
 pub mod ground;
 mod layers;
-mod oblasts;
 pub mod memo;
+mod oblasts;
 mod report;
 pub mod threats;
 
-pub use oblasts::{OblastFigures, PopulationFigures};
 pub use memo::Cache;
+pub use oblasts::{OblastFigures, PopulationFigures};
 pub use report::{AssetReport, BaseInReach, LayerFigure, Report};
 
 use crate::error::{Error, Result};

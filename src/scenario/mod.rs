@@ -10,8 +10,8 @@ mod resolve;
 mod threat;
 
 pub use cap::{CapAircraftSpec, CapCover, CapPerformance, CapResolved, CapSpec};
-use resolve::list_hint;
 pub use ground::{Garrison, GarrisonChoice, GroundResolved, GroundSpec, Staging};
+use resolve::list_hint;
 pub use resolve::{BaseAircraft, Positions, Resolved, StripSide, ThreatSource};
 pub use threat::{Threat, ThreatSpec};
 

@@ -69,10 +69,11 @@ pub struct Assignment {
     pub aircraft: f64,
 }
 
-/// Serves `station` from the nearest usable base: within the aircraft's combat radius and with
-/// at least [`MIN_ON_STATION_H`] on station without tankers (a sortie that leaves less is not a
-/// patrol, and the aircraft count divides by that time). Ties go to the lower ICAO code, then aircraft type. `availability`
-/// and `tankers` are passed separately so that a sensitivity run can vary them.
+/// Serves `station` from the usable base that needs the fewest aircraft for it (the cheapest):
+/// within the aircraft's combat radius and with at least [`MIN_ON_STATION_H`] on station
+/// without tankers (a sortie that leaves less is not a patrol, and the aircraft count divides
+/// by that time). Ties go to the nearer base, then the lower ICAO code, then aircraft type.
+/// `availability` and `tankers` are passed separately so that a sensitivity run can vary them.
 pub fn assign(
     station: Coord,
     bases: &[BaseAircraft],
@@ -80,32 +81,55 @@ pub fn assign(
     availability: f64,
     tankers: bool,
 ) -> Option<Assignment> {
-    let mut order: Vec<(f64, usize)> = bases
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (distance(b.airfield.location, station), i))
-        .collect();
-    order.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then_with(|| bases[a.1].airfield.icao.cmp(&bases[b.1].airfield.icao))
-            .then_with(|| {
-                bases[a.1]
-                    .aircraft
-                    .type_name
-                    .cmp(&bases[b.1].aircraft.type_name)
-            })
-    });
-    order.into_iter().find_map(|(d, i)| {
+    let served = bases.iter().enumerate().filter_map(|(i, b)| {
         serve(
-            d,
-            &bases[i],
+            distance(b.airfield.location, station),
+            b,
             &cap.performance[i],
             cap,
             availability,
             tankers,
         )
         .map(|a| Assignment { base: i, ..a })
+    });
+    served.min_by(|a, b| {
+        a.aircraft
+            .total_cmp(&b.aircraft)
+            .then_with(|| a.distance_m.total_cmp(&b.distance_m))
+            .then_with(|| {
+                bases[a.base]
+                    .airfield
+                    .icao
+                    .cmp(&bases[b.base].airfield.icao)
+            })
+            .then_with(|| {
+                bases[a.base]
+                    .aircraft
+                    .type_name
+                    .cmp(&bases[b.base].aircraft.type_name)
+            })
     })
+}
+
+/// [`assign`] to one given base (index into `bases`), `None` if it cannot serve `station`.
+pub fn assign_to(
+    station: Coord,
+    base: usize,
+    bases: &[BaseAircraft],
+    cap: &CapResolved,
+    availability: f64,
+    tankers: bool,
+) -> Option<Assignment> {
+    let b = &bases[base];
+    serve(
+        distance(b.airfield.location, station),
+        b,
+        &cap.performance[base],
+        cap,
+        availability,
+        tankers,
+    )
+    .map(|a| Assignment { base, ..a })
 }
 
 fn serve(

@@ -1,23 +1,32 @@
 //! Combat air patrols (issue 9): where patrols must stand to cover the zone, which base serves
 //! each, and how many aircraft a round-the-clock patrol takes.
 //!
-//! 1. Stations: a geodesic grid over the zone (spacing `grid`, default engagement radius / 6),
-//!    greedy set cover of its points and of samples of the zone's boundary by discs of the
-//!    engagement radius ([`stations`]). The covered share is then *measured*: union of the
-//!    exact geodesic discs ∩ zone, by area — the grid is only the estimate that chose them.
-//! 2. Each station goes to its nearest usable base ([`fleet::assign`]); aircraft for 24/7 cover =
+//! 1. Stations: demand points on a geodesic grid over the zone (spacing `grid`, default
+//!    engagement radius / 6) and samples of its boundary; candidate stations on a finer grid
+//!    ([`CANDIDATE_SHARE`] of the spacing), the boundary samples and the protected assets. The
+//!    stations are the *minimum-fleet* cover of the demand ([`optimal`]: an integer program
+//!    whose cost per candidate is the aircraft its cheapest base needs), seeded with and never
+//!    worse than the greedy cover ([`stations`]), which stays as the fallback. The covered share
+//!    is then *measured*: union of the exact geodesic discs ∩ zone, by area — the grid is only
+//!    the estimate that chose them; slivers it missed become demand (and candidates) and the
+//!    program is solved again.
+//! 2. Each station goes to its cheapest usable base ([`fleet::assign`]); aircraft for 24/7 cover =
 //!    aircraft per patrol × (on station + transit out + transit back + turnaround) / on station /
 //!    availability, with and without tankers.
 //! 3. A sensitivity table (engagement radius 100/150/200 km × availability 0.6/0.7/0.8 × tankers)
 //!    and a comparison with the published 120 and ~60.
 
 mod fleet;
+mod optimal;
 mod report;
 mod stations;
 
-pub use fleet::{Assignment, aircraft_needed, assign, time_on_station_h};
-pub use report::{CapReport, Comparison, SensitivityRow, StationReport, fleet_count};
-pub use stations::{Demand, Placement, boundary_samples, greedy_cover, reach_lists, zone_grid};
+pub use fleet::{Assignment, aircraft_needed, assign, assign_to, time_on_station_h};
+pub use optimal::{NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover};
+pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
+pub use stations::{
+    Demand, Placement, boundary_samples, greedy_cover, greedy_cover_lists, reach_lists, zone_grid,
+};
 
 use super::Plan;
 use super::layers::PlanGeometry;
@@ -52,7 +61,22 @@ pub struct Solution {
     /// Protected assets (id) within the engagement radius of a station, and those not.
     pub assets_covered: Vec<String>,
     pub assets_not_covered: Vec<String>,
+    /// The integer program's answer (None: the solver failed and the greedy is used).
+    pub optimum: Option<Optimum>,
+    /// The greedy cover of the same candidates and demand: stations and their cost (aircraft,
+    /// tankers as configured; unservable stations at the penalty cost).
+    pub greedy_stations: usize,
+    pub greedy_cost: f64,
+    /// Candidate stations and demand points of the last program.
+    pub candidates: usize,
+    pub demand_points: usize,
+    /// Branch-and-bound nodes allowed per program.
+    pub node_limit: u64,
 }
+
+/// Spacing of the candidate stations as a share of the demand grid's (25 km → 15 km at the
+/// default 150 km radius): finer candidates let the optimiser slide discs to fit the zone.
+pub const CANDIDATE_SHARE: f64 = 0.6;
 
 /// Adds the `cap_stations`, `cap_discs` and `cap_transit` layers and the report's CAP section to `plan`
 /// when the scenario has a `[cap]` table.
@@ -79,10 +103,14 @@ pub fn add_to(
     let solutions: Vec<Solution> = radii
         .par_iter()
         .map(|r| {
+            let limit = match *r == cap.engagement_radius_m {
+                true => NODE_LIMIT,
+                false => SENSITIVITY_NODE_LIMIT,
+            };
             let cap = cap.with_radius(*r);
-            let solve = || solve(s, &g.zone, zone_km2, &cap);
+            let solve = || solve_with(s, &g.zone, zone_km2, &cap, limit);
             match cache {
-                Some(c) => c.cap_solution(s, &g.zone, &cap, solve),
+                Some(c) => c.cap_solution(s, &g.zone, &cap, limit, solve),
                 None => solve(),
             }
         })
@@ -163,20 +191,34 @@ fn check_work(s: &Resolved, zone_km2: f64, cap: &CapResolved, sensitivity: bool)
 
 /// Places stations for `cap` over `zone` and measures what they cover. When the whole zone must
 /// be covered and the exact discs still miss slivers the grid did not see, samples of those
-/// slivers are added as demand and the cover is redone (at most [`REPAIR_ROUNDS`] times).
+/// slivers are added as demand and as candidates, and the cover is redone (at most
+/// [`REPAIR_ROUNDS`] times).
 pub fn solve(
     s: &Resolved,
     zone: &MultiPolygon,
     zone_km2: f64,
     cap: &CapResolved,
 ) -> Result<Solution> {
+    solve_with(s, zone, zone_km2, cap, NODE_LIMIT)
+}
+
+/// [`solve`] with a branch-and-bound node limit per program.
+pub fn solve_with(
+    s: &Resolved,
+    zone: &MultiPolygon,
+    zone_km2: f64,
+    cap: &CapResolved,
+    node_limit: u64,
+) -> Result<Solution> {
     let r = cap.engagement_radius_m;
     let spacing = cap.grid_spacing_m;
     let grid = zone_grid(zone, spacing);
-    let edge = boundary_samples(zone, spacing / 3.0);
+    // Demand along the edge every sixth of the spacing (the discs of a tight cover meet
+    // there), candidates every third.
+    let edge = boundary_samples(zone, spacing / 6.0);
     let protected: Vec<Coord> = s.protect.iter().map(|a| a.location).collect();
-    let mut candidates = grid.clone();
-    candidates.extend(&edge);
+    let mut candidates = zone_grid(zone, spacing * CANDIDATE_SHARE);
+    candidates.extend(boundary_samples(zone, spacing / 3.0));
     candidates.extend(protected.iter().filter(|p| zone.contains(&Point(**p))));
     let (mut demand, share) = match cap.cover {
         CapCover::Zone { share } => {
@@ -206,26 +248,34 @@ pub fn solve(
     };
     let mut round_no = 0;
     loop {
-        let placement = greedy_cover(&candidates, &demand, r, share);
+        let costs = candidate_costs(s, cap, &candidates);
+        let lists = reach_lists(&candidates, &demand, r);
+        let greedy = greedy_cover_lists(&candidates, &demand, &lists, share);
+        let greedy_cost: f64 = greedy.chosen.iter().map(|&j| costs[j]).sum();
+        let optimum = min_cost_cover(&lists, &costs, &demand, share, &greedy.chosen, node_limit);
+        let placement = match &optimum {
+            Some(o) if o.cost <= greedy_cost + 1e-9 => {
+                placement_of(&candidates, &lists, o, demand.len())
+            }
+            _ => greedy.clone(),
+        };
         let (discs, uncovered) = measure(s, zone, &placement.stations, r)?;
         let uncovered_km2 = geodesic_area_m2(&Geometry::MultiPolygon(uncovered.clone())) / 1e6;
         let whole_zone = matches!(cap.cover, CapCover::Zone { share } if share >= 1.0);
         round_no += 1;
         if whole_zone && uncovered_km2 > 0.01 && round_no <= REPAIR_ROUNDS {
             let before = demand.len();
-            demand.extend(
-                sliver_samples(&uncovered, spacing)
-                    .into_iter()
-                    .map(|p| Demand {
-                        location: p,
-                        weight_m2: 0.0,
-                    }),
-            );
+            let slivers = sliver_samples(&uncovered, spacing);
+            demand.extend(slivers.iter().map(|p| Demand {
+                location: *p,
+                weight_m2: 0.0,
+            }));
+            candidates.extend(&slivers);
             if demand.len() > before {
                 continue;
             }
         }
-        return Ok(solution(
+        let mut sol = solution(
             s,
             r,
             zone_km2,
@@ -234,12 +284,54 @@ pub fn solve(
             placement,
             discs,
             uncovered_km2,
-        ));
+        );
+        sol.optimum = optimum;
+        sol.greedy_stations = greedy.stations.len();
+        sol.greedy_cost = greedy_cost;
+        sol.candidates = candidates.len();
+        sol.demand_points = demand.len();
+        sol.node_limit = node_limit;
+        return Ok(sol);
     }
 }
 
+/// The integer program's stations as a [`Placement`] (demand covered, unreachable).
+fn placement_of(candidates: &[Coord], lists: &[Vec<usize>], o: &Optimum, n: usize) -> Placement {
+    let mut unreachable = vec![true; n];
+    for &i in lists.iter().flatten() {
+        unreachable[i] = false;
+    }
+    let mut covered = vec![false; n];
+    for &i in o.chosen.iter().flat_map(|&j| &lists[j]) {
+        covered[i] = true;
+    }
+    Placement {
+        stations: o.chosen.iter().map(|&j| candidates[j]).collect(),
+        chosen: o.chosen.clone(),
+        covered,
+        unreachable,
+    }
+}
+
+/// Aircraft for 24/7 cover of each candidate from its cheapest base (tankers as configured);
+/// a candidate no base serves costs [`UNSERVED_PENALTY`] times the dearest served one, so the
+/// program uses it only where nothing else reaches.
+fn candidate_costs(s: &Resolved, cap: &CapResolved, candidates: &[Coord]) -> Vec<f64> {
+    let raw: Vec<Option<f64>> = candidates
+        .par_iter()
+        .map(|c| assign(*c, &s.bases, cap, cap.availability, cap.tankers).map(|a| a.aircraft))
+        .collect();
+    let dearest = raw.iter().flatten().copied().fold(1.0, f64::max);
+    raw.into_iter()
+        .map(|c| c.unwrap_or(dearest * UNSERVED_PENALTY))
+        .collect()
+}
+
+/// Cost factor of a candidate station no base can serve (see `candidate_costs`).
+pub const UNSERVED_PENALTY: f64 = 10.0;
+
 /// Rounds of [`solve`]'s repair of slivers missed by the grid.
-pub const REPAIR_ROUNDS: usize = 2;
+pub const REPAIR_ROUNDS: usize = 4;
 
 /// The exact engagement discs of `stations` and the part of `zone` outside all of them.
 fn measure(
@@ -321,6 +413,12 @@ fn solution(
             .into_iter()
             .map(|a| a.id.clone())
             .collect(),
+        optimum: None,
+        greedy_stations: 0,
+        greedy_cost: 0.0,
+        candidates: 0,
+        demand_points: demand.len(),
+        node_limit: 0,
     }
 }
 

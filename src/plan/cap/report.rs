@@ -1,6 +1,9 @@
 //! The CAP section of the report: station table, totals, sensitivity, comparison, assumptions.
 
-use super::{SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M, Solution, assign, fleet_total};
+use super::{
+    SENSITIVITY_AVAILABILITY, SENSITIVITY_RADII_M, Solution, assign, assign_to, fleet_total,
+    gap_pct,
+};
 use crate::error::{Error, Result};
 use crate::scenario::bounds;
 use crate::scenario::{CapCover, CapResolved, Resolved};
@@ -40,6 +43,38 @@ pub struct SensitivityRow {
     pub fleet: u32,
     pub fleet_tankers: u32,
     pub unserved_stations: usize,
+    /// Gap of this radius's placement to its proven lower bound, % (tankers as configured).
+    pub gap_pct: f64,
+    /// The greedy cover's stations at this radius.
+    pub greedy_stations: usize,
+}
+
+/// How far the placement is from the best possible: the integer program's answer, its proven
+/// lower bound, and the greedy cover's cost against the same bound. Costs are aircraft for
+/// 24/7 cover, not rounded, under the scenario's `tankers` setting.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Optimality {
+    /// "milp" (integer program) or "greedy" (the solver failed: fallback).
+    pub method: String,
+    pub fleet_exact: f64,
+    /// Proven lower bound of any placement over these candidates and demand points.
+    pub lower_bound: f64,
+    /// (fleet − bound) / fleet, %.
+    pub gap_pct: f64,
+    pub proven_optimal: bool,
+    /// Why the search stopped: "optimal", "node limit", "time limit", "gap".
+    pub stop: String,
+    pub node_limit: u64,
+    pub nodes: u64,
+    /// Rounds of row generation and demand rows in the last program.
+    pub rounds: usize,
+    pub rows: usize,
+    pub candidates: usize,
+    pub demand_points: usize,
+    pub greedy_stations: usize,
+    pub greedy_fleet_exact: f64,
+    /// The greedy's gap to the same lower bound, %.
+    pub greedy_gap_pct: f64,
 }
 
 /// A published fleet figure next to this plan's.
@@ -89,6 +124,7 @@ pub struct CapReport {
     /// The figure under the scenario's own `tankers` setting.
     pub fleet_as_configured: u32,
     pub unserved_stations: usize,
+    pub optimality: Optimality,
     pub sensitivity: Vec<SensitivityRow>,
     pub comparison: Vec<Comparison>,
     pub assumptions: Vec<String>,
@@ -156,6 +192,8 @@ pub fn build(
                 fleet: fleet_count(f)?,
                 fleet_tankers: fleet_count(ft)?,
                 unserved_stations: unserved,
+                gap_pct: round(optimality(&sol).gap_pct, 2),
+                greedy_stations: sol.greedy_stations,
             });
         }
     }
@@ -204,10 +242,64 @@ pub fn build(
         fleet_tankers,
         fleet_as_configured: if cap.tankers { fleet_tankers } else { fleet },
         unserved_stations: unserved,
+        optimality: optimality(main),
         sensitivity,
         comparison,
         assumptions: assumptions(s, cap),
     })
+}
+
+/// The optimality figures of one solution.
+fn optimality(sol: &Solution) -> Optimality {
+    let (method, fleet, bound, proven, stop, nodes, rounds, rows) = match &sol.optimum {
+        Some(o) if o.cost <= sol.greedy_cost + 1e-9 => (
+            "milp",
+            o.cost,
+            o.bound,
+            o.proven,
+            o.stop.clone(),
+            o.nodes,
+            o.rounds,
+            o.rows,
+        ),
+        Some(o) => (
+            "greedy",
+            sol.greedy_cost,
+            o.bound,
+            false,
+            o.stop.clone(),
+            o.nodes,
+            o.rounds,
+            o.rows,
+        ),
+        None => (
+            "greedy",
+            sol.greedy_cost,
+            0.0,
+            false,
+            "solver failed".into(),
+            0,
+            0,
+            0,
+        ),
+    };
+    Optimality {
+        method: method.into(),
+        fleet_exact: round(fleet, 2),
+        lower_bound: round(bound, 2),
+        gap_pct: round(gap_pct(fleet, bound), 2),
+        proven_optimal: proven,
+        stop,
+        node_limit: sol.node_limit,
+        nodes,
+        rounds,
+        rows,
+        candidates: sol.candidates,
+        demand_points: sol.demand_points,
+        greedy_stations: sol.greedy_stations,
+        greedy_fleet_exact: round(sol.greedy_cost, 2),
+        greedy_gap_pct: round(gap_pct(sol.greedy_cost, bound), 2),
+    }
 }
 
 fn comparison(source: &str, published: u32, tankers: bool, iapz: u32) -> Comparison {
@@ -222,8 +314,14 @@ fn comparison(source: &str, published: u32, tankers: bool, iapz: u32) -> Compari
 
 fn station_row(s: &Resolved, cap: &CapResolved, i: usize, st: geo::Coord) -> StationReport {
     let id = format!("CAP-{:02}", i + 1);
-    let plain = assign(st, &s.bases, cap, cap.availability, false);
-    let tanked = assign(st, &s.bases, cap, cap.availability, true);
+    // The base is the cheapest under the scenario's tankers setting; both figures from it.
+    let chosen = assign(st, &s.bases, cap, cap.availability, cap.tankers);
+    let from = |tankers| {
+        chosen
+            .as_ref()
+            .and_then(|a| assign_to(st, a.base, &s.bases, cap, cap.availability, tankers))
+    };
+    let (plain, tanked) = (from(false), from(true));
     let base = plain.as_ref().map(|a| &s.bases[a.base]);
     StationReport {
         id,
@@ -246,10 +344,13 @@ fn assumptions(s: &Resolved, cap: &CapResolved) -> Vec<String> {
     let mut v = vec![
         "A patrol covers the geodesic disc of the engagement radius around its station; real cover depends on radar, weapons, altitude and the threat.".to_string(),
         format!(
-            "Stations are chosen by a greedy set cover of a {:.1} km geodesic grid over the zone plus samples of its boundary; candidate stations are grid points, boundary samples and protected assets inside the zone (never over the stand-off band). The covered share reported is measured on the exact discs, not the grid.",
+            "Stations minimise the fleet: an integer program (set cover, pure-Rust microlp branch and bound, at most {} nodes a solve at the scenario's radius and {} for the sensitivity table's other radii, deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again. The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
+            super::NODE_LIMIT,
+            super::SENSITIVITY_NODE_LIMIT,
+            cap.grid_spacing_m * super::CANDIDATE_SHARE / 1000.0,
             cap.grid_spacing_m / 1000.0
         ),
-        "Each station is served by its nearest usable base (geodesic distance within the aircraft's combat radius, positive time on station); bases have no capacity limit.".to_string(),
+        "Each station is served by its cheapest usable base (fewest aircraft: geodesic distance within the aircraft's combat radius, at least a quarter hour on station); bases have no capacity limit.".to_string(),
         format!(
             "Time on station = min(hours on station, endurance − transit out − transit back − {} h reserve); with tankers it is multiplied by {} (refuelling on station); tankers themselves are not counted.",
             cap.reserve_hours, cap.tanker_factor
@@ -363,6 +464,32 @@ impl CapReport {
             "\n- Fleet for 24/7 cover: **{}** aircraft without tankers, **{}** with tankers (as configured: {}).",
             self.fleet, self.fleet_tankers, self.fleet_as_configured
         );
+        let o = &self.optimality;
+        let _ = writeln!(
+            m,
+            "- Placement: {} — {:.1} aircraft against a proven lower bound of {:.1} (gap {:.2} %{}; {} nodes, {} rounds, {} of {} demand points as rows, {} candidates). The greedy cover of the same points: {} stations, {:.1} aircraft (gap {:.2} %).",
+            if o.method == "milp" {
+                "minimum-fleet integer program"
+            } else {
+                "greedy cover (fallback)"
+            },
+            o.fleet_exact,
+            o.lower_bound,
+            o.gap_pct,
+            if o.proven_optimal {
+                ", proven optimal".to_string()
+            } else {
+                format!(", stopped: {}", o.stop)
+            },
+            o.nodes,
+            o.rounds,
+            o.rows,
+            o.demand_points,
+            o.candidates,
+            o.greedy_stations,
+            o.greedy_fleet_exact,
+            o.greedy_gap_pct
+        );
         let _ = writeln!(
             m,
             "- Zone inside the engagement discs: {:.2} % (measured by overlay; grid estimate {:.2} %); outside: {:.0} km².",
@@ -376,7 +503,7 @@ impl CapReport {
         );
         let _ = writeln!(
             m,
-            "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers |\n|---:|---:|---:|---:|---:|---:|"
+            "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers | gap to bound % | greedy stations |\n|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for r in &self.sensitivity {
             let unserved = if r.unserved_stations > 0 {
@@ -386,14 +513,16 @@ impl CapReport {
             };
             let _ = writeln!(
                 m,
-                "| {:.0} | {:.1} | {}{} | {:.1} | {} | {} |",
+                "| {:.0} | {:.1} | {}{} | {:.1} | {} | {} | {:.2} | {} |",
                 r.engagement_radius_km,
                 r.availability,
                 r.stations,
                 unserved,
                 r.covered_pct,
                 r.fleet,
-                r.fleet_tankers
+                r.fleet_tankers,
+                r.gap_pct,
+                r.greedy_stations
             );
         }
         let _ = writeln!(

@@ -22,6 +22,8 @@ pub struct Demand {
 pub struct Placement {
     /// Station centres in the order the greedy cover chose them.
     pub stations: Vec<Coord>,
+    /// Their indices among the candidates.
+    pub chosen: Vec<usize>,
     /// Demand points within the engagement radius of a station.
     pub covered: Vec<bool>,
     /// Demand points no candidate station can reach.
@@ -142,6 +144,16 @@ pub fn greedy_cover(
     share: f64,
 ) -> Placement {
     let lists = reach_lists(candidates, demand, radius_m);
+    greedy_cover_lists(candidates, demand, &lists, share)
+}
+
+/// [`greedy_cover`] with the reach lists (of [`reach_lists`]) already computed.
+pub fn greedy_cover_lists(
+    candidates: &[Coord],
+    demand: &[Demand],
+    lists: &[Vec<usize>],
+    share: f64,
+) -> Placement {
     let mut unreachable = vec![true; demand.len()];
     for &i in lists.iter().flatten() {
         unreachable[i] = false;
@@ -186,13 +198,14 @@ pub fn greedy_cover(
         }
         chosen.push(k);
     }
-    prune(&mut chosen, &lists, demand, &done);
+    prune(&mut chosen, lists, demand, &done);
     let mut covered = vec![false; demand.len()];
     for &i in chosen.iter().flat_map(|&k| &lists[k]) {
         covered[i] = true;
     }
     Placement {
         stations: chosen.iter().map(|&k| candidates[k]).collect(),
+        chosen,
         covered,
         unreachable,
     }
