@@ -22,7 +22,7 @@
 //! The slice is then built at that radius, with a polygon that circumscribes its circle, so the
 //! union is unchanged: the truncated part was covered by the pieces of nearer points. A slice
 //! whose bound reaches the offset radius is built in full, as before (those are the slices on
-//! the buffer's boundary). Not used for one-sided lines, whose strip covers one side only.
+//! the buffer's boundary). Used for polygons only (see `buffer::cullable` for why not lines).
 
 use crate::geodesy::{destination, ecef};
 use geo::Coord;

@@ -196,14 +196,13 @@ fn closest_pair_of_near_parallel_lines_matches_brute_force() {
 }
 
 #[test]
-fn closest_pair_of_1e5_vertex_boundaries_is_fast_and_agrees_with_its_decimation() {
+fn closest_pair_of_1e5_vertex_boundaries_agrees_with_its_decimation() {
     // The decimated boundaries hold a subset of the vertices: their distance can only be larger,
     // and not by more than the spacing of the kept vertices allows.
     let a = jagged_polygon(100_000, 30.0, 50.0, 400.0, 1);
     let b = jagged_polygon(100_000, 45.0, 50.0, 200.0, 2);
-    let t = std::time::Instant::now();
+    // How fast: benches/check.rs (min_distance), not this test.
     let full = geometry_distance(&Geometry::Polygon(a.clone()), &Geometry::Polygon(b.clone()));
-    let took = t.elapsed();
     let every = |p: &Polygon, k: usize| -> Geometry {
         let mut v: Vec<Coord> = p.exterior().0.iter().step_by(k).copied().collect();
         v.push(v[0]);
@@ -213,7 +212,6 @@ fn closest_pair_of_1e5_vertex_boundaries_is_fast_and_agrees_with_its_decimation(
     assert!(full.distance_m <= coarse.distance_m + 1e-3);
     assert!(coarse.distance_m - full.distance_m < 10_000.0);
     assert!((dist(full.a, full.b) - full.distance_m).abs() < 1e-6);
-    assert!(took.as_secs_f64() < 10.0, "{took:?}");
 }
 
 /// Slices truncated to their Voronoi cells (`ops/cull.rs`, sources of 10⁴ vertices and more)
@@ -222,11 +220,9 @@ fn closest_pair_of_1e5_vertex_boundaries_is_fast_and_agrees_with_its_decimation(
 /// most slices are cut short: both sides of a meandering 20,000-vertex line, and a polygon
 /// with kilometre-long spikes at 50 km and at 2 km (where little is pruned).
 ///
-/// Ignored: it fails on the meander (a boundary point 9 km from the source at 40 km, i.e. a
-/// hole) with the slice truncation as it stands — a bug of issue 14 still open, kept here as
-/// its reproducer (`cargo test --release --test it -- --ignored truncated_slices`).
+/// It failed on the meander (a boundary point 9 km from the source at 40 km, i.e. a hole) while
+/// slices of two-sided lines were truncated; they are no longer (`ops::buffer::cullable`).
 #[test]
-#[ignore = "slice truncation leaves a hole in the two-sided meander buffer (issue 14, open)"]
 fn truncated_slices_keep_the_buffer_contract() {
     use crate::common::oracle::{Case, check};
     use iapz::ops::{BufferOptions, buffer_geometry};

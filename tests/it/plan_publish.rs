@@ -33,12 +33,30 @@ fn succeed(c: &mut Command) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// A second scenario: the default one under another name (every output file differs).
-fn scenario_b(dir: &Path) -> PathBuf {
+/// The default scenario without `[cap]` and `[ground]` (everything after `[cap]`): the same
+/// files to publish (fewer layers) in a sixth of the time, so that the tests below can run it
+/// thirty times. What they test is how a set is published, not what it holds.
+fn light_text() -> String {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sky-shield.toml"),
     )
     .unwrap();
+    let cap = text
+        .find("\n[cap]")
+        .expect("the default scenario has [cap]");
+    text[..cap + 1].to_string()
+}
+
+/// Scenario A: the light default.
+fn scenario_a(dir: &Path) -> PathBuf {
+    let a = dir.join("a.toml");
+    std::fs::write(&a, light_text()).unwrap();
+    a
+}
+
+/// A second scenario: the light default under another name (every output file differs).
+fn scenario_b(dir: &Path) -> PathBuf {
+    let text = light_text();
     let first = text.lines().find(|l| l.starts_with("name = ")).unwrap();
     let b = dir.join("b.toml");
     std::fs::write(&b, text.replacen(first, "name = \"Scenario B\"", 1)).unwrap();
@@ -57,15 +75,16 @@ fn leftovers(dir: &Path) -> Vec<String> {
 struct Sets {
     a: BTreeMap<String, Vec<u8>>,
     b: BTreeMap<String, Vec<u8>>,
+    scenario_a: PathBuf,
     scenario_b: PathBuf,
     /// Seconds one run takes.
     run_s: f64,
 }
 
 fn reference_sets(root: &Path) -> Sets {
-    let scenario_b = scenario_b(root);
+    let (scenario_a, scenario_b) = (scenario_a(root), scenario_b(root));
     let t = Instant::now();
-    succeed(&mut plan(None, &root.join("ref-a")));
+    succeed(&mut plan(Some(&scenario_a), &root.join("ref-a")));
     let run_s = t.elapsed().as_secs_f64();
     succeed(&mut plan(Some(&scenario_b), &root.join("ref-b")));
     let (a, b) = (snapshot(&root.join("ref-a")), snapshot(&root.join("ref-b")));
@@ -73,6 +92,7 @@ fn reference_sets(root: &Path) -> Sets {
     Sets {
         a,
         b,
+        scenario_a,
         scenario_b,
         run_s,
     }
@@ -142,12 +162,13 @@ fn every_file_a_plan_writes_is_known_as_a_plan_output() {
 #[test]
 fn the_users_files_are_kept_and_an_earlier_runs_outputs_dropped() {
     let tmp = tempfile::tempdir().unwrap();
+    let a = scenario_a(tmp.path());
     let out = tmp.path().join("outputs");
-    succeed(&mut plan(None, &out));
+    succeed(&mut plan(Some(&a), &out));
     let user = user_files(&out);
     use std::os::unix::fs::MetadataExt;
     let inode = std::fs::metadata(out.join("README.md")).unwrap().ino();
-    let mut no_map = plan(None, &out);
+    let mut no_map = plan(Some(&a), &out);
     no_map.arg("--no-map");
     succeed(&mut no_map);
     let now = snapshot(&out);
@@ -174,7 +195,7 @@ fn a_linked_output_folder_stays_a_link() {
     std::fs::create_dir(&real).unwrap();
     let link = tmp.path().join("outputs");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let mut c = plan(None, &link);
+    let mut c = plan(Some(&scenario_a(tmp.path())), &link);
     c.arg("--no-map");
     succeed(&mut c);
     assert!(
@@ -194,7 +215,7 @@ fn two_plans_into_one_folder_leave_one_complete_set() {
     std::fs::create_dir(&out).unwrap();
     let user = user_files(&out);
     for round in 0..3 {
-        let mut a = plan(None, &out).spawn().unwrap();
+        let mut a = plan(Some(&sets.scenario_a), &out).spawn().unwrap();
         let mut b = plan(Some(&sets.scenario_b), &out).spawn().unwrap();
         assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
         assert_one_set(&out, &sets, &user, &format!("round {round}"));
@@ -217,13 +238,16 @@ fn a_plan_killed_at_any_moment_leaves_one_complete_set_and_the_next_run_cleans_u
     let tmp = tempfile::tempdir().unwrap();
     let sets = reference_sets(tmp.path());
     let out = tmp.path().join("outputs");
-    succeed(&mut plan(None, &out));
+    succeed(&mut plan(Some(&sets.scenario_a), &out));
     let user = user_files(&out);
     // kills spread over a whole run, denser towards the end where the files are written
     let fractions = [0.2, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1];
     for (i, f) in fractions.iter().enumerate() {
-        let scenario = (i % 2 == 0).then_some(sets.scenario_b.as_path());
-        let mut child = plan(scenario, &out).spawn().unwrap();
+        let scenario = match i % 2 {
+            0 => &sets.scenario_b,
+            _ => &sets.scenario_a,
+        };
+        let mut child = plan(Some(scenario), &out).spawn().unwrap();
         std::thread::sleep(Duration::from_secs_f64(sets.run_s * f));
         child.kill().unwrap(); // SIGKILL: nothing can clean up
         child.wait().unwrap();
@@ -234,7 +258,7 @@ fn a_plan_killed_at_any_moment_leaves_one_complete_set_and_the_next_run_cleans_u
     std::fs::write(tmp.path().join(".outputs.iapz-staging-1/report.md"), b"x").unwrap();
     std::fs::write(out.join(".iapz.gpkg.1.tmp"), b"x").unwrap();
     std::fs::write(out.join("layers/.zone.geojson.1.0.tmp"), b"x").unwrap();
-    succeed(&mut plan(None, &out));
+    succeed(&mut plan(Some(&sets.scenario_a), &out));
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
     assert_one_set(&out, &sets, &user, "after a clean run");
     assert_eq!(outputs_of(&snapshot(&out)), sets.a);
@@ -245,7 +269,7 @@ fn sigterm_and_ctrl_c_remove_the_runs_temporaries() {
     let tmp = tempfile::tempdir().unwrap();
     let sets = reference_sets(tmp.path());
     let out = tmp.path().join("outputs");
-    succeed(&mut plan(None, &out));
+    succeed(&mut plan(Some(&sets.scenario_a), &out));
     let user = user_files(&out);
     for (signal, number) in [("-TERM", 15), ("-INT", 2)] {
         let mut child = plan(Some(&sets.scenario_b), &out).spawn().unwrap();
