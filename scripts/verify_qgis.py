@@ -34,9 +34,11 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 # The catalogue's labelled layers (src/layer.rs, PLAN_LAYERS `.label(...)`).
-LABELLED = {"airfields", "assets", "cap_stations"}
+LABELLED = {"airfields", "assets", "cap_stations", "oblasts", "front_sectors", "staging"}
 # Layers off when the project opens (catalogue `.hidden()`).
-HIDDEN = {"coverage", "redundancy"}
+HIDDEN = {"coverage", "redundancy", "oblasts", "follow_on"}
+# Polygon layers drawn as outlines over the lines on purpose (no fill).
+OUTLINES = {"ukraine_1991", "oblasts"}
 
 # A few of iapz's colours (src/style.rs), to tell iapz's styles from QGIS's random defaults.
 STYLE_COLOURS = {"zone": ["#286ec8"], "controlled": ["#faf8eb"], "gap": ["#dc2828"], "strip": ["#783c96"]}
@@ -98,7 +100,7 @@ def check_project(out_dir):
             fail(f"{name}: not in the layer tree")
         elif node.isVisible() == (name in HIDDEN) and node.parent().isVisible():
             fail(f"{name}: visible is {node.isVisible()}, the catalogue says {name not in HIDDEN}")
-    tiers = [geometry_tier(l) for l in layers if table_name(l) != "ukraine_1991"]
+    tiers = [geometry_tier(l) for l in layers if table_name(l) not in OUTLINES]
     if tiers != sorted(tiers):
         fail(f"drawing order is not points, lines, areas: {names}")
     if names and names[-1] != "controlled" and "controlled" in names:
