@@ -315,7 +315,7 @@ def test_plan_uses_qgz_tree(tmp, plan_dir):
 def test_check(tmp, plan_layers):
     """Rules pass on the project's plan layers; a failing rule fails the algorithm; bad rules give iapz's message."""
     rules = os.path.join(ROOT, "rules", "sky-shield.toml")
-    wanted = ["zone", "threat", "strip", "contact_line", "controlled", "occupied", "reach_union", "assets"]
+    wanted = ["zone", "threat", "strip", "contact_line", "controlled", "occupied", "reach_union", "assets", "garrisons"]
     layers = [plan_layers[n] for n in wanted]
     result, _ = run("check", {"RULES": rules, "LAYERS": layers, "OUTPUT": "memory:"})
     table = result["OUTPUT"]
