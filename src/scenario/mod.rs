@@ -244,8 +244,9 @@ const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff
                            [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
                            [data] occupied/contact_line/ukraine_1991, [cap], [ground] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
 
-/// "line L, column C" of a byte offset range's start (1-based).
-fn line_col(text: &str, span: Range<usize>) -> String {
+/// "line L, column C" of a byte offset range's start (1-based), as scenario and study errors
+/// give positions.
+pub(crate) fn line_col(text: &str, span: Range<usize>) -> String {
     let start = span.start.min(text.len());
     let before = &text[..start];
     let line = before.matches('\n').count() + 1;

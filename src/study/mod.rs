@@ -16,7 +16,7 @@ pub mod row;
 use crate::data::Datasets;
 use crate::error::{Error, Result};
 use crate::plan::{Cache, Plan};
-use crate::scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Resolved, Scenario};
+use crate::scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Resolved, Scenario, line_col};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -453,18 +453,4 @@ impl Study {
             .filter(|v| shard.is_none_or(|s| s.takes(v.index)))
             .collect()
     }
-}
-
-/// "line L, column C" of a byte range's start (1-based).
-fn line_col(text: &str, span: Range<usize>) -> String {
-    let start = span.start.min(text.len());
-    let before = &text[..start];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    format!("line {line}, column {column}")
 }

@@ -5,7 +5,7 @@
 //! at `file: line L, column C`; `reach_within` passes and fails.
 
 use crate::common::{self, oracle};
-use geo::{BooleanOps, Coord, CoordsIter, Geometry, LineString, MultiPolygon, Point, coord};
+use geo::{BooleanOps, Coord, CoordsIter, Geometry, LineString, Point, coord};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use iapz::check::{Inputs, parse_rules, run_rules};
 use iapz::layer::Feature;
@@ -38,20 +38,7 @@ fn samples(line: &LineString, step_m: f64) -> Vec<Coord> {
     out
 }
 
-fn polygons(p: &iapz::plan::Plan, name: &str) -> MultiPolygon {
-    let parts = p
-        .layer(name)
-        .unwrap_or_else(|| panic!("no layer {name}"))
-        .features
-        .iter()
-        .flat_map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m.0.clone(),
-            Geometry::Polygon(x) => vec![x.clone()],
-            _ => vec![],
-        })
-        .collect();
-    MultiPolygon::new(parts)
-}
+use crate::common::layer_polygons as polygons;
 
 fn garrison_points(p: &iapz::plan::Plan) -> Vec<Coord> {
     p.layer("garrisons")

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use geo::{BooleanOps, Coord, CoordsIter, Geometry, MultiPolygon};
+use geo::{BooleanOps, Coord, CoordsIter, Geometry};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use iapz::ops::geodesic_area_m2;
 use iapz::plan::Plan;
@@ -14,20 +14,7 @@ fn plan() -> &'static (Resolved, Plan) {
     common::default_plan()
 }
 
-fn layer_mp(p: &Plan, name: &str) -> MultiPolygon {
-    let parts: Vec<geo::Polygon> = p
-        .layer(name)
-        .unwrap_or_else(|| panic!("no layer {name}"))
-        .features
-        .iter()
-        .flat_map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m.0.clone(),
-            Geometry::Polygon(x) => vec![x.clone()],
-            _ => vec![],
-        })
-        .collect();
-    MultiPolygon::new(parts)
-}
+use crate::common::layer_polygons as layer_mp;
 
 fn wgs84() -> &'static Geodesic {
     static G: OnceLock<Geodesic> = OnceLock::new();

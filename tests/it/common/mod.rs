@@ -46,3 +46,19 @@ pub fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec
     }
     out
 }
+
+/// Every polygon of a plan layer as one multipolygon (other geometries are skipped).
+pub fn layer_polygons(p: &iapz::plan::Plan, name: &str) -> geo::MultiPolygon {
+    let parts: Vec<geo::Polygon> = p
+        .layer(name)
+        .unwrap_or_else(|| panic!("no layer {name}"))
+        .features
+        .iter()
+        .flat_map(|f| match &f.geometry {
+            geo::Geometry::MultiPolygon(m) => m.0.clone(),
+            geo::Geometry::Polygon(x) => vec![x.clone()],
+            _ => vec![],
+        })
+        .collect();
+    geo::MultiPolygon::new(parts)
+}
