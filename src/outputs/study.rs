@@ -579,6 +579,10 @@ fn small_multiples(
             "site protected".to_string(),
         ),
         (
+            crate::style::asset_status_colour("marginal"),
+            "site at the zone's edge (margin < data accuracy)".to_string(),
+        ),
+        (
             crate::style::asset_status_colour("outside_zone"),
             "site outside the zone".to_string(),
         ),
