@@ -2,8 +2,8 @@
 //! the geometry engine.
 //!
 //! ```text
-//! cargo run --example make_geodata [-- GEODATA_DIR STAGE_DIR]
-//! cargo run --example make_geodata -- --occupied-only [GEODATA_DIR]
+//! cargo run --release --features geodata-tools --example make_geodata [-- GEODATA_DIR STAGE_DIR]
+//! cargo run --release --features geodata-tools --example make_geodata -- --occupied-only [GEODATA_DIR]
 //! ```
 //!
 //! `--occupied-only` rewrites `occupied.geojson` alone, from the shipped `ukraine_1991.geojson`,

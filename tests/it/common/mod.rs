@@ -19,6 +19,27 @@ pub fn default_plan() -> &'static (Resolved, Plan) {
     })
 }
 
+/// The default scenario without `[cap]` and `[ground]` (everything from `[cap]` on): the same
+/// kinds of files to publish (fewer layers) in a fraction of the time, for tests of how a plan
+/// is written rather than of what the air and ground sizing say.
+pub fn light_scenario_text() -> String {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sky-shield.toml"),
+    )
+    .unwrap();
+    let cap = text
+        .find("\n[cap]")
+        .expect("the default scenario has [cap]");
+    text[..cap + 1].to_string()
+}
+
+/// Writes [`light_scenario_text`] to `dir/light.toml` and returns its path.
+pub fn light_scenario(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("light.toml");
+    std::fs::write(&path, light_scenario_text()).unwrap();
+    path
+}
+
 /// Reads the geometry of the first feature of a fixture in `tests/fixtures/`.
 pub fn fixture(name: &str) -> Geometry {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
