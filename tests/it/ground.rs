@@ -728,9 +728,9 @@ fn the_map_draws_rings_sectors_garrisons_and_staging() {
         .filter_map(|i| i.text.as_deref())
         .collect();
     for needle in [
-        "Reached within 3 h (front sector; dashed: edge of the area)",
-        "Reached within 6 h (front sector; dashed: edge of the area)",
-        "Reached within 12 h (front sector; dashed: edge of the area)",
+        "Reached within 3 h (front sector; dashed: its area)",
+        "Reached within 6 h (front sector; dashed: its area)",
+        "Reached within 12 h (front sector; dashed: its area)",
         "Garrisons of the reaction force",
         "Staging points of follow-on forces",
     ] {
@@ -739,6 +739,10 @@ fn the_map_draws_rings_sectors_garrisons_and_staging() {
             "legend lacks {needle:?}: {words:?}"
         );
     }
+    assert!(
+        words.iter().all(|w| !w.ends_with('…')),
+        "every legend line whole at 2048 px: {words:?}"
+    );
     let labels = scene.map_group("labels").unwrap();
     let placed: Vec<&str> = labels
         .items

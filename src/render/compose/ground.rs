@@ -264,7 +264,7 @@ pub(super) fn legend_entries(layers: &[&Layer]) -> Vec<LegendEntry> {
     hours.sort_by(f64::total_cmp);
     hours.dedup();
     let what = match (sectors.is_some(), areas.is_some()) {
-        (true, true) => "front sector; dashed: edge of the area",
+        (true, true) => "front sector; dashed: its area",
         (true, false) => "front sector",
         _ => "edge of the area",
     };
