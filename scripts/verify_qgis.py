@@ -4,7 +4,8 @@
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/verify_qgis.py OUT_DIR [PNG_PREFIX]
 
 Checks: iapz.qgz loads; every layer is valid, comes from iapz.gpkg beside it (relative path)
-and carries iapz's style (not QGIS's random default); labels are on exactly for the layers the
+and carries iapz's style (not QGIS's random default); the front sectors and reaction areas are
+coloured by their reaction time's band, in the project and in the GeoPackage's default styles; labels are on exactly for the layers the
 catalogue labels; the tree's drawing order has points over lines over fills; the project CRS is
 the map's LAEA; the print layout has a map, a legend, a scale bar and labels; "add all layers" of
 iapz.gpkg gives the same order. Renders the project's view and the layout to PNG
@@ -34,7 +35,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 # The catalogue's labelled layers (src/layer.rs, PLAN_LAYERS `.label(...)`).
-LABELLED = {"airfields", "assets", "cap_stations", "oblasts", "front_sectors", "staging"}
+LABELLED = {"airfields", "assets", "cap_stations", "oblasts", "front_sectors", "garrisons", "staging"}
 # Layers off when the project opens (catalogue `.hidden()`).
 HIDDEN = {"coverage", "redundancy", "oblasts", "follow_on"}
 # Polygon layers drawn as outlines over the lines on purpose (no fill).
@@ -42,6 +43,13 @@ OUTLINES = {"ukraine_1991", "oblasts"}
 
 # A few of iapz's colours (src/style.rs), to tell iapz's styles from QGIS's random defaults.
 STYLE_COLOURS = {"zone": ["#286ec8"], "controlled": ["#faf8eb"], "gap": ["#dc2828"], "strip": ["#783c96"]}
+
+# Layers coloured by reaction time (src/style.rs reaction_property) and the colour bands
+# (REACTION_BANDS: upper bound in hours, colour; UNREACHED_COLOUR for no time).
+REACTION_PROPERTY = {"front_sectors": "within_hours", "reaction": "hours"}
+REACTION_BANDS = [(1, "#006837"), (3, "#28a03c"), (6, "#ebaa00"), (12, "#e65f0f"), (24, "#b9141e"),
+                  (float("inf"), "#781e28")]
+UNREACHED = "#6e1478"
 
 failures = []
 messages = []
@@ -92,6 +100,8 @@ def check_project(out_dir):
             fail(f"{name}: no renderer")
         elif renderer.type() == "singleSymbol" and renderer.symbol().color().name() not in STYLE_COLOURS.get(name, [renderer.symbol().color().name()]):
             fail(f"{name}: not iapz's style ({renderer.symbol().color().name()})")
+        if name in REACTION_PROPERTY:
+            check_reaction_colours(l, name)
         want_labels = name in LABELLED
         if l.labelsEnabled() != want_labels or (want_labels and l.labeling() is None):
             fail(f"{name}: labels {'off' if want_labels else 'on'}; the catalogue says {'on' if want_labels else 'off'}")
@@ -108,6 +118,35 @@ def check_project(out_dir):
     return project
 
 
+def reaction_colour(hours):
+    if hours is None:
+        return UNREACHED
+    return next(c for upper, c in REACTION_BANDS if hours <= upper)
+
+
+def check_reaction_colours(layer, name):
+    """Each feature of a layer coloured by reaction time gets its band's colour."""
+    key = REACTION_PROPERTY[name.split(": ")[-1]]
+    renderer = layer.renderer()
+    if renderer.type() != "categorizedSymbol" or renderer.classAttribute() != key:
+        fail(f"{name}: not categorised on {key} ({renderer.type()})")
+        return
+    ctx = QgsRenderContext()
+    renderer.startRender(ctx, layer.fields())
+    for f in layer.getFeatures():
+        value = f[key]
+        hours = None if value is None or (hasattr(value, "isNull") and value.isNull()) else float(value)
+        symbol = renderer.symbolForFeature(f, ctx)
+        if symbol is None:
+            fail(f"{name}: feature {f.id()} ({key} = {hours}) has no symbol")
+            continue
+        sl = symbol.symbolLayer(0)
+        got = (sl.strokeColor() if layer.geometryType() == QgsWkbTypes.PolygonGeometry else sl.color()).name()
+        if got != reaction_colour(hours):
+            fail(f"{name}: feature {f.id()} ({key} = {hours}) is {got}, its band is {reaction_colour(hours)}")
+    renderer.stopRender(ctx)
+
+
 def check_styles_in_gpkg(out_dir, names):
     """What "add all layers" of the GeoPackage gives: the stored order and the default styles."""
     gpkg = os.path.join(out_dir, "iapz.gpkg")
@@ -122,6 +161,8 @@ def check_styles_in_gpkg(out_dir, names):
             continue
         if l.labelsEnabled() != (t in LABELLED):
             fail(f"iapz.gpkg: {t}: default style labels {'on' if l.labelsEnabled() else 'off'}")
+        if t in REACTION_PROPERTY:
+            check_reaction_colours(l, f"iapz.gpkg: {t}")
 
 
 def render_canvas(project, png):

@@ -210,10 +210,10 @@ pub const PLAN_LAYERS: &[PlanLayer] = &[
     spec("cap_discs", "Engagement discs of the patrol stations", Polygon, Group::Air, 12).figure(RadiusKm),
     spec("cap_transit", "Transit from base to patrol station", Line, Group::Air, 14),
     spec("garrison_belt", "Garrison belt of the ground force", Polygon, Group::Ground, 9).figure(AreaKm2),
-    spec("garrisons", "Garrisons of the reaction force", Point, Group::Ground, 30).off_map(),
-    spec("reaction", "Reached by the ground force within each reaction time", Polygon, Group::Ground, 13).figure(Count).off_map(),
+    spec("garrisons", "Garrisons of the reaction force", Point, Group::Ground, 30).label("name"),
+    spec("reaction", "Reached by the ground force within each reaction time", Polygon, Group::Ground, 13).figure(Count),
     spec("front_sectors", "Front sectors by reaction time", Line, Group::Ground, 18).label("id").figure(Count),
-    spec("staging", "Staging points of follow-on forces", Point, Group::Ground, 31).label("name").off_map(),
+    spec("staging", "Staging points of follow-on forces", Point, Group::Ground, 31).label("name"),
     spec("follow_on", "Follow-on routes from the border crossings", Line, Group::Ground, 17).hidden().off_map(),
 ];
 

@@ -128,50 +128,124 @@ pub fn style_for(layer: &str) -> Style {
     }
 }
 
-/// Front sectors by reaction time: reached within the layer's fastest class, the next, … (a
-/// sector's `within_hours` is the first listed reaction time that reaches all of it).
-pub const REACTION_CLASS_COLOURS: [Rgba; 4] = [
-    Rgba(30, 150, 60, 255),
-    Rgba(230, 170, 0, 255),
-    Rgba(225, 95, 15, 255),
-    Rgba(180, 20, 30, 255),
+/// Reaction-time bands (upper bound, hours) and their colours, fastest first: the front
+/// sectors and the reaction areas take the colour of the band their hours fall in (a time on a
+/// bound belongs to that band: 3 h is "≤ 3 h"). The colour depends on the hours alone, so the
+/// map, the GeoPackage styles and the QGIS project agree whatever times a scenario lists;
+/// two listed times in one band share its colour.
+pub const REACTION_BANDS: [(f64, Rgba); 6] = [
+    (1.0, Rgba(0, 104, 55, 255)),
+    (3.0, Rgba(40, 160, 60, 255)),
+    (6.0, Rgba(235, 170, 0, 255)),
+    (12.0, Rgba(230, 95, 15, 255)),
+    (24.0, Rgba(185, 20, 30, 255)),
+    (f64::INFINITY, Rgba(120, 30, 40, 255)),
 ];
 /// Front sectors that no listed reaction time reaches.
 pub const UNREACHED_COLOUR: Rgba = Rgba(110, 20, 120, 255);
 
-/// The stroke colour of a line feature where it depends on the feature, with its legend label:
-/// the front sectors, coloured by their `within_hours` class among the layer's. `None` for
-/// every other layer (they use [`style_for`]).
+/// The colour of a reaction time, hours (`None`: beyond every listed time).
+///
+/// ```
+/// use iapz::style::{REACTION_BANDS, UNREACHED_COLOUR, reaction_colour};
+/// assert_eq!(reaction_colour(Some(3.0)), REACTION_BANDS[1].1);
+/// assert_eq!(reaction_colour(Some(4.5)), REACTION_BANDS[2].1);
+/// assert_eq!(reaction_colour(None), UNREACHED_COLOUR);
+/// ```
+pub fn reaction_colour(hours: Option<f64>) -> Rgba {
+    match hours {
+        Some(h) => REACTION_BANDS
+            .iter()
+            .find(|(upper, _)| h <= *upper)
+            .map_or(REACTION_BANDS[REACTION_BANDS.len() - 1].1, |b| b.1),
+        None => UNREACHED_COLOUR,
+    }
+}
+
+/// The property whose hours colour a layer's features ([`reaction_colour`]), for the layers
+/// coloured by reaction time: `within_hours` of the front sectors (the first listed time that
+/// reaches all of the sector; null when none does), `hours` of the reaction areas.
+pub fn reaction_property(layer: &str) -> Option<&'static str> {
+    match layer {
+        "front_sectors" => Some("within_hours"),
+        "reaction" => Some("hours"),
+        _ => None,
+    }
+}
+
+/// One reaction-time class of a layer coloured by reaction time: its hours (`None`: beyond
+/// every listed time), colour and legend label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReactionClass {
+    pub hours: Option<f64>,
+    pub colour: Rgba,
+    pub label: String,
+}
+
+/// The classes of a layer coloured by reaction time, with the property they are read from: each
+/// distinct value present, fastest first, then the features without a time (if any). `None`
+/// for the other layers. The GIS styles categorise on them; the map colours the same way.
 ///
 /// ```
 /// use iapz::layer::{Feature, Layer};
-/// use iapz::style::{REACTION_CLASS_COLOURS, feature_stroke};
+/// use iapz::style::reaction_classes;
+/// let area = |h: f64| Feature::new(geo::LineString::new(vec![])).with("hours", h);
+/// let l = Layer::of_plan("reaction", vec![area(12.0), area(3.0), area(6.0)]);
+/// let (key, classes) = reaction_classes(&l).unwrap();
+/// assert_eq!(key, "hours");
+/// let hours: Vec<Option<f64>> = classes.iter().map(|c| c.hours).collect();
+/// assert_eq!(hours, [Some(3.0), Some(6.0), Some(12.0)]);
+/// ```
+pub fn reaction_classes(layer: &Layer) -> Option<(&'static str, Vec<ReactionClass>)> {
+    let key = reaction_property(&layer.name)?;
+    let mut hours: Vec<Option<f64>> = layer
+        .features
+        .iter()
+        .map(|f| f.properties.get(key).and_then(|v| v.as_f64()))
+        .collect();
+    // `None` sorts last: beyond every time
+    hours.sort_by(|a, b| match (a, b) {
+        (Some(a), Some(b)) => a.total_cmp(b),
+        _ => b.is_none().cmp(&a.is_none()).reverse(),
+    });
+    hours.dedup();
+    let classes = hours
+        .into_iter()
+        .map(|h| ReactionClass {
+            hours: h,
+            colour: reaction_colour(h),
+            label: match h {
+                Some(h) => format!("Reached within {h} h"),
+                None => "Beyond every reaction time".into(),
+            },
+        })
+        .collect();
+    Some((key, classes))
+}
+
+/// The stroke colour of a feature where it depends on the feature, with what it means: the
+/// front sectors and the reaction areas, coloured by their reaction time. `None` for every
+/// other layer (they use [`style_for`]).
+///
+/// ```
+/// use iapz::layer::{Feature, Layer};
+/// use iapz::style::{REACTION_BANDS, feature_stroke};
 /// let sector = |h: Option<f64>| Feature::new(geo::LineString::new(vec![])).with("within_hours", h);
-/// let l = Layer::of_plan("front_sectors", vec![sector(Some(6.0)), sector(Some(3.0))]);
+/// let l = Layer::of_plan("front_sectors", vec![sector(Some(6.0)), sector(None)]);
 /// let (colour, label) = feature_stroke(&l, &l.features[0]).unwrap();
-/// assert_eq!((colour, label.as_str()), (REACTION_CLASS_COLOURS[1], "Front sector reached within 6 h"));
+/// assert_eq!((colour, label.as_str()), (REACTION_BANDS[2].1, "Reached within 6 h"));
+/// assert_eq!(feature_stroke(&l, &l.features[1]).unwrap().1, "Beyond every reaction time");
 /// ```
 pub fn feature_stroke(layer: &Layer, f: &Feature) -> Option<(Rgba, String)> {
-    if layer.name != "front_sectors" {
-        return None;
-    }
-    let hours = |f: &Feature| f.properties.get("within_hours").and_then(|v| v.as_f64());
-    let mut classes: Vec<f64> = layer.features.iter().filter_map(hours).collect();
-    classes.sort_by(f64::total_cmp);
-    classes.dedup();
-    Some(match hours(f) {
-        Some(h) => {
-            let i = classes.iter().position(|c| *c == h).unwrap_or(0);
-            (
-                REACTION_CLASS_COLOURS[i.min(REACTION_CLASS_COLOURS.len() - 1)],
-                format!("Front sector reached within {h} h"),
-            )
-        }
-        None => (
-            UNREACHED_COLOUR,
-            "Front sector beyond every reaction time".to_string(),
-        ),
-    })
+    let key = reaction_property(&layer.name)?;
+    let hours = f.properties.get(key).and_then(|v| v.as_f64());
+    Some((
+        reaction_colour(hours),
+        match hours {
+            Some(h) => format!("Reached within {h} h"),
+            None => "Beyond every reaction time".to_string(),
+        },
+    ))
 }
 
 /// Colour of an asset marker by its status (`protected`, `marginal`, `outside_zone`,

@@ -4,7 +4,9 @@
 
 use super::xml::escape as xml_escape;
 use crate::layer::{GeomKind, Layer, plan_layer};
-use crate::style::{Marker, Rgba, Style, asset_status_colour, style_for};
+use crate::style::{
+    Marker, ReactionClass, Rgba, Style, asset_status_colour, reaction_classes, style_for,
+};
 use geo::Geometry;
 use std::fmt::Write;
 
@@ -183,6 +185,9 @@ fn qml_symbol(name: &str, kind: GeometryKind, style: &Style, fill: Option<Rgba>)
 pub fn renderer(layer: &Layer) -> String {
     let style = style_for(&layer.name);
     let kind = GeometryKind::of_layer(layer);
+    if let Some((key, classes)) = reaction_classes(layer) {
+        return reaction_renderer(key, &classes, kind, &style);
+    }
     if coloured_by_status(layer) {
         let mut categories = String::new();
         let mut symbols = String::new();
@@ -215,6 +220,37 @@ pub fn renderer(layer: &Layer) -> String {
             qml_symbol("0", kind, &style, None)
         )
     }
+}
+
+/// A categorised renderer on a reaction-time property ([`crate::style::reaction_classes`]):
+/// one category per time, in its colour (the stroke of lines and outlines), and a catch-all
+/// (QGIS's empty value, which also takes nulls) for "beyond every reaction time".
+fn reaction_renderer(
+    key: &str,
+    classes: &[ReactionClass],
+    kind: GeometryKind,
+    style: &Style,
+) -> String {
+    let mut categories = String::new();
+    let mut symbols = String::new();
+    for (i, c) in classes.iter().enumerate() {
+        let value = c.hours.map(|h| h.to_string()).unwrap_or_default();
+        let _ = write!(
+            categories,
+            "<category render=\"true\" symbol=\"{i}\" value=\"{value}\" label=\"{}\" type=\"string\"/>",
+            xml_escape(&c.label)
+        );
+        let coloured = Style {
+            stroke: Some(c.colour),
+            ..*style
+        };
+        symbols.push_str(&qml_symbol(&i.to_string(), kind, &coloured, None));
+    }
+    format!(
+        "<renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\
+         <categories>{categories}</categories><symbols>{symbols}</symbols><rotation/><sizescale/></renderer-v2>",
+        xml_escape(key)
+    )
 }
 
 /// What labels a layer's features in QGIS: the catalogue's label property
@@ -390,15 +426,18 @@ fn sld_symbolizer(kind: GeometryKind, style: &Style, fill: Option<Rgba>) -> Stri
     out
 }
 
+/// An SLD filter: `property` equals `value`.
+fn sld_equal(property: &str, value: &str) -> String {
+    format!(
+        "<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>{}</ogc:PropertyName>\
+         <ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>",
+        xml_escape(property),
+        xml_escape(value)
+    )
+}
+
 fn sld_rule(name: &str, filter: Option<&str>, symbolizer: &str) -> String {
-    let filter = filter
-        .map(|v| {
-            format!(
-                "<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>status</ogc:PropertyName>\
-                 <ogc:Literal>{v}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>"
-            )
-        })
-        .unwrap_or_default();
+    let filter = filter.map(|v| sld_equal("status", v)).unwrap_or_default();
     format!("<se:Rule><se:Name>{name}</se:Name>{filter}{symbolizer}</se:Rule>")
 }
 
@@ -406,7 +445,29 @@ fn sld_rule(name: &str, filter: Option<&str>, symbolizer: &str) -> String {
 pub fn sld(layer: &Layer) -> String {
     let style = style_for(&layer.name);
     let kind = GeometryKind::of_layer(layer);
-    let rules = if coloured_by_status(layer) {
+    let rules = if let Some((key, classes)) = reaction_classes(layer) {
+        classes
+            .iter()
+            .map(|c| {
+                let coloured = Style {
+                    stroke: Some(c.colour),
+                    ..style
+                };
+                let symbolizer = sld_symbolizer(kind, &coloured, None);
+                match c.hours {
+                    Some(h) => format!(
+                        "<se:Rule><se:Name>{}</se:Name>{}{symbolizer}</se:Rule>",
+                        xml_escape(&c.label),
+                        sld_equal(key, &h.to_string())
+                    ),
+                    None => format!(
+                        "<se:Rule><se:Name>{}</se:Name><se:ElseFilter/>{symbolizer}</se:Rule>",
+                        xml_escape(&c.label)
+                    ),
+                }
+            })
+            .collect()
+    } else if coloured_by_status(layer) {
         let mut rules: String = ASSET_STATUSES
             .iter()
             .map(|s| {

@@ -7,6 +7,7 @@
 
 mod basemap;
 mod footer;
+mod ground;
 mod layout;
 mod legend;
 mod points;
@@ -63,13 +64,19 @@ pub fn compose(input: &MapInput, options: &MapOptions) -> Result<Scene> {
     let layout = Layout::new(options.size);
     let drawn = draw::drawing_order(input.layers);
     let legend = legend::entries(&drawn);
-    let page = layout::cut_page(&layout, input, legend.len(), options.size)?;
+    let columns = legend::arrange(
+        &layout,
+        &legend,
+        (layout.margin, layout.inner_width()),
+        layout::legend_room(&layout, input),
+    );
+    let page = layout::cut_page(&layout, input, (legend.len(), columns.rows), options.size)?;
     let bbox = options.bbox.unwrap_or_else(|| layout::focus_box(input));
     let frame = page.frame;
     let view = View::fit(bbox, frame.width().round(), frame.height().round(), 0.03)?;
     let grid = graticule(&view, view.frame_box());
     let (map, labels_dropped) = map_groups(&view, &layout, input, &drawn, &grid);
-    let (page, boxes, bar) = page_groups(&layout, input, &page, &legend, &view, &grid);
+    let (page, boxes, bar) = page_groups(&layout, input, &page, (&legend, &columns), &view, &grid);
     Ok(Scene {
         width: options.size,
         height: options.size,
@@ -98,38 +105,59 @@ fn map_groups(
 ) -> (Vec<Group>, Vec<String>) {
     let countries = basemap::countries(input.basemap);
     let mut map = vec![basemap::land(view, &countries)];
-    map.extend(layers_and_borders(view, layout, input, &countries, drawn));
+    let (layers, rings) = layers_and_borders(view, layout, input, &countries, drawn);
+    map.extend(layers);
     map.push(basemap::graticule_lines(grid, layout.pen));
     let mut placer = Placer::new(PxRect::new(0.0, 0.0, view.width, view.height).grown(-2.0));
     let grid_labels = basemap::graticule_labels(view, layout, grid, &mut placer);
     let (symbols, point_labels, mut dropped) =
         points::markers_and_labels(view, layout, drawn, &mut placer);
+    let ring_labels = ground::ring_labels(layout, &rings, &mut placer);
     let (country_labels, dropped_countries) =
         basemap::country_labels(view, layout, &countries, &mut placer);
-    map.extend([symbols, country_labels, point_labels, grid_labels]);
+    map.extend([
+        symbols,
+        country_labels,
+        ring_labels,
+        point_labels,
+        grid_labels,
+    ]);
     dropped.extend(dropped_countries);
     (map, dropped)
 }
 
 /// The area layers, the base map's borders over them, then the line layers (`drawn` is in
-/// drawing order, areas first; point layers are drawn as markers, later).
+/// drawing order, areas first; point layers are drawn as markers, later). The reaction areas
+/// are drawn as rings ([`ground::reaction_rings`]), whose labels are returned to be placed
+/// with the others.
 fn layers_and_borders(
     view: &View,
     layout: &Layout,
     input: &MapInput,
     countries: &[Region],
     drawn: &[&Layer],
-) -> Vec<Group> {
-    let of_tier = |tier: Tier| {
+) -> (Vec<Group>, Vec<ground::RingLabel>) {
+    let controlled = drawn.iter().find(|l| l.name == "controlled").copied();
+    let mut rings = Vec::new();
+    let mut of_tier = |tier: Tier| {
         drawn
             .iter()
-            .filter(move |l| draw::tier(l) == tier)
-            .map(|l| draw::layer_items(view, layout.pen, l))
+            .filter(|l| draw::tier(l) == tier)
+            .map(|l| {
+                if l.name == "reaction" {
+                    let (group, labels) = ground::reaction_rings(view, layout.pen, l, controlled);
+                    rings.extend(labels);
+                    group
+                } else {
+                    draw::layer_items(view, layout.pen, l)
+                }
+            })
+            .collect::<Vec<_>>()
     };
-    let mut groups: Vec<Group> = of_tier(Tier::Area).collect();
+    let mut groups = of_tier(Tier::Area);
     groups.extend(basemap::borders(view, layout.pen, input.basemap, countries));
     groups.extend(of_tier(Tier::Line));
-    groups
+    (groups, rings)
 }
 
 /// Around the frame: its outline, the header, then the legend under the frame and the footer
@@ -138,7 +166,7 @@ fn page_groups(
     layout: &Layout,
     input: &MapInput,
     page: &Page,
-    legend: &[LegendEntry],
+    (legend, columns): (&[LegendEntry], &legend::Columns),
     view: &View,
     grid: &Graticule,
 ) -> (Vec<Group>, Vec<(String, PxRect)>, ScaleBar) {
@@ -153,7 +181,7 @@ fn page_groups(
         )],
     }];
     let title_box = layout::title_block(layout, &input.title, &page.subtitle, &mut groups);
-    let legend_box = legend::legend_block(layout, legend, frame, &mut groups);
+    let legend_box = legend::legend_block(layout, legend, columns, frame, &mut groups);
     let top = legend_box.y1 + layout.margin * 0.5;
     let (bar, footer_boxes) = footer::footer(layout, view, grid, input, frame, top, &mut groups);
     let mut boxes = vec![

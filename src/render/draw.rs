@@ -93,7 +93,8 @@ pub fn layer_style(layer: &Layer) -> Style {
     style_for(&layer.name)
 }
 
-fn areas_of(g: &Geometry, out: &mut Vec<MultiPolygon>) {
+/// The polygons of a geometry, appended to `out`.
+pub fn areas_of(g: &Geometry, out: &mut Vec<MultiPolygon>) {
     match g {
         Geometry::Polygon(p) => out.push(MultiPolygon::new(vec![p.clone()])),
         Geometry::MultiPolygon(m) => out.push(m.clone()),
@@ -329,6 +330,13 @@ pub enum Swatch {
     /// A line sample.
     Line(Style),
     Symbol(Symbol),
+    /// A reaction time's colour: a front sector's solid line (`solid`) beside a reaction
+    /// area's dashed edge (`dashed`).
+    Reaction {
+        colour: Rgba,
+        solid: bool,
+        dashed: bool,
+    },
 }
 
 /// One legend line.
@@ -378,48 +386,11 @@ pub fn legend_entries(layer: &Layer) -> Vec<LegendEntry> {
             swatch: Swatch::Area(style),
             label: title,
         }],
-        Tier::Line => {
-            let mut by_feature: Vec<(Rgba, String)> = layer
-                .features
-                .iter()
-                .filter_map(|f| feature_stroke(layer, f))
-                .collect();
-            by_feature.sort_by(|a, b| a.1.cmp(&b.1));
-            by_feature.dedup();
-            if by_feature.is_empty() {
-                return vec![LegendEntry {
-                    swatch: Swatch::Line(style),
-                    label: title,
-                }];
-            }
-            // classes in the order of their colours (fastest first)
-            by_feature.sort_by_key(|(c, _)| {
-                crate::style::REACTION_CLASS_COLOURS
-                    .iter()
-                    .position(|k| k == c)
-                    .unwrap_or(usize::MAX)
-            });
-            // one line for all classes (the legend's length decides whether a small map fits)
-            let names = ["green", "amber", "orange", "red"];
-            let classes: Vec<String> = by_feature
-                .iter()
-                .map(|(c, label)| {
-                    let name = crate::style::REACTION_CLASS_COLOURS
-                        .iter()
-                        .position(|k| k == c)
-                        .map_or("purple", |i| names[i]);
-                    let what = label.trim_start_matches("Front sector ");
-                    format!("{what} {name}")
-                })
-                .collect();
-            vec![LegendEntry {
-                swatch: Swatch::Line(Style {
-                    stroke: Some(by_feature[0].0),
-                    ..style
-                }),
-                label: format!("{}: {}", layer.title, classes.join(", ")),
-            }]
-        }
+        // the layers coloured by reaction time get their classes from the map's legend
+        Tier::Line => vec![LegendEntry {
+            swatch: Swatch::Line(style),
+            label: title,
+        }],
     }
 }
 

@@ -116,6 +116,8 @@ pub struct GroundResolved {
     pub staging: Vec<Staging>,
     /// Target length of a front sector, metres.
     pub sector_m: f64,
+    /// `[data] reaction`: travel-time areas that replace the geodesic discs (None: discs).
+    pub isochrones: Option<super::reaction::Isochrones>,
 }
 
 impl GroundResolved {
@@ -232,6 +234,8 @@ impl Scenario {
     /// known garrisons and staging ids. Every refusal names its `file:line:column`.
     pub(super) fn resolve_ground(&self, data: &Datasets) -> Result<Option<GroundResolved>> {
         let Some(g) = &self.spec.ground else {
+            // `[data] reaction` without `[ground]` is refused there
+            self.reaction_isochrones()?;
             return Ok(None);
         };
         let belt_m = self.belt(&g.belt)?;
@@ -284,6 +288,7 @@ impl Scenario {
             rotation,
             staging,
             sector_m,
+            isochrones: self.reaction_isochrones()?,
         }))
     }
 

@@ -6,6 +6,7 @@
 pub mod bounds;
 mod cap;
 pub mod ground;
+pub mod reaction;
 mod resolve;
 mod threat;
 
@@ -134,6 +135,8 @@ pub struct DataSpec {
     pub occupied: Option<Spanned<String>>,
     pub contact_line: Option<Spanned<String>>,
     pub ukraine_1991: Option<Spanned<String>>,
+    /// Travel-time areas (polygons with `hours`) replacing `[ground]`'s geodesic discs.
+    pub reaction: Option<Spanned<String>>,
 }
 
 impl Scenario {
@@ -242,7 +245,7 @@ impl Scenario {
 
 const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [[threat]] name/from/sites/distance, [zone] region/protect, \
                            [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
-                           [data] occupied/contact_line/ukraine_1991, [cap], [ground] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
+                           [data] occupied/contact_line/ukraine_1991/reaction, [cap], [ground] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
 
 /// "line L, column C" of a byte offset range's start (1-based), as scenario and study errors
 /// give positions.

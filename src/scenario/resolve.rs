@@ -179,6 +179,10 @@ impl Scenario {
         };
         let cap = self.resolve_cap(&bases, &named_at, &data)?;
         let ground = self.resolve_ground(&data)?;
+        let mut replaced = replaced;
+        if let Some(iso) = ground.as_ref().and_then(|g| g.isochrones.as_ref()) {
+            replaced.push(("reaction".into(), iso.file.clone()));
+        }
         let resolved = Resolved {
             name: spec.name.clone(),
             description: spec.description.clone(),

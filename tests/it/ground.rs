@@ -460,3 +460,301 @@ fn crossings_lie_at_the_border_in_their_country() {
         assert!(c.source.contains("geonameid"), "{}", c.id);
     }
 }
+
+/// A GeoJSON polygon feature of a geodesic circle (GeographicLib direct, 1,440 vertices: the
+/// chords stay within 2 m of the circle up to 500 km) with `hours`.
+fn circle_feature(centre: Coord, radius_m: f64, hours: serde_json::Value) -> serde_json::Value {
+    let ring: Vec<[f64; 2]> = (0..=1440)
+        .map(|k| {
+            let az = -(k % 1440) as f64 * 0.25; // clockwise azimuths: a counter-clockwise ring
+            let (lat, lon): (f64, f64) = WGS84.direct(centre.y, centre.x, az, radius_m);
+            [lon, lat]
+        })
+        .collect();
+    serde_json::json!({
+        "type": "Feature",
+        "properties": { "hours": hours },
+        "geometry": { "type": "Polygon", "coordinates": [ring] }
+    })
+}
+
+/// The default scenario with `[data] reaction = "iso.geojson"`, written with `features` into
+/// `dir`; returns the scenario path.
+fn with_isochrones(dir: &Path, features: Vec<serde_json::Value>) -> std::path::PathBuf {
+    let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    std::fs::write(dir.join("iso.geojson"), fc.to_string()).unwrap();
+    let path = dir.join("s.toml");
+    std::fs::write(
+        &path,
+        format!("{DEFAULT_SCENARIO}\n[data]\nreaction = \"iso.geojson\"\n"),
+    )
+    .unwrap();
+    path
+}
+
+/// Isochrones from a file replace the discs: the times are the file's, the share of the line
+/// of contact reached within each and each sector's time equal what dense GeographicLib
+/// samples give (the areas are geodesic circles), the reaction areas stay inside them, and the
+/// slowest sector is the one with the longest time.
+#[test]
+fn isochrones_from_a_file_replace_the_discs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = iapz::data::Datasets::embedded().unwrap();
+    let line = d.contact_line.clone();
+    let centre = line.0[line.0.len() / 2];
+    // 2 h and 5 h: circles about the middle of the line; 12 h: a box over all of Ukraine
+    let radii = [(2.0, 120_000.0), (5.0, 300_000.0)];
+    let mut features: Vec<serde_json::Value> = radii
+        .iter()
+        .map(|(h, r)| circle_feature(centre, *r, (*h).into()))
+        .collect();
+    features.push(serde_json::json!({
+        "type": "Feature", "properties": { "hours": 12 },
+        "geometry": { "type": "Polygon", "coordinates": [[[20, 43], [42, 43], [42, 54], [20, 54], [20, 43]]] }
+    }));
+    let path = with_isochrones(dir.path(), features);
+    let s = iapz::scenario::Scenario::from_path(&path)
+        .unwrap()
+        .resolve(&d)
+        .unwrap();
+    let p = iapz::plan::run(&s, &|_| {}).unwrap();
+    let g = p.report.ground.as_ref().unwrap();
+    assert_eq!(
+        g.reaction.iter().map(|r| r.hours).collect::<Vec<_>>(),
+        [2.0, 5.0, 12.0],
+        "the file's times, not reaction_hours"
+    );
+    assert!(g.reaction.iter().all(|r| r.radius_km.is_none()));
+    assert!(g.reaction_file.as_deref().unwrap().ends_with("iso.geojson"));
+
+    // the line within each circle, from 100 m GeographicLib samples
+    let pts = samples(&line, 100.0);
+    let inside_km = |r: f64| -> f64 {
+        pts.windows(2)
+            .filter(|w| {
+                let mid = coord! { x: (w[0].x + w[1].x) / 2.0, y: (w[0].y + w[1].y) / 2.0 };
+                inv(mid, centre) <= r
+            })
+            .map(|w| inv(w[0], w[1]))
+            .sum::<f64>()
+            / 1000.0
+    };
+    for ((h, r), row) in radii.iter().zip(&g.reaction) {
+        let want = inside_km(*r);
+        assert!(
+            (row.line_km - want).abs() < 0.5,
+            "{h} h: {} km of the line inside, GeographicLib {want:.2} km",
+            row.line_km
+        );
+    }
+    assert_eq!(g.reaction[2].line_pct, 100.0);
+
+    // each reaction area lies inside its circle (vertices within the radius + 2 m)
+    let areas = p.layer("reaction").unwrap();
+    for ((h, r), f) in radii.iter().zip(&areas.features) {
+        let far = f
+            .geometry
+            .coords_iter()
+            .map(|c| inv(c, centre))
+            .fold(0.0, f64::max);
+        assert!(far <= r + 2.0, "{h} h area reaches {far} m > {r} m");
+    }
+
+    // sector times: the first circle holding every sample of the sector
+    let sectors = p.layer("front_sectors").unwrap();
+    for (x, f) in g.sectors.iter().zip(&sectors.features) {
+        let Geometry::LineString(l) = &f.geometry else {
+            panic!("sectors are lines")
+        };
+        let farthest = samples(l, 100.0)
+            .iter()
+            .map(|c| inv(*c, centre))
+            .fold(0.0, f64::max);
+        if radii.iter().any(|(_, r)| (farthest - r).abs() < 200.0) {
+            continue; // on a circle's edge: either answer is right
+        }
+        let want = radii
+            .iter()
+            .find(|(_, r)| farthest <= *r)
+            .map_or(12.0, |(h, _)| *h);
+        let got = x.isochrone.as_ref().unwrap().within_hours;
+        assert_eq!(got, Some(want), "{}: farthest {farthest} m", x.id);
+        assert_eq!(
+            f.properties["within_hours"].as_f64(),
+            Some(want),
+            "{} layer",
+            x.id
+        );
+    }
+    let slowest = g.sectors.iter().find(|x| x.id == g.slowest_sector).unwrap();
+    let longest = g
+        .sectors
+        .iter()
+        .filter_map(|x| x.isochrone.as_ref().unwrap().within_hours)
+        .fold(0.0, f64::max);
+    assert_eq!(
+        slowest.isochrone.as_ref().unwrap().within_hours,
+        Some(longest)
+    );
+    let md = p.report.to_markdown();
+    assert!(md.contains("travel-time polygons of"), "{md}");
+}
+
+/// A `[data] reaction` file that is not polygons with `hours` exits 2, naming the file, the
+/// feature and what to give.
+#[test]
+fn bad_isochrone_files_exit_2_naming_file_and_feature() {
+    let centre = coord! { x: 35.0, y: 48.0 };
+    let good = circle_feature(centre, 100_000.0, 3.into());
+    let mut no_hours = good.clone();
+    no_hours["properties"] = serde_json::json!({ "time": 3 });
+    let mut text_hours = good.clone();
+    text_hours["properties"]["hours"] = "three".into();
+    let mut zero_hours = good.clone();
+    zero_hours["properties"]["hours"] = 0.into();
+    let line = serde_json::json!({
+        "type": "Feature", "properties": { "hours": 3 },
+        "geometry": { "type": "LineString", "coordinates": [[35, 48], [36, 48]] }
+    });
+    let cases = [
+        (
+            vec![good.clone(), no_hours],
+            "feature 2: has no \"hours\" property",
+        ),
+        (
+            vec![text_hours],
+            "feature 1: \"hours\" is \"three\", not a number",
+        ),
+        (
+            vec![good.clone(), good.clone(), zero_hours],
+            "feature 3: \"hours\" = 0 is out of range",
+        ),
+        (vec![line], "feature 1: is a line, not a polygon"),
+        (vec![], "has no features"),
+    ];
+    for (features, expect) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        with_isochrones(dir.path(), features);
+        let out = Command::new(env!("CARGO_BIN_EXE_iapz"))
+            .args(["plan", "s.toml", "--out", "o"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{expect}: {e}");
+        assert!(e.contains("iso.geojson"), "names the file: {e}");
+        assert!(e.contains(expect), "expected {expect:?} in {e}");
+        assert!(
+            e.contains("hint:") && e.contains("hours"),
+            "says what to give: {e}"
+        );
+        assert!(!dir.path().join("o").exists(), "nothing is written");
+    }
+    // a missing file is an error at the scenario's value
+    let dir = tempfile::tempdir().unwrap();
+    with_isochrones(dir.path(), vec![good]);
+    std::fs::remove_file(dir.path().join("iso.geojson")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_iapz"))
+        .args(["plan", "s.toml", "--out", "o"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    let line_no = DEFAULT_SCENARIO.lines().count() + 3;
+    assert!(
+        e.contains(&format!(
+            "s.toml: line {line_no}, column 12: [data] reaction:"
+        )) && e.contains("does not exist"),
+        "{e}"
+    );
+}
+
+/// The default map draws every ground item: the reaction rings in their times' colours (and
+/// not along the line of contact, which the territory's edge follows), the front sectors in
+/// the same colours, the garrisons and staging points, and legend lines for each.
+#[test]
+fn the_map_draws_rings_sectors_garrisons_and_staging() {
+    use iapz::render::MapOptions;
+    use iapz::style::reaction_colour;
+    let (s, p) = common::default_plan();
+    let scene =
+        iapz::outputs::plan_scene(&p.layers, &p.report, &s.data, &MapOptions::default()).unwrap();
+    let rings = scene.map_group("reaction").expect("reaction rings drawn");
+    let colours: Vec<_> = rings
+        .items
+        .iter()
+        .filter_map(|i| i.stroke.as_ref().map(|s| s.colour))
+        .collect();
+    assert_eq!(
+        colours,
+        [3.0, 6.0, 12.0].map(|h| reaction_colour(Some(h))),
+        "one ring per time, in its colour"
+    );
+    let sectors = scene.map_group("front_sectors").unwrap();
+    for i in &sectors.items {
+        let c = i.stroke.as_ref().unwrap().colour;
+        assert!(
+            [3.0, 6.0].iter().any(|h| reaction_colour(Some(*h)) == c),
+            "sector colour {c:?}"
+        );
+    }
+    // ring vertices on the line of contact: the clip's edge is left out
+    let pts = |items: &[iapz::render::scene::Item]| -> Vec<(f32, f32)> {
+        items
+            .iter()
+            .flat_map(|i| i.path.0.iter())
+            .filter_map(|s| match s {
+                iapz::render::scene::Seg::Move(x, y) | iapz::render::scene::Seg::Line(x, y) => {
+                    Some((*x, *y))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let line = pts(&scene.map_group("contact_line").unwrap().items);
+    let on_line = |p: &(f32, f32)| line.iter().any(|q| (p.0 - q.0).hypot(p.1 - q.1) < 1.0);
+    let ring_pts = pts(&rings.items);
+    let share = ring_pts.iter().filter(|p| on_line(p)).count() as f64 / ring_pts.len() as f64;
+    assert!(
+        share < 0.02,
+        "{:.1} % of ring vertices on the line",
+        share * 100.0
+    );
+    let legend = scene.page_group("legend").unwrap();
+    let words: Vec<&str> = legend
+        .items
+        .iter()
+        .filter_map(|i| i.text.as_deref())
+        .collect();
+    for needle in [
+        "Reached within 3 h (front sector; dashed: its area)",
+        "Reached within 6 h (front sector; dashed: its area)",
+        "Reached within 12 h (front sector; dashed: its area)",
+        "Garrisons of the reaction force",
+        "Staging points of follow-on forces",
+    ] {
+        assert!(
+            words.contains(&needle),
+            "legend lacks {needle:?}: {words:?}"
+        );
+    }
+    assert!(
+        words.iter().all(|w| !w.ends_with('…')),
+        "every legend line whole at 2048 px: {words:?}"
+    );
+    let labels = scene.map_group("labels").unwrap();
+    let placed: Vec<&str> = labels
+        .items
+        .iter()
+        .filter_map(|i| i.text.as_deref())
+        .collect();
+    for name in ["Medyka", "Siret", "Lozova"] {
+        assert!(
+            placed.iter().any(|t| t.contains(name)),
+            "{name} unlabelled: {placed:?}"
+        );
+    }
+    let hours = scene.map_group("reaction_labels").unwrap();
+    assert!(!hours.items.is_empty(), "the rings' hours are on the map");
+}

@@ -360,7 +360,7 @@ fn png_and_svg_are_deterministic_and_the_svg_is_well_formed() {
 fn a_bbox_outside_the_data_still_draws_a_map() {
     let (s, p) = plan();
     let opts = MapOptions {
-        size: 768, // the legend of the default plan (with its ground layers) needs more than 512 px
+        size: 512, // the smallest page the default plan's legend (with its ground layers) fits
         bbox: Some([5.0, 55.0, 20.0, 60.0]),
     };
     let scene = plan_scene(&p.layers, &p.report, &s.data, &opts).unwrap();

@@ -124,3 +124,34 @@ pub fn sectors(line: &LineString, sector_m: f64, sites: &[Coord], tolerance_m: f
         })
         .collect()
 }
+
+/// Geodesic length of `line` inside `area`, metres (to within about `tolerance_m` per crossing).
+///
+/// Both are densified so that their geodesic edges deviate from straight lon/lat segments by
+/// less than `tolerance_m`; the line is then clipped to the area in lon/lat and the pieces
+/// measured on the ellipsoid.
+///
+/// ```
+/// use geo::{coord, polygon, LineString, MultiPolygon};
+/// use iapz::plan::ground::geometry::length_inside;
+/// let line = LineString::new(vec![coord! { x: 30.0, y: 48.0 }, coord! { x: 32.0, y: 48.0 }]);
+/// let west = polygon![(x: 29.0, y: 47.0), (x: 31.0, y: 47.0), (x: 31.0, y: 49.0), (x: 29.0, y: 49.0)];
+/// let half = length_inside(&line, &MultiPolygon::new(vec![west]), 1.0);
+/// let whole = iapz::ops::geodesic_length_m(&line.clone().into());
+/// assert!((half / whole - 0.5).abs() < 1e-3);
+/// ```
+pub fn length_inside(line: &LineString, area: &MultiPolygon, tolerance_m: f64) -> f64 {
+    use geo::BooleanOps;
+    let dense_line = crate::geodesy::densify_line(line, tolerance_m);
+    let dense_area =
+        match crate::ops::densify_geometry(&Geometry::MultiPolygon(area.clone()), tolerance_m) {
+            Geometry::MultiPolygon(m) => m,
+            _ => unreachable!("densifying keeps the geometry type"),
+        };
+    dense_area
+        .clip(&geo::MultiLineString::new(vec![dense_line]), false)
+        .0
+        .into_iter()
+        .map(|piece| geodesic_length_m(&Geometry::LineString(piece)))
+        .sum()
+}

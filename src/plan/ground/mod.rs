@@ -21,8 +21,8 @@ mod report;
 
 pub use report::{
     DensityRow, FollowOnReport, GarrisonReport, GroundReport, PUBLISHED_FORCES, PUBLISHED_FRONT_KM,
-    PublishedForce, ReactionRow, STRIP_TROOPS, SectorReport, StripManning, density, density_rows,
-    grouped, strip_manning,
+    PublishedForce, ReactionRow, STRIP_TROOPS, SectorIsochrone, SectorReport, StripManning,
+    density, density_rows, grouped, strip_manning,
 };
 
 use super::Plan;
@@ -31,7 +31,7 @@ use crate::data::City;
 use crate::error::Result;
 use crate::geodesy::{densify_line, distance};
 use crate::layer::{Feature, Layer};
-use crate::ops::{geodesic_area_m2, geodesic_length_m, length_within};
+use crate::ops::{geodesic_area_m2, geodesic_length_m, intersection, length_within, union_all};
 use crate::scenario::{Garrison, GarrisonChoice, GroundResolved, Resolved};
 use crate::units::round;
 use geo::{Contains, Coord, Geometry, LineString, MultiPolygon, Point};
@@ -42,9 +42,21 @@ struct Ground {
     belt: MultiPolygon,
     towns_in_belt: Vec<City>,
     garrisons: Vec<Garrison>,
-    /// One per reaction time: (hours, area).
-    reaction: Vec<(f64, MultiPolygon)>,
+    /// One per reaction time, fastest first.
+    reaction: Vec<Reach>,
     sectors: Vec<geometry::Sector>,
+    /// With `[data] reaction`: each sector's first time whose area holds all of it.
+    sector_within: Option<Vec<Option<f64>>>,
+}
+
+/// What one reaction time reaches.
+struct Reach {
+    hours: f64,
+    /// The controlled territory reached.
+    area: MultiPolygon,
+    /// With `[data] reaction`: the travel-time area before the clip (the line of contact, on
+    /// the territory's edge, is measured against it). None: geodesic discs.
+    isochrone: Option<MultiPolygon>,
 }
 
 /// Adds the ground layers and the report's "Ground force" section to `plan` when the scenario
@@ -108,21 +120,61 @@ fn compute(s: &Resolved, g: &PlanGeometry, ground: &GroundResolved) -> Result<Gr
             .with_hint("widen the belt, lower min_population, or list the garrisons"));
     }
     let sites: Vec<Coord> = garrisons.iter().map(|x| x.location).collect();
-    let reaction = ground
-        .reaction_hours
-        .par_iter()
-        .map(|h| {
-            geometry::reach_area(&sites, ground.radius_m(*h), &g.controlled, tol).map(|a| (*h, a))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let reaction = match &ground.isochrones {
+        None => ground
+            .reaction_hours
+            .par_iter()
+            .map(|h| {
+                geometry::reach_area(&sites, ground.radius_m(*h), &g.controlled, tol).map(|area| {
+                    Reach {
+                        hours: *h,
+                        area,
+                        isochrone: None,
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+        Some(iso) => iso
+            .hours()
+            .par_iter()
+            .map(|h| {
+                let isochrone = union_all(&iso.areas_of(*h), tol);
+                Reach {
+                    hours: *h,
+                    area: intersection(&isochrone, &g.controlled, tol),
+                    isochrone: Some(isochrone),
+                }
+            })
+            .collect(),
+    };
     let sectors = geometry::sectors(line, ground.sector_m, &sites, tol);
+    let sector_within = ground
+        .isochrones
+        .is_some()
+        .then(|| sectors_within(&sectors, &reaction, tol));
     Ok(Ground {
         belt,
         towns_in_belt,
         garrisons,
         reaction,
         sectors,
+        sector_within,
     })
+}
+
+/// For each sector, the first reaction time whose travel-time area holds all of it (to twice
+/// the tolerance); None when none does.
+fn sectors_within(sectors: &[geometry::Sector], reaction: &[Reach], tol: f64) -> Vec<Option<f64>> {
+    sectors
+        .par_iter()
+        .map(|x| {
+            reaction.iter().find_map(|r| {
+                let area = r.isochrone.as_ref()?;
+                let outside = x.length_m - geometry::length_inside(&x.line, area, tol);
+                (outside <= 2.0 * tol).then_some(r.hours)
+            })
+        })
+        .collect()
 }
 
 fn sector_id(i: usize) -> String {
@@ -145,12 +197,19 @@ fn build_report(
     let reaction = c
         .reaction
         .iter()
-        .map(|(h, area)| {
-            let within_km = length_within(line, &sites, ground.radius_m(*h)) / 1000.0;
+        .map(|r| {
+            let within_m = match &r.isochrone {
+                Some(area) => geometry::length_inside(line, area, s.tolerance_m),
+                None => length_within(line, &sites, ground.radius_m(r.hours)),
+            };
+            let within_km = within_m / 1000.0;
             ReactionRow {
-                hours: *h,
-                radius_km: round(ground.radius_m(*h) / 1000.0, 1),
-                area_km2: round(km2(area), 1),
+                hours: r.hours,
+                radius_km: r
+                    .isochrone
+                    .is_none()
+                    .then(|| round(ground.radius_m(r.hours) / 1000.0, 1)),
+                area_km2: round(km2(&r.area), 1),
                 line_km: round(within_km, 1),
                 line_pct: round(100.0 * within_km / line_km, 1),
             }
@@ -168,18 +227,25 @@ fn build_report(
             reaction_km: round(x.reaction_m / 1000.0, 1),
             reaction_hours: round(ground.hours_for(x.reaction_m), 2),
             farthest: pair(x.farthest),
+            isochrone: c
+                .sector_within
+                .as_ref()
+                .map(|w| SectorIsochrone { within_hours: w[i] }),
         })
         .collect();
+    // by the travel-time areas where given (beyond every time is slowest), then by distance
+    let time = |i: usize| {
+        c.sector_within
+            .as_ref()
+            .map_or(0.0, |w| w[i].unwrap_or(f64::INFINITY))
+    };
     let slowest = c
         .sectors
         .iter()
         .enumerate()
-        .fold((0, f64::NEG_INFINITY), |b, (i, x)| {
-            if x.reaction_m > b.1 {
-                (i, x.reaction_m)
-            } else {
-                b
-            }
+        .fold((0, (f64::NEG_INFINITY, f64::NEG_INFINITY)), |b, (i, x)| {
+            let key = (time(i), x.reaction_m);
+            if key > b.1 { (i, key) } else { b }
         })
         .0;
     let strip = g
@@ -215,6 +281,7 @@ fn build_report(
         line_length_km: round(line_km, 1),
         reaction,
         slowest_sector: sector_id(slowest),
+        reaction_file: ground.isochrones.as_ref().map(|i| i.file.clone()),
         sectors,
         density: density_rows(ground.troops, line_km, ground.rotation),
         strip,
@@ -260,7 +327,16 @@ fn follow_on(ground: &GroundResolved, sectors: &[geometry::Sector]) -> Vec<Follo
 }
 
 fn assumptions(ground: &GroundResolved) -> Vec<String> {
-    vec![
+    let mut v = vec![];
+    if let Some(iso) = &ground.isochrones {
+        v.push(format!(
+            "Reaction areas, the line's cover and the sectors' times are the travel-time \
+             polygons of {} ([data] reaction), clipped to controlled territory; the sectors' \
+             distances and hours stay the geodesic estimate below.",
+            iso.file
+        ));
+    }
+    v.extend([
         format!(
             "No road network: a road distance is the geodesic distance × {} (road_factor), \
              driven at {} km/h on average (speed_kmh); rivers, bridges, terrain, traffic, \
@@ -276,7 +352,8 @@ fn assumptions(ground: &GroundResolved) -> Vec<String> {
             ground.rotation
         ),
         "Town populations are GeoNames figures from before February 2022.".into(),
-    ]
+    ]);
+    v
 }
 
 fn layers(s: &Resolved, ground: &GroundResolved, c: &Ground, report: &GroundReport) -> Vec<Layer> {
@@ -310,11 +387,11 @@ fn layers(s: &Resolved, ground: &GroundResolved, c: &Ground, report: &GroundRepo
         .reaction
         .iter()
         .zip(&report.reaction)
-        .map(|((h, area), row)| {
-            Feature::new(area.clone())
+        .map(|(r, row)| {
+            Feature::new(r.area.clone())
                 .with("layer", "reaction")
-                .with("name", format!("Reached within {h} h"))
-                .with("hours", *h)
+                .with("name", format!("Reached within {} h", r.hours))
+                .with("hours", r.hours)
                 .with("radius_km", row.radius_km)
                 .with("area_km2", row.area_km2)
                 .with("line_pct", row.line_pct)
@@ -324,11 +401,16 @@ fn layers(s: &Resolved, ground: &GroundResolved, c: &Ground, report: &GroundRepo
         .sectors
         .iter()
         .zip(&report.sectors)
-        .map(|(x, r)| {
-            let within = ground
-                .reaction_hours
-                .iter()
-                .find(|h| ground.radius_m(**h) >= x.reaction_m);
+        .enumerate()
+        .map(|(i, (x, r))| {
+            let within = match &c.sector_within {
+                Some(w) => w[i],
+                None => ground
+                    .reaction_hours
+                    .iter()
+                    .find(|h| ground.radius_m(**h) >= x.reaction_m)
+                    .copied(),
+            };
             Feature::new(densify_line(&x.line, tol))
                 .with("layer", "front_sectors")
                 .with("id", r.id.as_str())
@@ -337,7 +419,7 @@ fn layers(s: &Resolved, ground: &GroundResolved, c: &Ground, report: &GroundRepo
                 .with("garrison", r.garrison.as_str())
                 .with("reaction_km", r.reaction_km)
                 .with("reaction_hours", r.reaction_hours)
-                .with("within_hours", within.copied())
+                .with("within_hours", within)
         })
         .collect();
     let staging = ground

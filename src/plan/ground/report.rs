@@ -70,8 +70,10 @@ pub struct GarrisonReport {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReactionRow {
     pub hours: f64,
-    /// speed × hours / road factor, km (geodesic).
-    pub radius_km: f64,
+    /// speed × hours / road factor, km (geodesic); none when the areas come from
+    /// `[data] reaction`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius_km: Option<f64>,
     /// Controlled territory within reach, km².
     pub area_km2: f64,
     /// Length of the line of contact within reach, km, and its share, %.
@@ -96,6 +98,16 @@ pub struct SectorReport {
     pub reaction_hours: f64,
     /// The sector's point farthest from every garrison, [lon, lat].
     pub farthest: [f64; 2],
+    /// With `[data] reaction`: the first of its times whose area holds all of the sector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isochrone: Option<SectorIsochrone>,
+}
+
+/// A sector's time by the travel-time areas of `[data] reaction`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SectorIsochrone {
+    /// Hours; null when no area holds all of the sector.
+    pub within_hours: Option<f64>,
 }
 
 /// Troops per km of front for one published force size.
@@ -164,6 +176,9 @@ pub struct GroundReport {
     pub sectors: Vec<SectorReport>,
     /// Id of the sector with the longest reaction time.
     pub slowest_sector: String,
+    /// The `[data] reaction` file the reaction areas come from (none: geodesic discs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction_file: Option<String>,
     /// The scenario's `troops` and the published figures, per km of the line.
     pub density: Vec<DensityRow>,
     pub strip: Option<StripManning>,
@@ -295,6 +310,13 @@ impl GroundReport {
              contact {:.0} km",
             self.speed_kmh, self.road_factor, self.rotation, self.line_length_km
         );
+        if let Some(file) = &self.reaction_file {
+            let _ = writeln!(
+                m,
+                "- Reaction areas: the travel-time polygons of {file} ([data] reaction), not \
+                 geodesic discs; sector distances and hours below stay the geodesic estimate"
+            );
+        }
         let _ = writeln!(
             m,
             "\n| reaction time | radius km | line of contact reached | area reached km² |\n|---:|---:|---:|---:|"
@@ -302,29 +324,55 @@ impl GroundReport {
         for r in &self.reaction {
             let _ = writeln!(
                 m,
-                "| {} h | {:.0} | {:.1} % ({:.0} km) | {} |",
+                "| {} h | {} | {:.1} % ({:.0} km) | {} |",
                 r.hours,
-                r.radius_km,
+                r.radius_km.map_or("—".to_string(), |k| format!("{k:.0}")),
                 r.line_pct,
                 r.line_km,
                 grouped(r.area_km2, 0)
             );
         }
-        if let Some(s) = self.sectors.iter().find(|s| s.id == self.slowest_sector) {
+        let slowest = self.sectors.iter().find(|s| s.id == self.slowest_sector);
+        if let Some((s, iso)) = slowest.and_then(|s| s.isochrone.as_ref().map(|i| (s, i))) {
+            let _ = writeln!(
+                m,
+                "\nSlowest sector by the travel-time areas: {} ({:.0} km), {}.",
+                s.id,
+                s.length_km,
+                match iso.within_hours {
+                    Some(h) => format!("reached within {h} h"),
+                    None => "beyond every listed time".to_string(),
+                }
+            );
+        } else if let Some(s) = slowest {
             let _ = writeln!(
                 m,
                 "\nSlowest sector: {} ({:.0} km), {:.0} km from {} — {:.1} h.",
                 s.id, s.length_km, s.reaction_km, s.garrison, s.reaction_hours
             );
         }
+        // with [data] reaction, a last column: the first travel-time area holding the sector
+        let iso = self.reaction_file.is_some();
         let _ = writeln!(
             m,
-            "\n| sector | km | nearest garrison | reaction km | hours |\n|---|---:|---|---:|---:|"
+            "\n| sector | km | nearest garrison | reaction km | hours |{}\n|---|---:|---|---:|---:|{}",
+            if iso {
+                " within (travel-time areas) |"
+            } else {
+                ""
+            },
+            if iso { "---:|" } else { "" }
         );
         for s in &self.sectors {
+            let within = match &s.isochrone {
+                Some(i) => i
+                    .within_hours
+                    .map_or(" beyond every time |".to_string(), |h| format!(" {h} h |")),
+                None => String::new(),
+            };
             let _ = writeln!(
                 m,
-                "| {} | {:.0} | {} | {:.0} | {:.1} |",
+                "| {} | {:.0} | {} | {:.0} | {:.1} |{within}",
                 s.id, s.length_km, s.garrison, s.reaction_km, s.reaction_hours
             );
         }

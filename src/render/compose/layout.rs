@@ -3,7 +3,7 @@
 //! a width.
 
 use super::MapInput;
-use super::{footer, legend};
+use super::footer;
 use crate::error::{Error, Result};
 use crate::layer::{GeomKind, PLAN_SIGNATURE, plan_layer};
 use crate::render::draw::Pen;
@@ -90,6 +90,15 @@ impl Layout {
     }
 }
 
+/// The most legend rows that leave the map frame its 30 % of the page height.
+pub(super) fn legend_room(layout: &Layout, input: &MapInput) -> usize {
+    let subtitle = wrap_lines(&input.subtitle, &layout.subtitle, layout.inner_width(), 3);
+    let around = layout.header_height(subtitle.len())
+        + layout.footer_height(0, footer::credit_lines(layout, input));
+    let room = layout.size * 0.7 - around - 1.0;
+    (room / layout.legend_row()).floor().max(0.0) as usize
+}
+
 /// The page cut into header, map frame and footer.
 pub(super) struct Page {
     /// The subtitle, wrapped (three lines at most).
@@ -98,17 +107,17 @@ pub(super) struct Page {
     pub frame: PxRect,
 }
 
-/// Cuts the page of `size` px for a legend of `legend_lines` entries. The frame must keep 30 %
-/// of the page height; else the error names `--size` and the legend's length.
+/// Cuts the page of `size` px for a legend of `legend_lines` entries in `legend_rows` rows.
+/// The frame must keep 30 % of the page height; else the error names `--size` and the
+/// legend's length.
 pub(super) fn cut_page(
     layout: &Layout,
     input: &MapInput,
-    legend_lines: usize,
+    (legend_lines, legend_rows): (usize, usize),
     size: u32,
 ) -> Result<Page> {
     let subtitle = wrap_lines(&input.subtitle, &layout.subtitle, layout.inner_width(), 3);
     let header = layout.header_height(subtitle.len());
-    let legend_rows = legend::rows(legend_lines);
     let footer = layout.footer_height(legend_rows, footer::credit_lines(layout, input));
     let frame = PxRect::new(
         layout.margin,
