@@ -35,7 +35,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 # The catalogue's labelled layers (src/layer.rs, PLAN_LAYERS `.label(...)`).
-LABELLED = {"airfields", "assets", "cap_stations", "oblasts", "front_sectors", "garrisons", "staging"}
+LABELLED = {"airfields", "assets", "cap_stations", "oblasts", "front_sectors", "garrisons", "staging", "aew_orbits", "tanker_tracks"}
 # Layers off when the project opens (catalogue `.hidden()`).
 HIDDEN = {"coverage", "redundancy", "oblasts", "follow_on"}
 # Polygon layers drawn as outlines over the lines on purpose (no fill).

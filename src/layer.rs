@@ -209,6 +209,8 @@ pub const PLAN_LAYERS: &[PlanLayer] = &[
     spec("cap_stations", "Combat air patrol stations", Point, Group::Air, 29).label("id"),
     spec("cap_discs", "Engagement discs of the patrol stations", Polygon, Group::Air, 12).figure(RadiusKm),
     spec("cap_transit", "Transit from base to patrol station", Line, Group::Air, 14),
+    spec("aew_orbits", "AEW&C orbits", Line, Group::Air, 21).label("id"),
+    spec("tanker_tracks", "Tanker tracks (the with-tankers fleet)", Line, Group::Air, 20).label("id"),
     spec("garrison_belt", "Garrison belt of the ground force", Polygon, Group::Ground, 9).figure(AreaKm2),
     spec("garrisons", "Garrisons of the reaction force", Point, Group::Ground, 30).label("name"),
     spec("reaction", "Reached by the ground force within each reaction time", Polygon, Group::Ground, 13).figure(Count),

@@ -118,6 +118,8 @@ pub fn style_for(layer: &str) -> Style {
         "cap_stations" => point(Rgba(90, 40, 160, 255), Marker::Diamond, 2.6),
         "cap_discs" => outline(Rgba(90, 40, 160, 220), 0.3, true),
         "cap_transit" => outline(Rgba(90, 40, 160, 160), 0.2, true),
+        "aew_orbits" => outline(Rgba(0, 140, 160, 255), 0.5, false),
+        "tanker_tracks" => outline(Rgba(200, 120, 0, 255), 0.5, true),
         "garrison_belt" => area(Rgba(110, 140, 50, 70), Rgba(80, 110, 30, 255), 0.3),
         "reaction" => outline(Rgba(200, 110, 10, 230), 0.35, true),
         "front_sectors" => outline(Rgba(230, 90, 0, 255), 1.0, false),

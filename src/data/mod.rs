@@ -13,6 +13,7 @@
 //! assert!(d.airfield("EPRZ").is_some());
 //! ```
 
+pub mod basing;
 mod crossings;
 mod export;
 mod load;

@@ -5,12 +5,14 @@
 
 pub mod bounds;
 mod cap;
+mod contribution;
 pub mod ground;
 pub mod reaction;
 mod resolve;
 mod threat;
 
 pub use cap::{CapAircraftSpec, CapCover, CapPerformance, CapResolved, CapSpec};
+pub use contribution::{Contribution, ContributionSpec, EnablersResolved, EnablersSpec};
 pub use ground::{Garrison, GarrisonChoice, GroundResolved, GroundSpec, Staging};
 use resolve::list_hint;
 pub use resolve::{BaseAircraft, Positions, Resolved, StripSide, ThreatSource};
@@ -70,6 +72,12 @@ pub struct ScenarioSpec {
     /// `[ground]`: the reassurance force on the ground (optional).
     #[serde(default)]
     pub ground: Option<GroundSpec>,
+    /// `[[contribution]]`: each country's fighters of one type for the air cover (optional).
+    #[serde(default)]
+    pub contribution: Vec<ContributionSpec>,
+    /// `[enablers]`: the AEW&C and tanker types supporting `[cap]` (optional, defaults).
+    #[serde(default)]
+    pub enablers: Option<EnablersSpec>,
 }
 
 /// `[standoff]`: the threat and the distance to keep from it.
@@ -245,7 +253,7 @@ impl Scenario {
 
 const SCHEMA_HINT: &str = "valid tables: name, description, tolerance, [standoff] distance/from, [[threat]] name/from/sites/distance, [zone] region/protect, \
                            [strip] width/side, [[bases]] airfields/countries/aircraft/radius/cruise_kmh, \
-                           [data] occupied/contact_line/ukraine_1991/reaction, [cap], [ground] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
+                           [data] occupied/contact_line/ukraine_1991/reaction, [cap], [ground], [[contribution]] country/type/aircraft, [enablers] (see scenarios/sky-shield.toml) — see the README's \"Scenario files\"";
 
 /// "line L, column C" of a byte offset range's start (1-based), as scenario and study errors
 /// give positions.

@@ -75,6 +75,10 @@ pub struct Resolved {
     pub cap: Option<super::CapResolved>,
     /// `[ground]`, checked (None when the scenario has no `[ground]` table).
     pub ground: Option<super::GroundResolved>,
+    /// `[[contribution]]`, checked (empty: no inventory limit).
+    pub contributions: Vec<super::Contribution>,
+    /// `[enablers]` with its defaults (None when the scenario has no `[cap]` table).
+    pub enablers: Option<super::EnablersResolved>,
     /// Where each value was written, for errors the planner raises later.
     pub positions: Positions,
 }
@@ -183,6 +187,8 @@ impl Scenario {
         if let Some(iso) = ground.as_ref().and_then(|g| g.isochrones.as_ref()) {
             replaced.push(("reaction".into(), iso.file.clone()));
         }
+        let contributions = self.resolve_contributions()?;
+        let enablers = self.resolve_enablers()?;
         let resolved = Resolved {
             name: spec.name.clone(),
             description: spec.description.clone(),
@@ -195,6 +201,8 @@ impl Scenario {
             strip,
             cap,
             ground,
+            contributions,
+            enablers,
             bases,
             data,
             replaced,

@@ -7,6 +7,7 @@ mod bad_inputs;
 mod buffer_oracle;
 mod buffer_scale;
 mod cap_fleet;
+mod cap_limits;
 mod catalogue;
 mod check_jagged;
 mod check_rules;

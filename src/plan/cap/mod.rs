@@ -16,12 +16,23 @@
 //! 3. A sensitivity table (engagement radius 100/150/200 km × availability 0.6/0.7/0.8 × tankers)
 //!    and a comparison with the published 120 and ~60.
 
+mod assign;
+mod enablers;
 mod fleet;
+mod force;
 mod optimal;
 mod report;
 mod stations;
 
+pub use assign::{
+    ASSIGN_NODE_LIMIT, BaseLoad, ContributionUse, LimitAnswer, LimitProblem, LimitedFleet,
+    LimitedStation, Shortfall, TypeLoad, serve_within_limits, solve_limits, utilisation,
+};
+pub use enablers::{
+    AewReport, Orbit, TankerReport, Track, eastern_edge, racetrack, radar_horizon_km,
+};
 pub use fleet::{Assignment, aircraft_needed, assign, assign_to, time_on_station_h};
+pub use force::{ForceComparison, ForceReport, ForceTotal};
 pub use optimal::{NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover};
 pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
 pub use stations::{
@@ -130,6 +141,13 @@ pub fn add_to(
                 .with_hint(e.hint().unwrap_or_default().to_string())
         })?;
     plan.layers.extend(layers(s, cap, main, &report));
+    // Issue 21: the same stations within base capacities and contributions, and the enablers.
+    let mut report = report;
+    report.force = force::build(s, cap, &g.zone, &g.standoff, &main.stations);
+    if let Some(f) = &report.force {
+        force::annotate_airfields(&mut plan.layers, f.as_configured(cap.tankers));
+        plan.layers.extend(force::layers(s, f, cap.tankers));
+    }
     plan.report.cap = Some(report);
     Ok(())
 }

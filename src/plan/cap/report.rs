@@ -128,6 +128,9 @@ pub struct CapReport {
     pub sensitivity: Vec<SensitivityRow>,
     pub comparison: Vec<Comparison>,
     pub assumptions: Vec<String>,
+    /// Issue 21: fighters within base capacities and contributions, AEW&C and tankers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<super::ForceReport>,
 }
 
 /// A fleet total rounded up to whole aircraft; a total that is not a finite number of at most
@@ -246,6 +249,7 @@ pub fn build(
         sensitivity,
         comparison,
         assumptions: assumptions(s, cap),
+        force: None,
     })
 }
 
@@ -350,13 +354,13 @@ fn assumptions(s: &Resolved, cap: &CapResolved) -> Vec<String> {
             cap.grid_spacing_m * super::CANDIDATE_SHARE / 1000.0,
             cap.grid_spacing_m / 1000.0
         ),
-        "Each station is served by its cheapest usable base (fewest aircraft: geodesic distance within the aircraft's combat radius, at least a quarter hour on station); bases have no capacity limit.".to_string(),
+        "Each station is served by its cheapest usable base (fewest aircraft: geodesic distance within the aircraft's combat radius, at least a quarter hour on station); the placement and this table put no limit on bases or types (\"Basing limits, contributions and enablers\" serves the same stations within them).".to_string(),
         format!(
             "Time on station = min(hours on station, endurance − transit out − transit back − {} h reserve); with tankers it is multiplied by {} (refuelling on station); tankers themselves are not counted.",
             cap.reserve_hours, cap.tanker_factor
         ),
         "Aircraft per station = aircraft per patrol × (on station + transit out + transit back + turnaround) / on station / availability, not rounded; totals are rounded up.".to_string(),
-        "Not counted: quick-reaction alert, training, attrition, AEW&C, ISR and EW aircraft, ground-based air defence.".to_string(),
+        "Not counted in the station table: quick-reaction alert, training, attrition, AEW&C (counted in the basing section), ISR and EW aircraft, ground-based air defence.".to_string(),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (b, p) in s.bases.iter().zip(&cap.performance) {
@@ -539,6 +543,9 @@ impl CapReport {
                 c.iapz,
                 c.ratio
             );
+        }
+        if let Some(f) = &self.force {
+            m.push_str(&f.to_markdown(self.tankers));
         }
         let _ = writeln!(m, "\n### CAP assumptions\n");
         for a in &self.assumptions {
