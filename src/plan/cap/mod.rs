@@ -41,6 +41,7 @@ use crate::scenario::{CapCover, CapResolved, Resolved};
 use crate::units::round;
 use geo::{Contains, Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Engagement radii of the sensitivity table, metres.
 pub const SENSITIVITY_RADII_M: [f64; 3] = [100_000.0, 150_000.0, 200_000.0];
@@ -267,6 +268,8 @@ pub fn solve_with(
     // grows), so the next program starts from them instead of rediscovering them.
     let mut seed_rows: Vec<usize> = Vec::new();
     let mut last: Option<Optimum> = None;
+    // Discs by station: most stations stay from one repair round to the next.
+    let mut circles: HashMap<(u64, u64), Polygon> = HashMap::new();
     loop {
         let costs = candidate_costs(s, cap, &candidates);
         let lists = reach_lists(&candidates, &demand, r);
@@ -290,7 +293,7 @@ pub fn solve_with(
             }
             _ => greedy.clone(),
         };
-        let (discs, uncovered) = measure(s, zone, &placement.stations, r)?;
+        let (discs, uncovered) = measure(s, zone, &placement.stations, r, &mut circles)?;
         let uncovered_km2 = geodesic_area_m2(&Geometry::MultiPolygon(uncovered.clone())) / 1e6;
         let whole_zone = matches!(cap.cover, CapCover::Zone { share } if share >= 1.0);
         round_no += 1;
@@ -370,14 +373,18 @@ fn measure(
     zone: &MultiPolygon,
     stations: &[Coord],
     r: f64,
+    circles: &mut HashMap<(u64, u64), Polygon>,
 ) -> Result<(Vec<Polygon>, MultiPolygon)> {
-    let discs: Vec<Polygon> = stations
-        .iter()
-        .map(|c| {
-            geodesic_circle(*c, r, s.tolerance_m)
-                .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))
-        })
-        .collect::<Result<_>>()?;
+    let mut discs = Vec::with_capacity(stations.len());
+    for c in stations {
+        let key = (c.x.to_bits(), c.y.to_bits());
+        if !circles.contains_key(&key) {
+            let disc = geodesic_circle(*c, r, s.tolerance_m)
+                .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))?;
+            circles.insert(key, disc);
+        }
+        discs.push(circles[&key].clone());
+    }
     let union = union_all(
         &discs
             .iter()

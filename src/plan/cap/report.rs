@@ -126,8 +126,8 @@ pub struct CapReport {
     pub unserved_stations: usize,
     pub optimality: Optimality,
     pub sensitivity: Vec<SensitivityRow>,
-    /// The sensitivity table was not computed (a study run with `cap_sensitivity = false`);
-    /// written only when true.
+    /// The sensitivity table's radii other than the scenario's were not computed (a study run
+    /// with `cap_sensitivity = false`); written only when true.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub sensitivity_skipped: bool,
     pub comparison: Vec<Comparison>,
@@ -511,36 +511,35 @@ impl CapReport {
             list(&self.assets_covered),
             list(&self.assets_not_covered)
         );
+        let _ = writeln!(
+            m,
+            "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers | gap to bound % | greedy stations |\n|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for r in &self.sensitivity {
+            let unserved = if r.unserved_stations > 0 {
+                format!(" ({} unserved)", r.unserved_stations)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                m,
+                "| {:.0} | {:.1} | {}{} | {:.1} | {} | {} | {:.2} | {} |",
+                r.engagement_radius_km,
+                r.availability,
+                r.stations,
+                unserved,
+                r.covered_pct,
+                r.fleet,
+                r.fleet_tankers,
+                r.gap_pct,
+                r.greedy_stations
+            );
+        }
         if self.sensitivity_skipped {
             let _ = writeln!(
                 m,
-                "\n### Sensitivity\n\nSkipped: this plan is a variant of a study run with `cap_sensitivity = false` (plan the variant alone, or set `cap_sensitivity = true` in the study file, for the table)."
+                "\nThe other engagement radii were skipped: this plan is a variant of a study run with `cap_sensitivity = false` (plan the variant alone, or set `cap_sensitivity = true` in the study file, for them)."
             );
-        } else {
-            let _ = writeln!(
-                m,
-                "\n### Sensitivity\n\n| engagement radius km | availability | stations | zone covered % | fleet | with tankers | gap to bound % | greedy stations |\n|---:|---:|---:|---:|---:|---:|---:|---:|"
-            );
-            for r in &self.sensitivity {
-                let unserved = if r.unserved_stations > 0 {
-                    format!(" ({} unserved)", r.unserved_stations)
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(
-                    m,
-                    "| {:.0} | {:.1} | {}{} | {:.1} | {} | {} | {:.2} | {} |",
-                    r.engagement_radius_km,
-                    r.availability,
-                    r.stations,
-                    unserved,
-                    r.covered_pct,
-                    r.fleet,
-                    r.fleet_tankers,
-                    r.gap_pct,
-                    r.greedy_stations
-                );
-            }
         }
         let _ = writeln!(
             m,
