@@ -100,7 +100,10 @@ pub fn write_study(run: &StudyRun) -> Result<StudyOutcome> {
     let study = run.study;
     let selected = study.selected(run.shard);
     let out = Mutex::new(AtomicDir::new(run.out)?);
-    let cache = Cache::new();
+    let cache = match study.cap_sensitivity {
+        true => Cache::new(),
+        false => Cache::without_cap_sensitivity(),
+    };
     let done = AtomicUsize::new(0);
     let texts: Mutex<Vec<Texts>> = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new()

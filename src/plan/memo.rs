@@ -40,11 +40,28 @@ pub struct Cache {
     zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
     cap: Table<(u64, u64), super::cap::Solution>,
     hits: AtomicUsize,
+    /// Plans made with this cache leave out the CAP sensitivity table (a study's choice: its
+    /// rows need only each variant's own radius). Not part of any key: no entry depends on it.
+    skip_cap_sensitivity: bool,
 }
 
 impl Cache {
     pub fn new() -> Cache {
         Cache::default()
+    }
+
+    /// A cache whose plans leave out the CAP sensitivity table (their reports say it was
+    /// skipped); every other figure is the same as with [`Cache::new`].
+    pub fn without_cap_sensitivity() -> Cache {
+        Cache {
+            skip_cap_sensitivity: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Whether plans made with this cache leave out the CAP sensitivity table.
+    pub fn skips_cap_sensitivity(&self) -> bool {
+        self.skip_cap_sensitivity
     }
 
     /// How many times an entry was found already computed (or being computed).

@@ -28,7 +28,7 @@ use toml::{Spanned, Table, Value};
 pub const MAX_VARIANTS_UNCONFIRMED: usize = 1000;
 
 const STUDY_HINT: &str = "a study has name, description, scenario (a path), [axes] \"dotted.path\" = [values, …] \
-                          and [[variant]] id = \"…\", set = { \"dotted.path\" = value } — see studies/sky-shield.toml";
+                          and [[variant]] id = \"…\", set = { \"dotted.path\" = value }, cap_sensitivity = true|false — see studies/sky-shield.toml";
 
 /// An axis's values, each with its place in the file.
 type AxisValues = Spanned<Vec<Spanned<Value>>>;
@@ -45,6 +45,14 @@ struct StudySpec {
     axes: Option<Spanned<BTreeMap<Spanned<String>, AxisValues>>>,
     #[serde(default)]
     variant: Vec<VariantSpec>,
+    /// Each variant's CAP sensitivity table (default true; false skips it — see
+    /// [`Study::cap_sensitivity`]).
+    #[serde(default = "yes")]
+    cap_sensitivity: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -97,6 +105,10 @@ pub struct Study {
     pub variants: Vec<Variant>,
     /// Limits for the GeoJSON files a scenario's `[data]` names.
     pub read_options: crate::io::geojson::ReadOptions,
+    /// Whether each variant's report has the CAP sensitivity table (`cap_sensitivity`, default
+    /// true). The table re-solves the placement at two more engagement radii; a study's rows
+    /// need only the scenario's own, which is the same either way.
+    pub cap_sensitivity: bool,
 }
 
 /// Which part of a study a run does: every `n`-th variant from the `k`-th (1-based).
@@ -191,6 +203,7 @@ impl Study {
             axes: Vec::new(),
             variants: Vec::new(),
             read_options: Default::default(),
+            cap_sensitivity: spec.cap_sensitivity,
         };
         let mut axes: Vec<(Spanned<String>, AxisValues)> = spec
             .axes

@@ -5,7 +5,7 @@
 use crate::common;
 
 use geo::{BooleanOps, Coord, GeodesicArea, Geometry, MultiPolygon, Polygon};
-use iapz::plan::cap::{CapReport, Demand, gap_pct, min_cost_cover};
+use iapz::plan::cap::{CapReport, Demand, gap_pct, min_cost_cover, min_cost_cover_seeded};
 
 fn report() -> &'static CapReport {
     common::default_plan()
@@ -177,5 +177,53 @@ fn random_small_covers_match_brute_force_and_bounds_hold() {
         );
         let again = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], 1_000).unwrap();
         assert_eq!(o, again, "case {case}: not deterministic");
+    }
+}
+
+/// The same 40 instances as above, larger: the search without nodes (the sensitivity table's
+/// smaller radii: Lagrangian bound and heuristic) gives a cover no cheaper than the optimum and
+/// a bound no higher; a program started with extra rows (repair rounds) finds the same optimum.
+#[test]
+fn root_only_bounds_hold_and_seeded_rows_find_the_same_optimum() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |m: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % m
+    };
+    for case in 0..40 {
+        let n = 8 + next(10) as usize;
+        let k = 6 + next(8) as usize;
+        let lists: Vec<Vec<usize>> = (0..k)
+            .map(|_| (0..n).filter(|_| next(3) == 0).collect())
+            .collect();
+        let costs: Vec<f64> = (0..k).map(|_| 1.0 + next(90) as f64 / 10.0).collect();
+        let best = brute_force(&lists, &costs, n);
+        let root = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], 0).unwrap();
+        assert!(
+            root.cost >= best - 1e-9,
+            "case {case}: {} < {best}",
+            root.cost
+        );
+        assert!(
+            root.bound <= best + 1e-6,
+            "case {case}: bound {} > {best}",
+            root.bound
+        );
+        for i in (0..n).filter(|i| lists.iter().any(|l| l.contains(i))) {
+            assert!(
+                root.chosen.iter().any(|&j| lists[j].contains(&i)),
+                "case {case}: point {i} uncovered"
+            );
+        }
+        let rows: Vec<usize> = (0..n).step_by(2).collect();
+        let seeded =
+            min_cost_cover_seeded(&lists, &costs, &demand(n), 1.0, &[], 1_000, &rows).unwrap();
+        assert!(
+            (seeded.cost - best).abs() < 1e-9,
+            "case {case}: {} vs {best}",
+            seeded.cost
+        );
     }
 }

@@ -116,6 +116,67 @@ fn a_row_is_the_report_of_its_variant_planned_alone() {
     assert!(r.zone_km2 > 0.0 && cap.fleet > 0);
 }
 
+/// `cap_sensitivity = false`: the variant's report says the table was skipped, and every other
+/// figure (the row, the stations, the fleet) is that of the plan alone.
+#[test]
+fn a_study_without_the_sensitivity_table_keeps_every_other_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Datasets::embedded().unwrap();
+    let mut written = Vec::new();
+    for (flag, name) in [("true", "with"), ("false", "without")] {
+        let text = format!(
+            "name = \"one\"\ncap_sensitivity = {flag}\n[[variant]]\nid = \"far\"\nset = {{ \"standoff.distance\" = \"400 km\" }}\n"
+        );
+        let study = Study::parse(&text, "one.toml", dir.path(), false).unwrap();
+        assert_eq!(study.cap_sensitivity, flag == "true");
+        let out = dir.path().join(name);
+        write_study(&StudyRun {
+            study: &study,
+            data: &data,
+            out: &out,
+            jobs: 2,
+            no_layers: true,
+            rules: None,
+            shard: None,
+            progress: &|_, _, _| {},
+        })
+        .unwrap();
+        let report: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("variants/far/report.json")).unwrap(),
+        )
+        .unwrap();
+        let md = std::fs::read_to_string(out.join("variants/far/report.md")).unwrap();
+        written.push((rows(&out), report, md));
+    }
+    let (with, without) = (&written[0], &written[1]);
+    assert_eq!(with.0, without.0, "the rows are the same");
+    let cap = |r: &Value| r["cap"].clone();
+    assert_eq!(cap(&with.1)["sensitivity"].as_array().unwrap().len(), 9);
+    // only the scenario's own radius (150 km) is left, the same rows
+    let at_150: Vec<Value> = cap(&with.1)["sensitivity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["engagement_radius_km"] == 150.0)
+        .cloned()
+        .collect();
+    assert_eq!(at_150.len(), 3);
+    assert_eq!(cap(&without.1)["sensitivity"], Value::Array(at_150));
+    assert_eq!(cap(&without.1)["sensitivity_skipped"], Value::Bool(true));
+    assert!(cap(&with.1).get("sensitivity_skipped").is_none());
+    for key in [
+        "stations",
+        "fleet_exact",
+        "fleet_tankers_exact",
+        "optimality",
+        "covered_pct",
+    ] {
+        assert_eq!(cap(&with.1)[key], cap(&without.1)[key], "{key}");
+    }
+    assert!(without.2.contains("other engagement radii were skipped"));
+    assert!(!with.2.contains("were skipped"));
+}
+
 #[test]
 fn merged_shards_are_the_whole_study_byte_for_byte_and_zones_shrink() {
     let dir = tempfile::tempdir().unwrap();

@@ -33,7 +33,9 @@ pub use enablers::{
 };
 pub use fleet::{Assignment, aircraft_needed, assign, assign_to, time_on_station_h};
 pub use force::{ForceComparison, ForceReport, ForceTotal};
-pub use optimal::{NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover};
+pub use optimal::{
+    NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover, min_cost_cover_seeded,
+};
 pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
 pub use stations::{
     Demand, Placement, boundary_samples, greedy_cover, greedy_cover_lists, reach_lists, zone_grid,
@@ -50,6 +52,7 @@ use crate::scenario::{CapCover, CapResolved, Resolved};
 use crate::units::round;
 use geo::{Contains, Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Engagement radii of the sensitivity table, metres.
 pub const SENSITIVITY_RADII_M: [f64; 3] = [100_000.0, 150_000.0, 200_000.0];
@@ -99,7 +102,12 @@ pub fn add_to(
 ) -> Result<()> {
     let Some(cap) = &s.cap else { return Ok(()) };
     let zone_km2 = geodesic_area_m2(&Geometry::MultiPolygon(g.zone.clone())) / 1e6;
-    let mut radii: Vec<f64> = SENSITIVITY_RADII_M.to_vec();
+    // A study may skip the table (its rows need only the scenario's own radius).
+    let table = cache.is_none_or(|c| !c.skips_cap_sensitivity());
+    let mut radii: Vec<f64> = match table {
+        true => SENSITIVITY_RADII_M.to_vec(),
+        false => Vec::new(),
+    };
     radii.push(cap.engagement_radius_m);
     radii.sort_by(f64::total_cmp);
     radii.dedup();
@@ -114,10 +122,7 @@ pub fn add_to(
     let solutions: Vec<Solution> = radii
         .par_iter()
         .map(|r| {
-            let limit = match *r == cap.engagement_radius_m {
-                true => NODE_LIMIT,
-                false => SENSITIVITY_NODE_LIMIT,
-            };
+            let limit = node_limit_at(*r, cap.engagement_radius_m);
             let cap = cap.with_radius(*r);
             let solve = || solve_with(s, &g.zone, zone_km2, &cap, limit);
             match cache {
@@ -126,16 +131,11 @@ pub fn add_to(
             }
         })
         .collect::<Result<_>>()?;
-    let by_radius = |r: f64| {
-        solutions
-            .iter()
-            .find(|x| x.radius_m == r)
-            .expect("every radius was solved")
-    };
-    let main = by_radius(cap.engagement_radius_m);
+    let by_radius = |r: f64| solutions.iter().find(|x| x.radius_m == r);
+    let main = by_radius(cap.engagement_radius_m).expect("the scenario's radius was solved");
     let zone_empty = super::report::is_empty(&g.zone, zone_km2);
     let report =
-        report::build(s, cap, main, &|r| by_radius(r).clone(), zone_empty).map_err(|e| {
+        report::build(s, cap, main, &|r| by_radius(r).cloned(), zone_empty).map_err(|e| {
             let p = &s.positions;
             p.error(&p.engagement_radius, format!("[cap]: {e}"))
                 .with_hint(e.hint().unwrap_or_default().to_string())
@@ -150,6 +150,23 @@ pub fn add_to(
     }
     plan.report.cap = Some(report);
     Ok(())
+}
+
+/// Branch-and-bound nodes per program at radius `r_m` when the scenario's is `scenario_m`:
+/// [`NODE_LIMIT`] at and above the scenario's radius, [`SENSITIVITY_NODE_LIMIT`] below it
+/// (smaller discs, programs too large to search within a plan's time).
+///
+/// ```
+/// use iapz::plan::cap::{NODE_LIMIT, SENSITIVITY_NODE_LIMIT, node_limit_at};
+/// assert_eq!(node_limit_at(200_000.0, 150_000.0), NODE_LIMIT);
+/// assert_eq!(node_limit_at(100_000.0, 150_000.0), SENSITIVITY_NODE_LIMIT);
+/// ```
+pub fn node_limit_at(r_m: f64, scenario_m: f64) -> u64 {
+    if r_m >= scenario_m {
+        NODE_LIMIT
+    } else {
+        SENSITIVITY_NODE_LIMIT
+    }
 }
 
 /// The work a placement for `cap` over a zone of `zone_km2` would take, estimated before it
@@ -265,19 +282,36 @@ pub fn solve_with(
         ),
     };
     let mut round_no = 0;
+    // The rows the last program needed: still needed after slivers are added (the demand only
+    // grows), so the next program starts from them instead of rediscovering them.
+    let mut seed_rows: Vec<usize> = Vec::new();
+    let mut last: Option<Optimum> = None;
+    // Discs by station: most stations stay from one repair round to the next.
+    let mut circles: HashMap<(u64, u64), Polygon> = HashMap::new();
     loop {
         let costs = candidate_costs(s, cap, &candidates);
         let lists = reach_lists(&candidates, &demand, r);
         let greedy = greedy_cover_lists(&candidates, &demand, &lists, share);
         let greedy_cost: f64 = greedy.chosen.iter().map(|&j| costs[j]).sum();
-        let optimum = min_cost_cover(&lists, &costs, &demand, share, &greedy.chosen, node_limit);
+        // After a repair, the last answer (patched for the new points) seeds the search: far
+        // closer to the optimum than the greedy, so the search prunes sooner.
+        let warm = match &last {
+            Some(o) => &o.chosen,
+            None => &greedy.chosen,
+        };
+        let optimum =
+            min_cost_cover_seeded(&lists, &costs, &demand, share, warm, node_limit, &seed_rows);
+        if let Some(o) = &optimum {
+            seed_rows = o.demand_rows.clone();
+            last = Some(o.clone());
+        }
         let placement = match &optimum {
             Some(o) if o.cost <= greedy_cost + 1e-9 => {
                 placement_of(&candidates, &lists, o, demand.len())
             }
             _ => greedy.clone(),
         };
-        let (discs, uncovered) = measure(s, zone, &placement.stations, r)?;
+        let (discs, uncovered) = measure(s, zone, &placement.stations, r, &mut circles)?;
         let uncovered_km2 = geodesic_area_m2(&Geometry::MultiPolygon(uncovered.clone())) / 1e6;
         let whole_zone = matches!(cap.cover, CapCover::Zone { share } if share >= 1.0);
         round_no += 1;
@@ -357,14 +391,18 @@ fn measure(
     zone: &MultiPolygon,
     stations: &[Coord],
     r: f64,
+    circles: &mut HashMap<(u64, u64), Polygon>,
 ) -> Result<(Vec<Polygon>, MultiPolygon)> {
-    let discs: Vec<Polygon> = stations
-        .iter()
-        .map(|c| {
-            geodesic_circle(*c, r, s.tolerance_m)
-                .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))
-        })
-        .collect::<Result<_>>()?;
+    let mut discs = Vec::with_capacity(stations.len());
+    for c in stations {
+        let key = (c.x.to_bits(), c.y.to_bits());
+        if !circles.contains_key(&key) {
+            let disc = geodesic_circle(*c, r, s.tolerance_m)
+                .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))?;
+            circles.insert(key, disc);
+        }
+        discs.push(circles[&key].clone());
+    }
     let union = union_all(
         &discs
             .iter()

@@ -21,10 +21,12 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, Termin
 
 /// Branch-and-bound nodes per solve at the scenario's engagement radius (deterministic limit).
 pub const NODE_LIMIT: u64 = 300;
-/// Nodes per solve for the other radii of the sensitivity table: the root relaxation only (its
-/// bound, and the better of the two greedy covers unless the relaxation is integral), so that
-/// the table stays fast — 20 nodes at 100 km cost 17 s of CPU for the same fleet. The gap of
-/// each row is reported.
+/// Nodes per solve for the sensitivity table's radii *below* the scenario's: the root
+/// relaxation only — its bound, and the cheapest of the two greedy covers and the relaxation
+/// rounded ([`root_only`]). Smaller discs make programs of thousands of rows whose search costs
+/// minutes (300 nodes a solve at 100 km: about 11 minutes of CPU). Radii above the scenario's
+/// make small programs, searched with [`NODE_LIMIT`] and proven optimal. The gap of each row is
+/// reported.
 pub const SENSITIVITY_NODE_LIMIT: u64 = 0;
 /// Most rounds of row generation.
 const MAX_ROUNDS: usize = 30;
@@ -47,6 +49,9 @@ pub struct Optimum {
     /// Rounds of row generation; demand rows in the last program.
     pub rounds: usize,
     pub rows: usize,
+    /// The demand points of the last program (ascending): a caller solving again with more
+    /// demand passes them back ([`min_cost_cover_seeded`]) to skip the rounds that found them.
+    pub demand_rows: Vec<usize>,
 }
 
 impl Optimum {
@@ -93,6 +98,21 @@ pub fn min_cost_cover(
     warm: &[usize],
     node_limit: u64,
 ) -> Option<Optimum> {
+    min_cost_cover_seeded(lists, costs, demand, share, warm, node_limit, &[])
+}
+
+/// [`min_cost_cover`] whose whole-cover program starts with the demand points `seed_rows` as
+/// well (e.g. the previous program's [`Optimum::demand_rows`] when demand was added): the same
+/// optimum, found in fewer rounds of row generation.
+pub fn min_cost_cover_seeded(
+    lists: &[Vec<usize>],
+    costs: &[f64],
+    demand: &[Demand],
+    share: f64,
+    warm: &[usize],
+    node_limit: u64,
+    seed_rows: &[usize],
+) -> Option<Optimum> {
     if share < 1.0 {
         let rows = coverers(lists, demand.len());
         return partial_cover(&rows, costs, demand, share, warm, node_limit);
@@ -112,15 +132,18 @@ pub fn min_cost_cover(
     let rows = coverers(&sub_lists, demand.len());
     let cheap = cost_greedy(&rows, &sub_lists, &sub_costs);
     // The caller's cover, each dropped candidate replaced by a cover of its points among the kept.
+    // Points it leaves uncovered (it may be the last program's answer before demand was added)
+    // get their cheapest coverer.
     let caller: Option<Vec<usize>> = (!warm.is_empty())
         .then(|| repair(warm, &index, lists, &rows, &sub_costs))
-        .flatten();
+        .flatten()
+        .map(|c| patch(c, &rows, &sub_lists, &sub_costs));
     let cost_of = |v: &[usize]| v.iter().map(|&k| sub_costs[k]).sum::<f64>();
     let seed = match caller {
         Some(c) if cost_of(&c) < cost_of(&cheap) => c,
         _ => cheap,
     };
-    let mut o = whole_cover(&rows, &sub_costs, &seed, node_limit)?;
+    let mut o = whole_cover(&rows, &sub_costs, &seed, node_limit, seed_rows)?;
     o.chosen = o.chosen.iter().map(|&k| keep[k]).collect();
     o.chosen.sort_unstable();
     o.cost = o.chosen.iter().map(|&j| costs[j]).sum();
@@ -142,16 +165,20 @@ fn undominated(lists: &[Vec<usize>], costs: &[f64], n_demand: usize) -> Vec<usiz
         })
         .collect();
     let subset = |a: &[u64], b: &[u64]| a.iter().zip(b).all(|(x, y)| x & !y == 0);
+    // A dominating column reaches `a`'s first point: look only among that point's coverers.
+    let by_point = coverers(lists, n_demand);
     (0..lists.len())
         .filter(|&a| {
-            !lists[a].is_empty()
-                && !(0..lists.len()).any(|b| {
-                    b != a
-                        && lists[b].len() >= lists[a].len()
-                        && (costs[b] < costs[a]
-                            || (costs[b] == costs[a] && (b < a || lists[b].len() > lists[a].len())))
-                        && subset(&bits[a], &bits[b])
-                })
+            let Some(&first) = lists[a].first() else {
+                return false;
+            };
+            !by_point[first].iter().any(|&b| {
+                b != a
+                    && lists[b].len() >= lists[a].len()
+                    && (costs[b] < costs[a]
+                        || (costs[b] == costs[a] && (b < a || lists[b].len() > lists[a].len())))
+                    && subset(&bits[a], &bits[b])
+            })
         })
         .collect()
 }
@@ -211,6 +238,34 @@ fn drop_redundant(
     chosen
 }
 
+/// `chosen` completed to a cover of every reachable point: each point it misses gets its
+/// cheapest coverer (ties to the lower index), then redundant picks are dropped. Ascending.
+fn patch(
+    mut chosen: Vec<usize>,
+    rows: &[Vec<usize>],
+    lists: &[Vec<usize>],
+    costs: &[f64],
+) -> Vec<usize> {
+    chosen.sort_unstable();
+    chosen.dedup();
+    let mut covered = vec![false; rows.len()];
+    for &i in chosen.iter().flat_map(|&j| &lists[j]) {
+        covered[i] = true;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if covered[i] || r.is_empty() {
+            continue;
+        }
+        let j = *r
+            .iter()
+            .min_by(|a, b| costs[**a].total_cmp(&costs[**b]).then(a.cmp(b)))
+            .expect("a reachable point has a coverer");
+        lists[j].iter().for_each(|&k| covered[k] = true);
+        chosen.push(j);
+    }
+    drop_redundant(chosen, rows, lists, costs)
+}
+
 /// `warm` (indices into the full candidate list) expressed with kept candidates: a kept one
 /// maps to itself, a dropped one to the cheapest kept candidate reaching all its points.
 fn repair(
@@ -256,34 +311,45 @@ fn whole_cover(
     costs: &[f64],
     warm: &[usize],
     node_limit: u64,
+    seed_rows: &[usize],
 ) -> Option<Optimum> {
     let reachable: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].is_empty()).collect();
     // Start with the quarter of the points fewest candidates reach (the edges and corners that
-    // decide a cover), ties to the lower index.
+    // decide a cover), ties to the lower index, and the rows the caller knows to bind.
     let mut order = reachable.clone();
     order.sort_by_key(|&i| (rows[i].len(), i));
     let mut active: Vec<usize> = order[..order.len().div_ceil(4)].to_vec();
+    active.extend(
+        seed_rows
+            .iter()
+            .filter(|&&i| rows.get(i).is_some_and(|r| !r.is_empty())),
+    );
     active.sort_unstable();
+    active.dedup();
     let mut nodes = 0;
+    let lists = columns_of(rows, costs.len());
+    let cost_of = |v: &[usize]| v.iter().map(|&k| costs[k]).sum::<f64>();
+    let mut incumbent = warm.to_vec();
     for round in 1..=MAX_ROUNDS {
-        let mut p = Problem::new(OptimizationDirection::Minimize);
-        let x: Vec<_> = costs.iter().map(|c| p.add_binary_var(*c)).collect();
-        for &i in &active {
-            let terms: Vec<_> = rows[i].iter().map(|&j| (x[j], 1.0)).collect();
-            p.add_constraint(terms.as_slice(), ComparisonOp::Ge, 1.0);
-        }
-        let (mut opt, n) = run(&p, &x, costs, warm, rows, &active, node_limit)?;
+        let (mut opt, n) = solve_reduced(rows, &active, costs, &incumbent, node_limit)?;
         nodes += n;
         let chosen = &opt.chosen;
-        let mut covered = vec![false; rows.len()];
-        for &i in &reachable {
-            covered[i] = rows[i].iter().any(|j| chosen.binary_search(j).is_ok());
+        let missing: Vec<usize> = reachable
+            .iter()
+            .copied()
+            .filter(|&i| !rows[i].iter().any(|j| chosen.binary_search(j).is_ok()))
+            .collect();
+        // This answer with its gaps patched covers every point: the next program's incumbent
+        // when cheaper (a near-optimal incumbent lets the search prune early).
+        let patched = patch(chosen.clone(), rows, &lists, costs);
+        if cost_of(&patched) < cost_of(&incumbent) {
+            incumbent = patched;
         }
-        let missing: Vec<usize> = reachable.iter().copied().filter(|&i| !covered[i]).collect();
         if missing.is_empty() {
             opt.nodes = nodes;
             opt.rounds = round;
             opt.rows = active.len();
+            opt.demand_rows = active;
             return Some(opt);
         }
         // The caller's warm start covers every point, so it stays feasible for the grown program.
@@ -291,6 +357,303 @@ fn whole_cover(
         active.sort_unstable();
     }
     None
+}
+
+/// Solves the program restricted to the `active` demand rows after removing what cannot
+/// change its optimum ([`reduce`]); the answer's indices are `costs`' and its bound holds for
+/// the restricted program, hence for the full one.
+fn solve_reduced(
+    rows: &[Vec<usize>],
+    active: &[usize],
+    costs: &[f64],
+    warm: &[usize],
+    node_limit: u64,
+) -> Option<(Optimum, u64)> {
+    let r = reduce(rows, active, costs);
+    let sub_costs: Vec<f64> = r.cols.iter().map(|&j| costs[j]).collect();
+    let sub_warm = r.stand_ins(warm, rows, costs);
+    if node_limit == 0 {
+        let mut opt = root_only(&r.rows, &sub_costs, &sub_warm)?;
+        opt.chosen = opt.chosen.iter().map(|&k| r.cols[k]).collect();
+        opt.chosen.sort_unstable();
+        return Some((opt, 0));
+    }
+    let mut p = Problem::new(OptimizationDirection::Minimize);
+    let x: Vec<_> = sub_costs.iter().map(|c| p.add_binary_var(*c)).collect();
+    for row in &r.rows {
+        let terms: Vec<_> = row.iter().map(|&k| (x[k], 1.0)).collect();
+        p.add_constraint(terms.as_slice(), ComparisonOp::Ge, 1.0);
+    }
+    let all: Vec<usize> = (0..r.rows.len()).collect();
+    let (mut opt, n) = run(&p, &x, &sub_costs, &sub_warm, &r.rows, &all, node_limit)?;
+    opt.chosen = opt.chosen.iter().map(|&k| r.cols[k]).collect();
+    opt.chosen.sort_unstable();
+    Some((opt, n))
+}
+
+/// The program without search: a Lagrangian bound and heuristic (Beasley's subgradient method
+/// for set covering, [`SUBGRADIENT_STEPS`] steps) — far cheaper than microlp's relaxation on
+/// programs of a thousand rows and more (40× at 100 km), within a fraction of a percent of its
+/// bound. Each multiplier vector `u ≥ 0` gives the bound `Σ u_i + Σ_j min(0, c_j − Σ_{i ∈ j}
+/// u_i)`; the columns of negative reduced cost, completed by the cost-aware greedy and pruned,
+/// give covers. The answer is the cheapest of `warm` and those covers. Proven when it meets the
+/// bound.
+fn root_only(rows: &[Vec<usize>], costs: &[f64], warm: &[usize]) -> Option<Optimum> {
+    let lists = columns_of(rows, costs.len());
+    let cost_of = |v: &[usize]| v.iter().map(|&k| costs[k]).sum::<f64>();
+    let warm_covers = !warm.is_empty() && rows.iter().all(|r| r.iter().any(|k| warm.contains(k)));
+    let mut best = match warm_covers {
+        true => warm.to_vec(),
+        false => cost_greedy(rows, &lists, costs),
+    };
+    if rows.iter().any(|r| r.is_empty()) {
+        return None;
+    }
+    // Start: each row's share of its cheapest column's cost per row it covers.
+    let mut u: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|&k| costs[k] / lists[k].len() as f64)
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    let mut bound = f64::NEG_INFINITY;
+    let mut step = 2.0;
+    let mut since_better = 0;
+    for it in 0..SUBGRADIENT_STEPS {
+        let reduced: Vec<f64> = (0..costs.len())
+            .map(|k| costs[k] - lists[k].iter().map(|&i| u[i]).sum::<f64>())
+            .collect();
+        let value = u.iter().sum::<f64>() + reduced.iter().filter(|c| **c < 0.0).sum::<f64>();
+        if value > bound + 1e-9 {
+            bound = value;
+            since_better = 0;
+        } else {
+            since_better += 1;
+            if since_better >= 20 {
+                step /= 2.0;
+                since_better = 0;
+            }
+        }
+        let picked: Vec<usize> = (0..costs.len()).filter(|&k| reduced[k] < 0.0).collect();
+        if it % 40 == 0 || it + 1 == SUBGRADIENT_STEPS {
+            let cover = complete(picked.clone(), rows, &lists, costs);
+            if cost_of(&cover) < cost_of(&best) - 1e-9 {
+                best = cover;
+            }
+        }
+        let target = cost_of(&best);
+        if gap_pct(target, bound) < 1e-4 || step < 1e-4 {
+            break;
+        }
+        let mut times = vec![0i64; rows.len()];
+        for &k in &picked {
+            lists[k].iter().for_each(|&i| times[i] += 1);
+        }
+        let g: Vec<f64> = times.iter().map(|&t| (1 - t) as f64).collect();
+        let norm: f64 = g.iter().map(|x| x * x).sum();
+        if norm == 0.0 {
+            break;
+        }
+        let t = step * (target - value) / norm;
+        for (ui, gi) in u.iter_mut().zip(&g) {
+            *ui = (*ui + t * gi).max(0.0);
+        }
+    }
+    best.sort_unstable();
+    let cost = cost_of(&best);
+    let bound = bound.min(cost);
+    let proven = gap_pct(cost, bound) < 1e-4;
+    Some(Optimum {
+        chosen: best,
+        cost,
+        bound,
+        proven,
+        stop: if proven { "optimal" } else { "node limit" }.to_string(),
+        nodes: 0,
+        rounds: 0,
+        rows: 0,
+        demand_rows: Vec::new(),
+    })
+}
+
+/// Subgradient steps of [`root_only`] per program.
+const SUBGRADIENT_STEPS: usize = 300;
+
+/// `chosen` completed to a cover of every row by the cost-aware greedy (least cost per newly
+/// covered row, ties to the lower index), then redundant picks dropped.
+fn complete(
+    mut chosen: Vec<usize>,
+    rows: &[Vec<usize>],
+    lists: &[Vec<usize>],
+    costs: &[f64],
+) -> Vec<usize> {
+    let mut covered = vec![false; rows.len()];
+    for &i in chosen.iter().flat_map(|&k| &lists[k]) {
+        covered[i] = true;
+    }
+    loop {
+        let mut pick: Option<(usize, f64)> = None;
+        for (k, l) in lists.iter().enumerate() {
+            let new = l.iter().filter(|&&i| !covered[i]).count();
+            if new > 0 {
+                let ratio = costs[k] / new as f64;
+                if pick.is_none_or(|(_, b)| ratio < b) {
+                    pick = Some((k, ratio));
+                }
+            }
+        }
+        let Some((k, _)) = pick else { break };
+        lists[k].iter().for_each(|&i| covered[i] = true);
+        chosen.push(k);
+    }
+    drop_redundant(chosen, rows, lists, costs)
+}
+
+/// For each column, the rows it covers (ascending).
+fn columns_of(rows: &[Vec<usize>], n_cols: usize) -> Vec<Vec<usize>> {
+    let mut cols = vec![Vec::new(); n_cols];
+    for (i, r) in rows.iter().enumerate() {
+        for &k in r {
+            cols[k].push(i);
+        }
+    }
+    cols
+}
+
+/// A restricted set-cover program without its dominated rows and columns.
+struct Reduced {
+    /// The columns kept (indices into the caller's costs), ascending.
+    cols: Vec<usize>,
+    /// The rows kept, each the positions in `cols` of the columns covering it (ascending).
+    rows: Vec<Vec<usize>>,
+    /// The demand index of each kept row.
+    live: Vec<usize>,
+}
+
+/// Removes, until nothing changes, (a) every row that another row's columns are a subset of
+/// (covering the smaller covers the larger; of identical rows the one first in (size, index)
+/// order stays) and (b) every column dominated over the remaining rows ([`undominated`]: another
+/// reaches all its rows for no more) or reaching none. The optimum of the reduced program is
+/// that of the restricted one, and any answer to it covers every active row — the classic set
+/// covering reductions, which shrink the programs here several times over.
+fn reduce(rows: &[Vec<usize>], active: &[usize], costs: &[f64]) -> Reduced {
+    let mut alive = vec![true; costs.len()];
+    let mut live: Vec<usize> = active.to_vec();
+    for _ in 0..20 {
+        let restricted: Vec<Vec<usize>> = live
+            .iter()
+            .map(|&i| rows[i].iter().copied().filter(|&j| alive[j]).collect())
+            .collect();
+        let kept_rows = minimal_rows(&restricted, costs.len());
+        let mut col_rows: Vec<Vec<usize>> = vec![Vec::new(); costs.len()];
+        for (k, &r) in kept_rows.iter().enumerate() {
+            for &j in &restricted[r] {
+                col_rows[j].push(k);
+            }
+        }
+        let kept_cols = undominated(&col_rows, costs, kept_rows.len());
+        let done = kept_rows.len() == live.len()
+            && kept_cols.len() == alive.iter().filter(|a| **a).count();
+        live = kept_rows.iter().map(|&r| live[r]).collect();
+        alive.iter_mut().for_each(|a| *a = false);
+        for &j in &kept_cols {
+            alive[j] = true;
+        }
+        if done {
+            break;
+        }
+    }
+    let cols: Vec<usize> = (0..costs.len()).filter(|&j| alive[j]).collect();
+    let mut position = vec![usize::MAX; costs.len()];
+    for (k, &j) in cols.iter().enumerate() {
+        position[j] = k;
+    }
+    let reduced_rows = live
+        .iter()
+        .map(|&i| {
+            rows[i]
+                .iter()
+                .filter(|&&j| alive[j])
+                .map(|&j| position[j])
+                .collect()
+        })
+        .collect();
+    Reduced {
+        cols,
+        rows: reduced_rows,
+        live,
+    }
+}
+
+impl Reduced {
+    /// A cover of the caller's (`warm`, indices into `costs`; `rows` the full program's rows)
+    /// in kept columns: each removed column replaced by the cheapest kept one reaching all the
+    /// kept rows it reaches (one exists: dominance is transitive), or dropped when it reaches
+    /// none. Never dearer, and it covers every kept row the caller's cover did.
+    fn stand_ins(&self, warm: &[usize], rows: &[Vec<usize>], costs: &[f64]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &j in warm {
+            if let Ok(k) = self.cols.binary_search(&j) {
+                out.push(k);
+                continue;
+            }
+            let reached: Vec<usize> = (0..self.rows.len())
+                .filter(|&r| rows[self.live[r]].binary_search(&j).is_ok())
+                .collect();
+            let Some(&first) = reached.first() else {
+                continue;
+            };
+            let best = self.rows[first]
+                .iter()
+                .copied()
+                .filter(|&k| {
+                    reached
+                        .iter()
+                        .all(|&r| self.rows[r].binary_search(&k).is_ok())
+                })
+                .min_by(|a, b| {
+                    costs[self.cols[*a]]
+                        .total_cmp(&costs[self.cols[*b]])
+                        .then(a.cmp(b))
+                });
+            if let Some(k) = best {
+                out.push(k);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Indices of the rows (sets of column indices, ascending) that no other row is a subset of;
+/// identical rows keep the first in (size, index) order. Ascending.
+fn minimal_rows(rows: &[Vec<usize>], n_cols: usize) -> Vec<usize> {
+    let words = n_cols.div_ceil(64).max(1);
+    let bits = |l: &[usize]| {
+        let mut b = vec![0u64; words];
+        for &j in l {
+            b[j / 64] |= 1 << (j % 64);
+        }
+        b
+    };
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| (rows[i].len(), i));
+    let mut kept: Vec<(usize, Vec<u64>)> = Vec::new();
+    for i in order {
+        let b = bits(&rows[i]);
+        let dominated = kept
+            .iter()
+            .any(|(_, k)| k.iter().zip(&b).all(|(x, y)| x & !y == 0));
+        if !dominated {
+            kept.push((i, b));
+        }
+    }
+    let mut out: Vec<usize> = kept.into_iter().map(|(i, _)| i).collect();
+    out.sort_unstable();
+    out
 }
 
 fn partial_cover(
@@ -321,6 +684,7 @@ fn partial_cover(
     opt.nodes = nodes;
     opt.rounds = 1;
     opt.rows = reachable.len();
+    opt.demand_rows = reachable;
     Some(opt)
 }
 
@@ -374,6 +738,7 @@ fn run(
             nodes: 0,
             rounds: 0,
             rows: 0,
+            demand_rows: Vec::new(),
         },
         stats.nodes_solved,
     ))

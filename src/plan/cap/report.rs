@@ -126,6 +126,10 @@ pub struct CapReport {
     pub unserved_stations: usize,
     pub optimality: Optimality,
     pub sensitivity: Vec<SensitivityRow>,
+    /// The sensitivity table's radii other than the scenario's were not computed (a study run
+    /// with `cap_sensitivity = false`); written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub sensitivity_skipped: bool,
     pub comparison: Vec<Comparison>,
     pub assumptions: Vec<String>,
     /// Issue 21: fighters within base capacities and contributions, AEW&C and tankers.
@@ -163,12 +167,13 @@ pub fn fleet_count(x: f64) -> Result<u32> {
     }
 }
 
-/// Builds the CAP report; `solution_for(radius_m)` gives the stations of a sensitivity radius.
+/// Builds the CAP report; `solution_for(radius_m)` gives the stations of a sensitivity radius
+/// (`None` for all of them: the table was skipped).
 pub fn build(
     s: &Resolved,
     cap: &CapResolved,
     main: &Solution,
-    solution_for: &dyn Fn(f64) -> Solution,
+    solution_for: &dyn Fn(f64) -> Option<Solution>,
     zone_empty: bool,
 ) -> Result<CapReport> {
     let stations: Vec<StationReport> = main
@@ -181,8 +186,12 @@ pub fn build(
     let (fleet_tankers_exact, _) = fleet_total(s, cap, &main.stations, cap.availability, true);
     let (fleet, fleet_tankers) = (fleet_count(fleet_exact)?, fleet_count(fleet_tankers_exact)?);
     let mut sensitivity = Vec::new();
+    let mut sensitivity_skipped = false;
     for r in SENSITIVITY_RADII_M {
-        let sol = solution_for(r);
+        let Some(sol) = solution_for(r) else {
+            sensitivity_skipped = true;
+            continue;
+        };
         let c = cap.with_radius(r);
         for a in SENSITIVITY_AVAILABILITY {
             let (f, unserved) = fleet_total(s, &c, &sol.stations, a, false);
@@ -247,6 +256,7 @@ pub fn build(
         unserved_stations: unserved,
         optimality: optimality(main),
         sensitivity,
+        sensitivity_skipped,
         comparison,
         assumptions: assumptions(s, cap),
         force: None,
@@ -348,7 +358,7 @@ fn assumptions(s: &Resolved, cap: &CapResolved) -> Vec<String> {
     let mut v = vec![
         "A patrol covers the geodesic disc of the engagement radius around its station; real cover depends on radar, weapons, altitude and the threat.".to_string(),
         format!(
-            "Stations minimise the fleet: an integer program (set cover, pure-Rust microlp branch and bound, at most {} nodes a solve at the scenario's radius and {} for the sensitivity table's other radii, deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again. The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
+            "Stations minimise the fleet: an integer program (set cover, pure-Rust microlp branch and bound, at most {} nodes a solve at the scenario's radius and the sensitivity table's larger radii, and {} for its smaller radii — a Lagrangian bound and heuristic instead, its gap reported — deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again. The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
             super::NODE_LIMIT,
             super::SENSITIVITY_NODE_LIMIT,
             cap.grid_spacing_m * super::CANDIDATE_SHARE / 1000.0,
@@ -527,6 +537,12 @@ impl CapReport {
                 r.fleet_tankers,
                 r.gap_pct,
                 r.greedy_stations
+            );
+        }
+        if self.sensitivity_skipped {
+            let _ = writeln!(
+                m,
+                "\nThe other engagement radii were skipped: this plan is a variant of a study run with `cap_sensitivity = false` (plan the variant alone, or set `cap_sensitivity = true` in the study file, for them)."
             );
         }
         let _ = writeln!(
