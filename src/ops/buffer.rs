@@ -826,15 +826,6 @@ fn buffer_with(
             certificate(&polys, p.distance, p.tolerance).map(|c| kept_runs(&polys, &c, &p))
         });
     if let Some((runs, filler)) = certified {
-        if std::env::var_os("IAPZ_DEBUG_CERT").is_some() {
-            eprintln!(
-                "DEBUG source {source_vertices} pruned {} kept {} in {} runs, filler {}",
-                geom.coords_count(),
-                runs.iter().map(|r| r.0.len()).sum::<usize>(),
-                runs.len(),
-                filler.iter().map(|r| r.len()).sum::<usize>()
-            );
-        }
         // Below ~10k vertices the candidate search costs more than the arcs it saves (W5: +40 %).
         let culler = (source_vertices >= 10_000).then(|| {
             Culler::new(

@@ -62,19 +62,13 @@ pub(super) fn certificate(polygons: &[Polygon], d: f64, t: f64) -> Option<Certif
     if d1 < 0.5 * d || d1 - tc < 2.0 * e_eff {
         return None;
     }
-    let source: usize = polygons.iter().map(|p| ring_count(p)).sum();
+    let source: usize = polygons.iter().map(ring_count).sum();
     let simplified: Vec<Polygon> = polygons
         .par_iter()
         .map(|p| simplify_polygon(p, e))
         .collect();
     let simplified = MultiPolygon::new(simplified);
     let kept: usize = simplified.0.iter().map(ring_count).sum();
-    if std::env::var_os("IAPZ_DEBUG_CERT").is_some() {
-        eprintln!(
-            "DEBUG simplified {kept} of {source}, problem {:?}",
-            first_problem(&simplified)
-        );
-    }
     if 4 * kept > source || first_problem(&simplified).is_some() {
         return None;
     }
@@ -258,7 +252,7 @@ impl Crossings {
 
     fn contains(&self, c: Coord) -> bool {
         let b = (c.y - self.y0) / self.band_h;
-        if !(b >= 0.0) || b as usize >= self.bands.len() {
+        if b.is_nan() || b < 0.0 || b as usize >= self.bands.len() {
             return false;
         }
         let mut inside = false;

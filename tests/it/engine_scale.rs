@@ -257,7 +257,7 @@ fn truncated_slices_keep_the_buffer_contract() {
 #[test]
 fn certified_deep_runs_leave_the_buffer_unchanged() {
     use crate::common::oracle::{Case, check};
-    use geo::{GeodesicArea, GeodesicLength, MultiPolygon};
+    use geo::{GeodesicArea, Length, MultiPolygon};
     use iapz::geodesy::destination;
     use iapz::ops::{BufferOptions, buffer_geometry, buffer_geometry_unpruned};
     let n = 6_000;
@@ -293,7 +293,7 @@ fn certified_deep_runs_leave_the_buffer_unchanged() {
         let band: f64 = reference
             .0
             .iter()
-            .map(|p| p.exterior().geodesic_length() * 2.0 * t)
+            .map(|p| geo::Geodesic.length(p.exterior()) * 2.0 * t)
             .sum();
         let (a, b) = (
             out.geodesic_area_unsigned(),
