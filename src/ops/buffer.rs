@@ -22,6 +22,7 @@
 //! Geometries that cross the antimeridian, and buffers that would come within 0.5° of a pole, are
 //! refused with [`GeomError`] rather than guessed at.
 
+use super::certify::{Certificate, certificate};
 use super::cull::{Culler, truncated_arc};
 use super::error::GeomError;
 use super::prune::{PruneBudget, prune_line, prune_ring};
@@ -816,9 +817,36 @@ fn buffer_with(
         let cs = contours(geom, p, options.side, sign, &mut body);
         drop_slivers(overlay_pieces(cs, body, sign), p.tolerance)
     };
+    let cull = prune && sign > 0.0 && cullable(geom, options.side);
+    // Whole runs of the boundary deep inside the buffer are left out (see `super::certify`).
+    let certified = (cull && source_vertices >= CERTIFY_MIN_VERTICES)
+        .then(|| outward_polygons(geom))
+        .flatten()
+        .and_then(|polys| {
+            certificate(&polys, p.distance, p.tolerance).map(|c| kept_runs(&polys, &c, &p))
+        });
+    if let Some((runs, filler)) = certified {
+        // Below ~10k vertices the candidate search costs more than the arcs it saves (W5: +40 %).
+        let culler = (source_vertices >= 10_000).then(|| {
+            Culler::new(
+                runs.iter().flat_map(|(r, _)| r.iter().copied()),
+                p.tolerance,
+            )
+        });
+        let p = Params {
+            cull: culler.as_ref(),
+            ..p
+        };
+        let cs = certified_contours(&runs, sign, &p);
+        let filled = drop_slivers(overlay_pieces(cs, filler, sign), p.tolerance);
+        return finish(merge_close_vertices(
+            filled,
+            MERGE_SHARE * options.tolerance_m,
+        ));
+    }
     // Below ~10k vertices the candidate search costs more than the arcs it saves (W5: +40 %).
-    let culler = (prune && sign > 0.0 && cullable(geom, options.side) && source_vertices >= 10_000)
-        .then(|| Culler::new(geom.coords_iter(), p.tolerance));
+    let culler =
+        (cull && source_vertices >= 10_000).then(|| Culler::new(geom.coords_iter(), p.tolerance));
     let filled = build(&Params {
         cull: culler.as_ref(),
         ..p
@@ -827,6 +855,85 @@ fn buffer_with(
         filled,
         MERGE_SHARE * options.tolerance_m,
     ))
+}
+
+/// Sources from this many vertices on are checked for deep runs (below, the coarse buffers
+/// cost more than they save).
+const CERTIFY_MIN_VERTICES: usize = 5_000;
+
+/// The polygons of a polygonal geometry, oriented so that the outside is to the right of
+/// every ring; `None` for other geometries.
+fn outward_polygons(geom: &Geometry) -> Option<Vec<Polygon>> {
+    match geom {
+        Geometry::Polygon(p) => Some(vec![p.orient(Direction::Default)]),
+        Geometry::MultiPolygon(mp) => Some(
+            mp.0.par_iter()
+                .map(|p| p.orient(Direction::Default))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// A source path to build pieces along: a whole ring (`true`: closed) or a run between deep
+/// edges (`false`: open, flat ends).
+type Run = (Vec<Coord>, bool);
+
+/// The runs of every ring that are not deep, and the filler's rings (the body of the union).
+fn kept_runs(polys: &[Polygon], cert: &Certificate, _p: &Params) -> (Vec<Run>, Vec<Vec<Coord>>) {
+    let runs = polys
+        .iter()
+        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+        .filter(|r| r.0.len() >= 4)
+        .flat_map(|r| runs_between_deep_edges(&r.0, &cert.deep_edges(&r.0)))
+        .collect();
+    let filler = cert
+        .filler
+        .0
+        .iter()
+        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+        .map(|r| r.0.clone())
+        .collect();
+    (runs, filler)
+}
+
+/// Maximal runs of a closed ring's edges that are not deep (`deep[k]`: edge `k` → `k + 1`).
+fn runs_between_deep_edges(ring: &[Coord], deep: &[bool]) -> Vec<Run> {
+    let m = deep.len();
+    let Some(first) = deep.iter().position(|&x| x) else {
+        return vec![(ring.to_vec(), true)];
+    };
+    let mut runs = Vec::new();
+    let mut current: Vec<Coord> = Vec::new();
+    // Starting after a deep edge and ending on it, every run is closed off.
+    for step in 1..=m {
+        let k = (first + step) % m;
+        if deep[k] {
+            if current.len() >= 2 {
+                runs.push((std::mem::take(&mut current), false));
+            }
+            current.clear();
+        } else {
+            if current.is_empty() {
+                current.push(ring[k]);
+            }
+            current.push(ring[k + 1]);
+        }
+    }
+    runs
+}
+
+/// Run contours along the kept runs (outward side `sign`).
+fn certified_contours(runs: &[Run], sign: f64, p: &Params) -> Vec<Vec<Coord>> {
+    runs.iter()
+        .flat_map(|(run, closed)| {
+            let path = subdivide(run, p);
+            if path.len() < 2 {
+                return Vec::new();
+            }
+            path_runs(&path, *closed, sign, !closed, p)
+        })
+        .collect()
 }
 
 /// Whether slices may be truncated: only for polygons (and points). Not for one-sided lines,

@@ -3,6 +3,7 @@
 
 mod along;
 mod buffer;
+mod certify;
 mod closest_pair;
 mod cull;
 mod distance;

@@ -91,37 +91,44 @@ pub fn crossing_edges(ring: &LineString) -> Vec<(usize, usize)> {
 }
 
 fn first_crossings(edges: &[Line], only_first: bool) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
+    use rayon::prelude::*;
     let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = edges
         .iter()
         .enumerate()
         .map(|(i, e)| GeomWithData::new(edge_box(e), i))
         .collect();
     let tree = RTree::bulk_load(boxes);
-    for (i, e) in edges.iter().enumerate() {
+    // Each edge's query is independent: they run in parallel, and the first crossing in edge
+    // order is taken, so the result does not depend on the thread count.
+    let first_after = |i: usize| -> Option<(usize, usize)> {
+        let e = &edges[i];
         let envelope = AABB::from_corners(
             [e.start.x.min(e.end.x), e.start.y.min(e.end.y)],
             [e.start.x.max(e.end.x), e.start.y.max(e.end.y)],
         );
-        // Ascending order of the other edge keeps the reported point deterministic.
-        let mut candidates: Vec<usize> = tree
-            .locate_in_envelope_intersecting(&envelope)
+        // The smallest crossing edge after `i` keeps the reported point deterministic.
+        tree.locate_in_envelope_intersecting(&envelope)
             .map(|c| c.data)
             .filter(|&j| j > i)
-            .collect();
-        candidates.sort_unstable();
-        let hit = candidates.into_iter().find(|&j| {
-            let f = &edges[j];
-            e.start != f.end && e.end != f.start && e.intersects(f)
-        });
-        if let Some(j) = hit {
-            found.push((i, j));
-            if only_first {
-                break;
-            }
-        }
+            .filter(|&j| {
+                let f = &edges[j];
+                e.start != f.end && e.end != f.start && e.intersects(f)
+            })
+            .min()
+            .map(|j| (i, j))
+    };
+    if only_first {
+        (0..edges.len())
+            .into_par_iter()
+            .find_map_first(first_after)
+            .into_iter()
+            .collect()
+    } else {
+        (0..edges.len())
+            .into_par_iter()
+            .filter_map(first_after)
+            .collect()
     }
-    found
 }
 
 fn edge_box(e: &Line) -> Rectangle<[f64; 2]> {
