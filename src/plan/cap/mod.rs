@@ -396,12 +396,16 @@ fn measure(
     let mut discs = Vec::with_capacity(stations.len());
     for c in stations {
         let key = (c.x.to_bits(), c.y.to_bits());
-        if !circles.contains_key(&key) {
-            let disc = geodesic_circle(*c, r, s.tolerance_m)
-                .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))?;
-            circles.insert(key, disc);
-        }
-        discs.push(circles[&key].clone());
+        let disc = match circles.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(v) => v
+                .insert(
+                    geodesic_circle(*c, r, s.tolerance_m)
+                        .map_err(|e| Error::input("[cap]", "engagement_radius", e.to_string()))?,
+                )
+                .clone(),
+        };
+        discs.push(disc);
     }
     let union = union_all(
         &discs
