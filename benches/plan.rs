@@ -1,6 +1,8 @@
 //! The default `iapz plan`: datasets → layers → GeoJSON, GeoPackage, KML, report and (since
 //! issue 6) map.png + map.svg in a temporary folder, as the command does.
-//! Target (issue 4): ≤ 1 s wall on the 2-core reference machine.
+//! Target (issue 4): ≤ 1 s wall on the 2-core reference machine; since the minimum-fleet CAP
+//! placement (issue 21) most of the time is its integer programs (the scenario's radius and the
+//! sensitivity table's 100 and 200 km), see the README's "Performance".
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use iapz::scenario::Scenario;
