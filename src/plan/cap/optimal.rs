@@ -183,6 +183,23 @@ fn undominated(lists: &[Vec<usize>], costs: &[f64], n_demand: usize) -> Vec<usiz
         .collect()
 }
 
+/// The candidate of least cost per point it would newly cover (ties to the lower index), or
+/// `None` when no candidate covers a point not yet `covered`: the greedy step of weighted set
+/// cover.
+fn cheapest_per_new_point(lists: &[Vec<usize>], costs: &[f64], covered: &[bool]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (j, l) in lists.iter().enumerate() {
+        let new = l.iter().filter(|&&i| !covered[i]).count();
+        if new > 0 {
+            let ratio = costs[j] / new as f64;
+            if best.is_none_or(|(_, b)| ratio < b) {
+                best = Some((j, ratio));
+            }
+        }
+    }
+    best.map(|(j, _)| j)
+}
+
 /// Cost-aware greedy (the classic ln n approximation of weighted set cover): repeatedly the
 /// candidate of least cost per newly covered point, ties to the lower index; then redundant
 /// picks dropped, dearest first. Indices into `lists`, ascending.
@@ -191,17 +208,9 @@ fn cost_greedy(rows: &[Vec<usize>], lists: &[Vec<usize>], costs: &[f64]) -> Vec<
     let mut left = covered.iter().filter(|c| !**c).count();
     let mut chosen = Vec::new();
     while left > 0 {
-        let mut best: Option<(usize, f64)> = None;
-        for (j, l) in lists.iter().enumerate() {
-            let new = l.iter().filter(|&&i| !covered[i]).count();
-            if new > 0 {
-                let ratio = costs[j] / new as f64;
-                if best.is_none_or(|(_, b)| ratio < b) {
-                    best = Some((j, ratio));
-                }
-            }
-        }
-        let Some((j, _)) = best else { break };
+        let Some(j) = cheapest_per_new_point(lists, costs, &covered) else {
+            break;
+        };
         for &i in &lists[j] {
             if !covered[i] {
                 covered[i] = true;
@@ -493,18 +502,7 @@ fn complete(
     for &i in chosen.iter().flat_map(|&k| &lists[k]) {
         covered[i] = true;
     }
-    loop {
-        let mut pick: Option<(usize, f64)> = None;
-        for (k, l) in lists.iter().enumerate() {
-            let new = l.iter().filter(|&&i| !covered[i]).count();
-            if new > 0 {
-                let ratio = costs[k] / new as f64;
-                if pick.is_none_or(|(_, b)| ratio < b) {
-                    pick = Some((k, ratio));
-                }
-            }
-        }
-        let Some((k, _)) = pick else { break };
+    while let Some(k) = cheapest_per_new_point(lists, costs, &covered) {
         lists[k].iter().for_each(|&i| covered[i] = true);
         chosen.push(k);
     }
