@@ -473,7 +473,7 @@ fn an_empty_zone_plans_and_says_so() {
     assert_eq!(r["zone_empty"], true);
     assert_eq!(r["zone_km2"], 0.0);
     assert!(r["zone_to_threat"].is_null());
-    assert!(!json.contains("inf") && !json.contains("NaN"));
+    assert!(!has_non_finite(&r), "a non-finite figure in {json}");
     for a in r["assets"].as_array().unwrap() {
         assert_eq!(a["in_zone"], false, "{a}");
         assert_ne!(a["status"], "protected", "{a}");
@@ -530,4 +530,30 @@ fn planner_errors_point_into_the_scenario() {
             && s.positions.engagement_radius.starts_with("line ")
     );
     assert_eq!(s.positions.bases.len(), s.bases.len());
+}
+
+/// Whether a report holds a non-finite figure: a number that is not finite, or a word `inf`,
+/// `infinity` or `NaN` in a text (how Rust formats them). Words, not substrings: "information"
+/// and "facilities" in the data's prose are fine.
+fn has_non_finite(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => n.as_f64().is_some_and(|x| !x.is_finite()),
+        Value::String(s) => s
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w.to_ascii_lowercase().as_str(), "inf" | "infinity" | "nan")),
+        Value::Array(a) => a.iter().any(has_non_finite),
+        Value::Object(o) => o.values().any(has_non_finite),
+        _ => false,
+    }
+}
+
+#[test]
+fn non_finite_figures_are_found_as_words_not_substrings() {
+    let json = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+    assert!(has_non_finite(&json(r#"{"a": ["x", "inf km"]}"#)));
+    assert!(has_non_finite(&json(r#"{"a": "NaN"}"#)));
+    assert!(!has_non_finite(&json(
+        r#"{"a": "infrastructure, information", "b": 1.5}"#
+    )));
 }
