@@ -18,9 +18,9 @@ use toml::Spanned;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DistanceSpec {
-    a: Spanned<LayerSpec>,
-    b: Spanned<LayerSpec>,
-    distance: Spanned<String>,
+    pub(super) a: Spanned<LayerSpec>,
+    pub(super) b: Spanned<LayerSpec>,
+    pub(super) distance: Spanned<String>,
 }
 
 impl DistanceSpec {

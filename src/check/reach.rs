@@ -8,28 +8,20 @@
 //! search stops when no stretch can exceed the best point found by more than a tenth of the
 //! rule's tolerance.
 
+use super::distance::DistanceSpec;
 use super::geometry::combined;
 use super::index::PointIndex;
-use super::rules::{LayerSpec, RuleCtx, RuleKind, Sign};
+use super::rules::{RuleCtx, RuleKind, Sign};
 use super::source::LoadedLayer;
 use super::{Location, Measured, fmt_coord, fmt_distance, metres};
 use crate::error::Result;
 use crate::ops::{Farthest, farthest_along, lines_of};
 use geo::Coord;
-use serde::Deserialize;
-use toml::Spanned;
 
-/// `reach_within`: `a = line layer, b = layer, distance = "133 km"` (positive).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ReachSpec {
-    a: Spanned<LayerSpec>,
-    b: Spanned<LayerSpec>,
-    distance: Spanned<String>,
-}
-
-impl ReachSpec {
-    pub(super) fn rule(self, cx: &RuleCtx) -> Result<RuleKind> {
+/// `reach_within`: `a = line layer, b = layer, distance = "133 km"` (positive): the fields of
+/// the distance rules.
+impl DistanceSpec {
+    pub(super) fn reach_within(self, cx: &RuleCtx) -> Result<RuleKind> {
         Ok(RuleKind::ReachWithin {
             a: cx.layer(&self.a)?,
             b: cx.layer(&self.b)?,

@@ -24,7 +24,7 @@
 //! tolerance = "1 m"
 //! ```
 
-use super::{distance, overlay, points, reach, shape};
+use super::{distance, overlay, points, shape};
 use crate::error::{Error, Result};
 use geo::Coord;
 use serde::Deserialize;
@@ -559,7 +559,7 @@ impl Doc<'_> {
             "area" => cx.parse(shape::AreaSpec::rule),
             "valid" => cx.parse(shape::ValidSpec::rule),
             "vertices" => cx.parse(shape::VerticesSpec::rule),
-            "reach_within" => cx.parse(reach::ReachSpec::rule),
+            "reach_within" => cx.parse(distance::DistanceSpec::reach_within),
             other => Err(self
                 .error(kind.span(), format!("unknown rule kind {other:?}"))
                 .with_hint(format!("valid kinds: {}", KINDS.join(", ")))),

@@ -304,7 +304,8 @@ fn repair(
     Some(out)
 }
 
-/// For each demand point, the candidates reaching it (ascending).
+/// For each demand point, the candidates reaching it (ascending). The transpose of an incidence
+/// list, so it also gives each column's rows from the rows' columns.
 fn coverers(lists: &[Vec<usize>], n_demand: usize) -> Vec<Vec<usize>> {
     let mut rows = vec![Vec::new(); n_demand];
     for (j, l) in lists.iter().enumerate() {
@@ -336,7 +337,7 @@ fn whole_cover(
     active.sort_unstable();
     active.dedup();
     let mut nodes = 0;
-    let lists = columns_of(rows, costs.len());
+    let lists = coverers(rows, costs.len());
     let cost_of = |v: &[usize]| v.iter().map(|&k| costs[k]).sum::<f64>();
     let mut incumbent = warm.to_vec();
     for round in 1..=MAX_ROUNDS {
@@ -408,7 +409,7 @@ fn solve_reduced(
 /// give covers. The answer is the cheapest of `warm` and those covers. Proven when it meets the
 /// bound.
 fn root_only(rows: &[Vec<usize>], costs: &[f64], warm: &[usize]) -> Option<Optimum> {
-    let lists = columns_of(rows, costs.len());
+    let lists = coverers(rows, costs.len());
     let cost_of = |v: &[usize]| v.iter().map(|&k| costs[k]).sum::<f64>();
     let warm_covers = !warm.is_empty() && rows.iter().all(|r| r.iter().any(|k| warm.contains(k)));
     let mut best = match warm_covers {
@@ -507,17 +508,6 @@ fn complete(
         chosen.push(k);
     }
     drop_redundant(chosen, rows, lists, costs)
-}
-
-/// For each column, the rows it covers (ascending).
-fn columns_of(rows: &[Vec<usize>], n_cols: usize) -> Vec<Vec<usize>> {
-    let mut cols = vec![Vec::new(); n_cols];
-    for (i, r) in rows.iter().enumerate() {
-        for &k in r {
-            cols[k].push(i);
-        }
-    }
-    cols
 }
 
 /// A restricted set-cover program without its dominated rows and columns.
