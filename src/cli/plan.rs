@@ -72,6 +72,8 @@ pub fn run(args: &Args, quiet: bool) -> iapz::Result<Outcome> {
     // an --out that is a file or a dangling link: say so before planning, not after
     iapz::io::atomic::check_output_folder(&args.out)?;
     let resolved = load(args.scenario.as_deref(), args.data.as_deref(), &args.limits)?;
+    // an input among the files this run would replace: say so before planning, not after
+    iapz::outputs::refuse_replacing_inputs(&args.out)?;
     let bar = if quiet {
         ProgressBar::hidden()
     } else {

@@ -22,7 +22,7 @@ pub fn map_layers(layers: &[Layer]) -> Vec<Layer> {
 }
 
 /// The report figures a map shows. Built from a [`Report`] field by field (a renamed field is a
-/// compile error here), and read back from `report.json` with the same names (a unit test checks
+/// compile error here), and read back from `report.json` with the same names (a test, `render_map::figures_read_back_from_report_json_are_the_typed_ones`, checks
 /// that the two agree, so a renamed key cannot silently drop a figure from the map).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct MapFigures {
@@ -187,56 +187,6 @@ pub fn plan_maps_georeferenced(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The default plan's report with round figures (the strip type is private to `plan`: the
-    /// real report provides one).
-    fn report() -> Report {
-        static REPORT: std::sync::OnceLock<Report> = std::sync::OnceLock::new();
-        let mut r = REPORT
-            .get_or_init(|| {
-                let s = crate::scenario::Scenario::default_resolved().unwrap();
-                crate::plan::run(&s, &|_| {}).unwrap().report
-            })
-            .clone();
-        r.scenario = "Test".into();
-        r.description = "A test scenario".into();
-        r.contact_line_as_of = "2025-01-01".into();
-        r.zone_km2 = 251400.4;
-        r.coverage_pct = 97.25;
-        r.redundancy_pct = 80.5;
-        let s = r.strip.as_mut().expect("the default scenario has a strip");
-        s.width_km = 30.0;
-        s.area_km2 = 30000.0;
-        r
-    }
-
-    #[test]
-    fn figures_read_back_from_report_json_are_the_typed_ones() {
-        let r = report();
-        let json = serde_json::to_value(&r).unwrap();
-        let read: MapFigures = serde_json::from_value(json).unwrap();
-        assert_eq!(read, MapFigures::from(&r));
-        let mut no_strip = r.clone();
-        no_strip.strip = None;
-        let read: MapFigures =
-            serde_json::from_value(serde_json::to_value(&no_strip).unwrap()).unwrap();
-        assert_eq!(read, MapFigures::from(&no_strip));
-    }
-
-    #[test]
-    fn every_figure_is_on_the_map() {
-        let t = MapFigures::from(&report()).texts();
-        assert_eq!(t.title, "Test");
-        assert_eq!(
-            t.subtitle,
-            [
-                "A test scenario",
-                "Zone 251,400 km² · 97.2 % within reach of a base, 80.5 % of two or more · strip 30.0 km wide, 30,000 km²"
-            ]
-        );
-        assert_eq!(t.credits.len(), 2);
-        assert!(t.credits[1].contains("as of 2025-01-01"));
-    }
 
     #[test]
     fn a_report_without_a_figure_is_refused() {

@@ -12,4 +12,7 @@ pub use map::{
     MapFigures, StripMapFigures, map_layers, plan_maps, plan_maps_georeferenced, plan_scene,
     report_file_texts,
 };
-pub use plan_set::{ExtraOutput, PLAN_FILES, is_plan_output, write_plan, write_plan_alongside};
+pub use plan_set::{
+    ExtraOutput, PLAN_FILES, is_plan_output, refuse_replacing_inputs, write_plan,
+    write_plan_alongside,
+};

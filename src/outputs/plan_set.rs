@@ -43,6 +43,23 @@ pub fn is_plan_output(relative: &str) -> bool {
             .is_some_and(|name| plan_layer(name).is_some())
 }
 
+/// Refuses a plan into `dir` when a file there that the plan would replace or remove (any
+/// [`is_plan_output`]) is one of the run's inputs (see [`crate::io::atomic::note_input`]).
+/// Publishing refuses it too; checking first says so before the seconds of planning.
+pub fn refuse_replacing_inputs(dir: &Path) -> Result<()> {
+    let candidates = PLAN_FILES.iter().map(|f| f.to_string()).chain(
+        std::fs::read_dir(dir.join("layers"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| format!("layers/{}", e.file_name().to_string_lossy())),
+    );
+    for relative in candidates.filter(|r| is_plan_output(r)) {
+        crate::io::atomic::refuse_if_input(&dir.join(relative), &[])?;
+    }
+    Ok(())
+}
+
 /// Writes `iapz.geojson`, `layers/<layer>.geojson`, `iapz.gpkg`, `iapz.kml`, `report.json`,
 /// `report.md` and any `extra` files into `dir`, published at once.
 pub fn write_plan(plan: &Plan, dir: &Path, extra: Vec<ExtraOutput>) -> Result<Vec<PathBuf>> {

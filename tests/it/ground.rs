@@ -486,7 +486,10 @@ fn with_isochrones(dir: &Path, features: Vec<serde_json::Value>) -> std::path::P
     let path = dir.join("s.toml");
     std::fs::write(
         &path,
-        format!("{DEFAULT_SCENARIO}\n[data]\nreaction = \"iso.geojson\"\n"),
+        format!(
+            "{}\n[data]\nreaction = \"iso.geojson\"\n",
+            crate::common::ground_scenario_text()
+        ),
     )
     .unwrap();
     path
@@ -661,7 +664,7 @@ fn bad_isochrone_files_exit_2_naming_file_and_feature() {
         .unwrap();
     let e = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{e}");
-    let line_no = DEFAULT_SCENARIO.lines().count() + 3;
+    let line_no = crate::common::ground_scenario_text().lines().count() + 3;
     assert!(
         e.contains(&format!(
             "s.toml: line {line_no}, column 12: [data] reaction:"

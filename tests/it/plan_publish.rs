@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The plan's own files of a snapshot.
@@ -67,7 +68,22 @@ struct Sets {
     run_s: f64,
 }
 
-fn reference_sets(root: &Path) -> Sets {
+/// The sets runs of A and B write, planned once for the tests that need them (read only).
+fn reference_sets() -> &'static Sets {
+    static SETS: OnceLock<(tempfile::TempDir, Sets)> = OnceLock::new();
+    &SETS
+        .get_or_init(|| {
+            let tmp = tempfile::Builder::new()
+                .prefix("plan_publish")
+                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+                .unwrap();
+            let sets = plan_reference_sets(tmp.path());
+            (tmp, sets)
+        })
+        .1
+}
+
+fn plan_reference_sets(root: &Path) -> Sets {
     let (scenario_a, scenario_b) = (scenario_a(root), scenario_b(root));
     let t = Instant::now();
     succeed(&mut plan(Some(&scenario_a), &root.join("ref-a")));
@@ -196,7 +212,7 @@ fn a_linked_output_folder_stays_a_link() {
 #[test]
 fn two_plans_into_one_folder_leave_one_complete_set() {
     let tmp = tempfile::tempdir().unwrap();
-    let sets = reference_sets(tmp.path());
+    let sets = reference_sets();
     let out = tmp.path().join("outputs");
     std::fs::create_dir(&out).unwrap();
     let user = user_files(&out);
@@ -204,7 +220,7 @@ fn two_plans_into_one_folder_leave_one_complete_set() {
         let mut a = plan(Some(&sets.scenario_a), &out).spawn().unwrap();
         let mut b = plan(Some(&sets.scenario_b), &out).spawn().unwrap();
         assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
-        assert_one_set(&out, &sets, &user, &format!("round {round}"));
+        assert_one_set(&out, sets, &user, &format!("round {round}"));
         assert!(
             leftovers(tmp.path()).is_empty(),
             "{:?}",
@@ -222,7 +238,7 @@ fn kill(child: &mut Child, signal: &str) {
 #[test]
 fn a_plan_killed_at_any_moment_leaves_one_complete_set_and_the_next_run_cleans_up() {
     let tmp = tempfile::tempdir().unwrap();
-    let sets = reference_sets(tmp.path());
+    let sets = reference_sets();
     let out = tmp.path().join("outputs");
     succeed(&mut plan(Some(&sets.scenario_a), &out));
     let user = user_files(&out);
@@ -237,7 +253,7 @@ fn a_plan_killed_at_any_moment_leaves_one_complete_set_and_the_next_run_cleans_u
         std::thread::sleep(Duration::from_secs_f64(sets.run_s * f));
         child.kill().unwrap(); // SIGKILL: nothing can clean up
         child.wait().unwrap();
-        assert_one_set(&out, &sets, &user, &format!("SIGKILL at {f} of a run"));
+        assert_one_set(&out, sets, &user, &format!("SIGKILL at {f} of a run"));
     }
     // a stale staging folder and temporaries of outputs, as a killed run leaves them
     std::fs::create_dir_all(tmp.path().join(".outputs.iapz-staging-1/layers")).unwrap();
@@ -246,14 +262,14 @@ fn a_plan_killed_at_any_moment_leaves_one_complete_set_and_the_next_run_cleans_u
     std::fs::write(out.join("layers/.zone.geojson.1.0.tmp"), b"x").unwrap();
     succeed(&mut plan(Some(&sets.scenario_a), &out));
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
-    assert_one_set(&out, &sets, &user, "after a clean run");
+    assert_one_set(&out, sets, &user, "after a clean run");
     assert_eq!(outputs_of(&snapshot(&out)), sets.a);
 }
 
 #[test]
 fn sigterm_and_ctrl_c_remove_the_runs_temporaries() {
     let tmp = tempfile::tempdir().unwrap();
-    let sets = reference_sets(tmp.path());
+    let sets = reference_sets();
     let out = tmp.path().join("outputs");
     succeed(&mut plan(Some(&sets.scenario_a), &out));
     let user = user_files(&out);
@@ -271,12 +287,12 @@ fn sigterm_and_ctrl_c_remove_the_runs_temporaries() {
         let status = child.wait().unwrap();
         if status.success() {
             // the run finished before the signal: then it published its set
-            assert_one_set(&out, &sets, &user, signal);
+            assert_one_set(&out, sets, &user, signal);
             continue;
         }
         assert_eq!(status.signal(), Some(number), "{signal}: {status:?}");
         assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "{signal}");
-        assert_one_set(&out, &sets, &user, signal);
+        assert_one_set(&out, sets, &user, signal);
         assert!(
             !out.join("notes")
                 .read_dir()

@@ -3,13 +3,12 @@
 //! usage and input errors (exit 2, `error:` naming the culprit, a `hint:`, nothing written),
 //! atomic output and byte-for-byte determinism.
 //!
-//! One `iapz plan --quiet --out DIR` run is shared by all tests (`plan_dir`); every test writes
-//! its own outputs into a fresh temporary folder.
+//! One `iapz plan --quiet --out DIR` run is shared by all tests (`plan_dir`, the test binary's
+//! default plan folder); every test writes its own outputs into a fresh temporary folder.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 struct Run {
     code: i32,
@@ -73,19 +72,7 @@ fn tempdir() -> tempfile::TempDir {
 
 /// The outputs of one `iapz plan --quiet --out DIR` run, shared by all tests (read only).
 fn plan_dir() -> &'static Path {
-    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &DIR.get_or_init(|| {
-        let tmp = tempdir();
-        let out = tmp.path().join("plan");
-        ok([
-            OsStr::new("plan"),
-            "--quiet".as_ref(),
-            "--out".as_ref(),
-            os(&out),
-        ]);
-        (tmp, out)
-    })
-    .1
+    crate::common::default_plan_folder()
 }
 
 /// `iapz --quiet render --out PLAN ARGS... -o OUTPUT`.

@@ -8,7 +8,7 @@
 use crate::common;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
-use iapz::outputs::plan_scene;
+use iapz::outputs::{MapFigures, plan_scene};
 use iapz::plan::Plan;
 use iapz::render::scene::{Item, PxRect, Scene, Seg};
 use iapz::render::{MapOptions, MapProjection};
@@ -376,4 +376,50 @@ fn a_bbox_outside_the_data_still_draws_a_map() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("--size"), "{e}");
+}
+
+// The map's figures (`iapz::outputs::MapFigures`) from the typed report and from report.json.
+
+/// The default plan's report with round figures (the strip's type has no public constructor:
+/// the real report provides one).
+fn figures_report() -> iapz::plan::Report {
+    let mut r = crate::common::default_plan().1.report.clone();
+    r.scenario = "Test".into();
+    r.description = "A test scenario".into();
+    r.contact_line_as_of = "2025-01-01".into();
+    r.zone_km2 = 251400.4;
+    r.coverage_pct = 97.25;
+    r.redundancy_pct = 80.5;
+    let s = r.strip.as_mut().expect("the default scenario has a strip");
+    s.width_km = 30.0;
+    s.area_km2 = 30000.0;
+    r
+}
+
+#[test]
+fn figures_read_back_from_report_json_are_the_typed_ones() {
+    let r = figures_report();
+    let json = serde_json::to_value(&r).unwrap();
+    let read: MapFigures = serde_json::from_value(json).unwrap();
+    assert_eq!(read, MapFigures::from(&r));
+    let mut no_strip = r.clone();
+    no_strip.strip = None;
+    let read: MapFigures =
+        serde_json::from_value(serde_json::to_value(&no_strip).unwrap()).unwrap();
+    assert_eq!(read, MapFigures::from(&no_strip));
+}
+
+#[test]
+fn every_figure_is_on_the_map() {
+    let t = MapFigures::from(&figures_report()).texts();
+    assert_eq!(t.title, "Test");
+    assert_eq!(
+        t.subtitle,
+        [
+            "A test scenario",
+            "Zone 251,400 km² · 97.2 % within reach of a base, 80.5 % of two or more · strip 30.0 km wide, 30,000 km²"
+        ]
+    );
+    assert_eq!(t.credits.len(), 2);
+    assert!(t.credits[1].contains("as of 2025-01-01"));
 }

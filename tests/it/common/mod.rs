@@ -19,6 +19,29 @@ pub fn default_plan() -> &'static (Resolved, Plan) {
     })
 }
 
+/// The folder one `iapz plan --quiet --out DIR` run of the default scenario wrote, with the
+/// default thread count (run once per test binary, under cargo's target/tmp; read only: tests
+/// that change a plan folder copy it or plan their own).
+pub fn default_plan_folder() -> &'static std::path::Path {
+    static DIR: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    &DIR.get_or_init(|| {
+        let tmp = tempfile::Builder::new()
+            .prefix("default_plan")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap();
+        let out = tmp.path().join("plan");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_iapz"))
+            .args(["plan", "--quiet", "--out"])
+            .arg(&out)
+            .env_remove("RAYON_NUM_THREADS")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (tmp, out)
+    })
+    .1
+}
+
 /// The default scenario without `[cap]` and `[ground]` (everything from `[cap]` on): the same
 /// kinds of files to publish (fewer layers) in a fraction of the time, for tests of how a plan
 /// is written rather than of what the air and ground sizing say.
@@ -31,6 +54,20 @@ pub fn light_scenario_text() -> String {
         .find("\n[cap]")
         .expect("the default scenario has [cap]");
     text[..cap + 1].to_string()
+}
+
+/// The default scenario without `[cap]` and its `[[contribution]]`s (everything from `[cap]` up
+/// to `[ground]`): the zone, strip, bases and ground force, for tests of the ground sizing.
+pub fn ground_scenario_text() -> String {
+    let text = light_scenario_text();
+    let full = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sky-shield.toml"),
+    )
+    .unwrap();
+    let ground = full
+        .find("\n[ground]")
+        .expect("the default scenario has [ground]");
+    text + &full[ground + 1..]
 }
 
 /// Writes [`light_scenario_text`] to `dir/light.toml` and returns its path.
