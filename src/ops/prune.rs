@@ -101,6 +101,9 @@ struct Rule {
     convex: f64,
     /// Deepest notch point that may be filled, metres (half the buffer distance).
     max_notch_depth: f64,
+    /// Notch points must lie beside the chord, not beyond its ends (one-sided lines: the
+    /// section and its chord then bound a simple notch on the side away from the buffer).
+    beside_chord: bool,
 }
 
 /// Whether the chord `pts[i] → pts[j]` may stand for the points between them.
@@ -139,6 +142,9 @@ fn chord_ok(pts: &[V3], i: usize, j: usize, rule: &Rule) -> bool {
             out.abs()
         };
         if off == 0.0 && rule.fill_notches {
+            if rule.beside_chord && beyond > 0.0 {
+                return false;
+            }
             // A notch point: filled only when shallow. Every point of a notch whose section stays
             // within `h` of the chord is within `h` of the source, so for h < d the filled area
             // was inside the buffer already; a deep bay (narrow mouth, wide inside farther than d
@@ -150,12 +156,91 @@ fn chord_ok(pts: &[V3], i: usize, j: usize, rule: &Rule) -> bool {
     })
 }
 
+/// Most vertices ahead of an anchor scanned for its hull step.
+const HULL_SCAN: usize = 4_096;
+
+/// The next vertex of the outer hull seen from `pts[i]`: of the vertices ahead within the
+/// longest chord, the one whose direction from `pts[i]` leans farthest outward (ties: the
+/// farthest along). Every vertex between them then lies inward of that chord, so it is the
+/// longest chord that can pass [`chord_ok`] but for the convex slack; `None` if no vertex
+/// ahead is within reach.
+fn hull_step(pts: &[V3], i: usize, last: usize, rule: &Rule) -> Option<usize> {
+    let a = pts[i];
+    let end = last.min(i + HULL_SCAN);
+    let reach = (i + 1..=end)
+        .take_while(|&k| norm(sub(pts[k], a)) <= rule.max_chord)
+        .last()?;
+    // A frame at `a`: along the chord to the last vertex in reach, and outward of it.
+    let m = pts[reach];
+    let am = sub(m, a);
+    let (len, n) = (norm(am), cross(a, m));
+    let nn = norm(n);
+    if len == 0.0 || nn == 0.0 {
+        return None;
+    }
+    let along = [am[0] / len, am[1] / len, am[2] / len];
+    let out = [
+        -rule.outward * n[0] / nn,
+        -rule.outward * n[1] / nn,
+        -rule.outward * n[2] / nn,
+    ];
+    let mut best: Option<(usize, f64)> = None;
+    for (k, &p) in pts.iter().enumerate().take(reach + 1).skip(i + 1) {
+        let ap = sub(p, a);
+        let angle = dot(ap, out).atan2(dot(ap, along));
+        if best.is_none_or(|(_, b)| angle >= b) {
+            best = Some((k, angle));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// Whether no point strictly between `pts[s]` and `pts[e]` lies outward of the chord
+/// `pts[c0] → pts[c1]` by more than the convex slack (distance to the chord segment). Applied
+/// to neighbouring chords: where the pruned path turns away from the buffered side, a notch
+/// section that is inward of its own chord can still reach out past the next one.
+fn no_protrusion(
+    pts: &[V3],
+    (s, e): (usize, usize),
+    (c0, c1): (usize, usize),
+    rule: &Rule,
+) -> bool {
+    let (a, b) = (pts[c0], pts[c1]);
+    let ab = sub(b, a);
+    let (len, n) = (norm(ab), cross(a, b));
+    let nn = norm(n);
+    if len == 0.0 || nn == 0.0 {
+        return false;
+    }
+    let along = [ab[0] / len, ab[1] / len, ab[2] / len];
+    let left = [n[0] / nn, n[1] / nn, n[2] / nn];
+    let limit = 0.98 * rule.convex;
+    pts[s + 1..e].iter().all(|&p| {
+        let out = -rule.outward * dot(p, left);
+        if out <= 0.0 {
+            return true;
+        }
+        let u = dot(sub(p, a), along);
+        let beyond = if u < 0.0 { -u } else { (u - len).max(0.0) };
+        out * out + beyond * beyond <= limit * limit
+    })
+}
+
 /// Greedy chords over `pts[0..=last]`, keeping `pts[0]` and `pts[last]`; returns kept indices.
 fn greedy(pts: &[V3], rule: &Rule) -> Vec<usize> {
     let last = pts.len() - 1;
     let mut kept = vec![0];
     let mut i = 0;
     while i < last {
+        let prev = kept.len().checked_sub(2).map(|k| kept[k]);
+        let chord_ok = |pts: &[V3], i: usize, j: usize, rule: &Rule| {
+            chord_ok(pts, i, j, rule)
+                && (!rule.fill_notches
+                    || prev.is_none_or(|p| {
+                        no_protrusion(pts, (p, i), (i, j), rule)
+                            && no_protrusion(pts, (i, j), (p, i), rule)
+                    }))
+        };
         // Exponential search for a failing span, then bisection for the longest passing one.
         let mut good = i + 1;
         let mut step = 2;
@@ -181,6 +266,17 @@ fn greedy(pts: &[V3], rule: &Rule) -> Vec<usize> {
                 }
             }
             good = lo;
+            // On noisy detail the first failing chord hides longer ones that pass: try the
+            // next vertex of the outer hull as well (the test above still decides).
+            if let Some(h) = rule
+                .fill_notches
+                .then(|| hull_step(pts, i, last, rule))
+                .flatten()
+                && h > good
+                && chord_ok(pts, i, h, rule)
+            {
+                good = h;
+            }
         }
         kept.push(good);
         i = good;
@@ -213,6 +309,7 @@ pub fn prune_ring(ring: &[Coord], outward: f64, budget: &PruneBudget) -> Option<
         max_chord: budget.max_chord_m(),
         convex: budget.convex_m,
         max_notch_depth: 0.5 * budget.distance_m,
+        beside_chord: false,
     };
     prune(ring, &rule, 4)
 }
@@ -226,8 +323,51 @@ pub fn prune_line(line: &[Coord], budget: &PruneBudget) -> Option<Vec<Coord>> {
         max_chord: 50_000.0,
         convex: budget.convex_m,
         max_notch_depth: 0.0,
+        beside_chord: false,
     };
     prune(line, &rule, 2)
+}
+
+/// Prunes an open line buffered on one side only (`outward` = +1: its right, −1: its left):
+/// notches away from that side are filled as in a ring, detail towards it is cut within
+/// `convex_m`. The first and last edges are kept, so that the flat ends stay perpendicular to
+/// them. Returns the indices of the kept vertices (the first and last included), or `None` when
+/// nothing could be left out.
+///
+/// ```
+/// use geo::coord;
+/// use iapz::ops::{PruneBudget, prune_one_side};
+/// // 400 m east along 50°N with 1 m teeth to the south, buffered on its left (north).
+/// let line: Vec<_> = (0..=100)
+///     .map(|k| coord! { x: 30.0 + 5.6e-5 * k as f64, y: 50.0 - 9e-6 * (k % 2) as f64 })
+///     .collect();
+/// let budget = PruneBudget { distance_m: 40_000.0, notch_m: 0.25, convex_m: 0.15 };
+/// let kept = prune_one_side(&line, -1.0, &budget).unwrap();
+/// assert!(kept.len() < 10 && kept[..2] == [0, 1] && kept[kept.len() - 2..] == [99, 100]);
+/// ```
+pub fn prune_one_side(line: &[Coord], outward: f64, budget: &PruneBudget) -> Option<Vec<usize>> {
+    let n = line.len();
+    if n <= 4 {
+        return None;
+    }
+    let rule = Rule {
+        outward,
+        fill_notches: true,
+        max_chord: budget.max_chord_m(),
+        convex: budget.convex_m,
+        max_notch_depth: 0.5 * budget.distance_m,
+        beside_chord: true,
+    };
+    let pts: Vec<V3> = line[1..n - 1].iter().map(|c| to_v3(*c)).collect();
+    let inner = greedy(&pts, &rule);
+    if inner.len() == pts.len() {
+        return None;
+    }
+    let mut kept = Vec::with_capacity(inner.len() + 2);
+    kept.push(0);
+    kept.extend(inner.into_iter().map(|k| k + 1));
+    kept.push(n - 1);
+    Some(kept)
 }
 
 fn prune(coords: &[Coord], rule: &Rule, min_kept: usize) -> Option<Vec<Coord>> {

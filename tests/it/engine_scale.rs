@@ -312,3 +312,118 @@ fn certified_deep_runs_leave_the_buffer_unchanged() {
         );
     }
 }
+
+/// One-sided lines are pruned towards their buffered side (`ops::prune::prune_one_side`, the
+/// notches filled and added to the union). On a meandering 20,000-vertex line, on either side, at
+/// 25 mi and at 2 km (where little is pruned), against the GeographicLib oracle and the unpruned
+/// reference: every boundary point (vertex and edge midpoint) farther than d/2 from the line and
+/// not on a flat end is within d ± t of it and the parts and holes are the reference's (at
+/// 25 mi), every vertex of the line is inside the buffer (or on its boundary), the output is
+/// valid, and it reaches beyond the reference by no more than the tolerance band
+/// (perimeter × 2 t). The other way round it does not: the unpruned strips of zigzags finer
+/// than the tolerance fan out across the line's other side and past its flat ends (75 km² of
+/// 9,890 km² at 25 mi), the pruned ones follow the line's course.
+///
+/// The oracle's one-sided classification (`common::oracle::check`) does not fit a meander: where
+/// the line zigzags, the strips' flat sides run out from it between exposed stretches, in the
+/// pruned and the unpruned buffer alike (a point 15 m from the line on the reference's boundary).
+#[test]
+fn pruned_one_sided_lines_keep_the_buffer_contract() {
+    use crate::common::oracle::Source;
+    use geo::{
+        Contains, CoordsIter, Euclidean, GeodesicArea, Length, MultiPolygon, Point, Validation,
+        line_measures::Distance,
+    };
+    use iapz::ops::{BufferOptions, Side, buffer_geometry, buffer_geometry_unpruned, difference};
+    use rayon::prelude::*;
+    let src = crate::buffer_scale::meander(20_000, 300_000.0);
+    let Geometry::LineString(LineString(line)) = &src else {
+        unreachable!("a meander is a line")
+    };
+    let oracle = Source::new(&src);
+    let t = 1.0;
+    let holes = |mp: &MultiPolygon| mp.0.iter().map(|p| p.interiors().len()).sum::<usize>();
+    // At 2 km the flat sides of the zigzags' strips reach past d/2 in the unpruned reference
+    // too (130 boundary points), and they close or open holes of their own, so there neither the
+    // offset point by point nor the holes are compared.
+    for (side, d, check_offset) in [
+        (Side::Left, 40_233.6, true),
+        (Side::Right, 40_233.6, true),
+        (Side::Left, 2_000.0, false),
+    ] {
+        let name = format!("meander 20k {side:?} +{d} m");
+        let options = BufferOptions {
+            tolerance_m: t,
+            side,
+        };
+        let out = buffer_geometry(&src, d, &options).unwrap();
+        let reference = buffer_geometry_unpruned(&src, d, &options).unwrap();
+        assert!(out.is_valid(), "{name}: invalid output");
+        let rings = || {
+            out.0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        };
+        let points: Vec<Coord> = rings()
+            .flat_map(|r| {
+                r.0.windows(2).flat_map(|w| {
+                    let mid = coord! { x: 0.5 * (w[0].x + w[1].x), y: 0.5 * (w[0].y + w[1].y) };
+                    [w[0], mid]
+                })
+            })
+            .collect();
+        // The flat ends run from the line's end vertices out to d: left out.
+        let ends = [line[0], line[line.len() - 1]];
+        let errors: Vec<f64> = points
+            .par_iter()
+            .filter(|p| ends.iter().all(|e| dist(**p, *e) > d + t))
+            .map(|p| oracle.nearest(*p).distance_m)
+            .filter(|&r| r > 0.5 * d)
+            .map(|r| r - d)
+            .collect();
+        let (lo, hi) = errors
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), e| {
+                (lo.min(*e), hi.max(*e))
+            });
+        assert!(
+            errors.len() > 1_000,
+            "{name}: {} offset points",
+            errors.len()
+        );
+        assert!(
+            !check_offset || (lo >= -t && hi <= t),
+            "{name}: offset err [{lo}, {hi}] m"
+        );
+        for v in src.coords_iter() {
+            let p = Point(v);
+            assert!(
+                out.contains(&p) || Euclidean.distance(&p, &out) < 1e-8,
+                "{name}: {v:?} outside the buffer"
+            );
+        }
+        if check_offset {
+            assert_eq!(out.0.len(), reference.0.len(), "{name}: parts");
+            assert_eq!(holes(&out), holes(&reference), "{name}: holes");
+        }
+        let band: f64 = reference
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| geo::Geodesic.length(r) * 2.0 * t)
+            .sum();
+        let extra = difference(&out, &reference, t).geodesic_area_unsigned();
+        let missing = difference(&reference, &out, t).geodesic_area_unsigned();
+        assert!(
+            extra <= band,
+            "{name}: {extra} m² beyond the reference (band {band})"
+        );
+        eprintln!(
+            "{name}: {} vertices ({} unpruned), {} / {} holes, offset err [{lo:+.3}, {hi:+.3}] m, {extra:.0} m² beyond the reference (band {band:.0}), {missing:.0} m² of it left out",
+            out.coords_count(),
+            reference.coords_count(),
+            holes(&out),
+            holes(&reference),
+        );
+    }
+}
