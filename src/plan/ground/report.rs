@@ -284,6 +284,20 @@ impl GroundReport {
     pub fn to_markdown(&self) -> String {
         let mut m = String::new();
         let _ = writeln!(m, "\n## Ground force\n");
+        self.write_setting(&mut m);
+        self.write_reaction(&mut m);
+        self.write_sectors(&mut m);
+        self.write_density(&mut m);
+        self.write_follow_on(&mut m);
+        let _ = writeln!(m);
+        for a in &self.assumptions {
+            let _ = writeln!(m, "- {a}");
+        }
+        m
+    }
+
+    /// Garrisons, movement and the belt: the planning assumptions in one list.
+    fn write_setting(&self, m: &mut String) {
         let _ = writeln!(
             m,
             "- Garrison belt {}–{} km from the line of contact, in Ukrainian-held territory: \
@@ -317,6 +331,10 @@ impl GroundReport {
                  geodesic discs; sector distances and hours below stay the geodesic estimate"
             );
         }
+    }
+
+    /// The share of the line of contact reached within each reaction time.
+    fn write_reaction(&self, m: &mut String) {
         let _ = writeln!(
             m,
             "\n| reaction time | radius km | line of contact reached | area reached km² |\n|---:|---:|---:|---:|"
@@ -332,6 +350,10 @@ impl GroundReport {
                 grouped(r.area_km2, 0)
             );
         }
+    }
+
+    /// The slowest sector, then every sector's nearest garrison and reaction time.
+    fn write_sectors(&self, m: &mut String) {
         let slowest = self.sectors.iter().find(|s| s.id == self.slowest_sector);
         if let Some((s, iso)) = slowest.and_then(|s| s.isochrone.as_ref().map(|i| (s, i))) {
             let _ = writeln!(
@@ -376,6 +398,10 @@ impl GroundReport {
                 s.id, s.length_km, s.garrison, s.reaction_km, s.reaction_hours
             );
         }
+    }
+
+    /// Troops per km of front (and of the strip), with the published front's lengths for scale.
+    fn write_density(&self, m: &mut String) {
         let _ = writeln!(
             m,
             "\n### Troops per km of front ({:.0} km, rotation {})\n\n\
@@ -417,6 +443,10 @@ impl GroundReport {
                 s.per_km2_rotated
             );
         }
+    }
+
+    /// How far the follow-on forces' staging points are from the sectors.
+    fn write_follow_on(&self, m: &mut String) {
         if !self.follow_on.is_empty() {
             let _ = writeln!(
                 m,
@@ -440,10 +470,5 @@ impl GroundReport {
                 );
             }
         }
-        let _ = writeln!(m);
-        for a in &self.assumptions {
-            let _ = writeln!(m, "- {a}");
-        }
-        m
     }
 }
