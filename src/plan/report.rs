@@ -415,6 +415,47 @@ impl Report {
             self.contact_line_as_of,
             self.tolerance_m
         );
+        self.write_zone(&mut m);
+        m.push_str(&self.threats_markdown());
+        if let Some(s) = &self.strip {
+            let _ = writeln!(
+                m,
+                "\n## Demilitarised strip\n\n- Width {} km on the {} side; line length {:.0} km; area {:.0} km²",
+                s.width_km, s.side, s.line_length_km, s.area_km2
+            );
+        }
+        self.write_layers_and_bases(&mut m);
+        self.write_assets(&mut m);
+        m.push_str(&super::oblasts::to_markdown(
+            &self.oblasts,
+            &self.population,
+        ));
+        m.push_str(
+            &self
+                .cap
+                .as_ref()
+                .map(|c| c.to_markdown())
+                .unwrap_or_default(),
+        );
+        m.push_str(
+            &self
+                .ground
+                .as_ref()
+                .map(|g| g.to_markdown())
+                .unwrap_or_default(),
+        );
+        let _ = writeln!(m, "\n## Assumptions\n");
+        for a in &self.assumptions {
+            let _ = writeln!(m, "- {a}");
+        }
+        for (name, file) in &self.replaced_datasets {
+            let _ = writeln!(m, "- Dataset `{name}` replaced by {file}.");
+        }
+        m
+    }
+
+    /// The "Zone" section: area, its range, reach, gap and the closest approach to a threat.
+    fn write_zone(&self, m: &mut String) {
         let _ = writeln!(m, "## Zone\n");
         if self.zone_empty {
             let _ = writeln!(m, "{}\n", self.empty_zone_sentence());
@@ -443,14 +484,10 @@ impl Report {
                 d.km, d.from[0], d.from[1], d.to[0], d.to[1]
             );
         }
-        m.push_str(&self.threats_markdown());
-        if let Some(s) = &self.strip {
-            let _ = writeln!(
-                m,
-                "\n## Demilitarised strip\n\n- Width {} km on the {} side; line length {:.0} km; area {:.0} km²",
-                s.width_km, s.side, s.line_length_km, s.area_km2
-            );
-        }
+    }
+
+    /// The "Layers" and "Bases" tables.
+    fn write_layers_and_bases(&self, m: &mut String) {
         let _ = writeln!(
             m,
             "\n## Layers\n\n| layer | area km² | % of Ukraine (1991) |\n|---|---:|---:|"
@@ -479,6 +516,10 @@ impl Report {
                 b.zone_reached_pct
             );
         }
+    }
+
+    /// The "Assets" table: each asset's status, margin and the bases in reach.
+    fn write_assets(&self, m: &mut String) {
         let _ = writeln!(
             m,
             "\n## Assets\n\n| asset | protect | status | why | km to threat | margin km | accuracy km | binding threat | bases in reach (km, min) |\n|---|---|---|---|---:|---:|---:|---|---|"
@@ -506,32 +547,6 @@ impl Report {
                 bases.join("; ")
             );
         }
-        m.push_str(&super::oblasts::to_markdown(
-            &self.oblasts,
-            &self.population,
-        ));
-        m.push_str(
-            &self
-                .cap
-                .as_ref()
-                .map(|c| c.to_markdown())
-                .unwrap_or_default(),
-        );
-        m.push_str(
-            &self
-                .ground
-                .as_ref()
-                .map(|g| g.to_markdown())
-                .unwrap_or_default(),
-        );
-        let _ = writeln!(m, "\n## Assumptions\n");
-        for a in &self.assumptions {
-            let _ = writeln!(m, "- {a}");
-        }
-        for (name, file) in &self.replaced_datasets {
-            let _ = writeln!(m, "- Dataset `{name}` replaced by {file}.");
-        }
-        m
     }
 
     /// The "Threats" section: each threat, its distance and how close the zone comes.
