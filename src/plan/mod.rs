@@ -57,7 +57,7 @@ pub fn run_with(
     cap::add_to(scenario, &geometry, &mut plan, cache)?;
     ground::add_to(scenario, &geometry, &mut plan)?;
     // after `[cap]`, whose work estimate refuses an oversized scenario first, within seconds
-    oblasts::add_to(scenario, &geometry, &mut plan);
+    oblasts::add_to(scenario, &geometry, &mut plan, cache);
     complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
 }
