@@ -51,6 +51,7 @@ pub struct Cache {
     cap: Table<(u64, u64), super::cap::Solution>,
     zone_stage: Table<(ThreatsKey, u64), ZoneStage>,
     oblasts: Table<u64, OblastRows>,
+    ground: Table<u64, super::ground::Ground>,
     hits: AtomicUsize,
     /// Plans made with this cache leave out the CAP sensitivity table (a study's choice: its
     /// rows need only each variant's own radius). Not part of any key: no entry depends on it.
@@ -90,6 +91,7 @@ impl Cache {
             + self.cap.lock().map(|m| m.len()).unwrap_or(0)
             + self.zone_stage.lock().map(|m| m.len()).unwrap_or(0)
             + self.oblasts.lock().map(|m| m.len()).unwrap_or(0)
+            + self.ground.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     /// Whether nothing was computed yet.
@@ -221,6 +223,28 @@ impl Cache {
         }
         let key = (geometry_fingerprint(zone), h.finish());
         self.memo(&self.cap, key, make).map(|v| (*v).clone())
+    }
+
+    /// The ground force's geometry (belt, garrisons, reaction areas, sectors), keyed by every
+    /// `[ground]` value, the held territory, the data (line of contact), the towns and the
+    /// tolerance: it does not depend on the stand-off, the bases or `[cap]`.
+    pub(crate) fn ground(
+        &self,
+        s: &Resolved,
+        ground: &crate::scenario::GroundResolved,
+        controlled: &MultiPolygon,
+        make: impl Fn() -> Result<super::ground::Ground>,
+    ) -> Result<super::ground::Ground> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{ground:?}").hash(&mut h);
+        geometry_fingerprint(controlled).hash(&mut h);
+        data_fingerprint(s).hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        for c in &s.data.cities {
+            format!("{c:?}").hash(&mut h);
+        }
+        self.memo(&self.ground, h.finish(), make)
+            .map(|v| (*v).clone())
     }
 
     /// The entry for `key`, computed by `make` the first time. A caller that finds the entry
