@@ -109,21 +109,31 @@ pub fn compute(
             tol,
         ),
     };
-    let ((standoffs, zone), zone_km2_range) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    threats
-                        .par_iter()
-                        .map(|t| intersection(&difference(&t.keep_out, &t.area, tol), &win_mp, tol))
-                        .collect::<Vec<_>>()
-                },
-                || difference(&region, &threat_buffer, tol),
-            )
-        },
-        || zone_range(s, &threats, &region),
-    );
-    let zone_km2_range = zone_km2_range?;
+    let zone_stage = || {
+        let ((standoffs, zone), range) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        threats
+                            .par_iter()
+                            .map(|t| {
+                                intersection(&difference(&t.keep_out, &t.area, tol), &win_mp, tol)
+                            })
+                            .collect::<Vec<_>>()
+                    },
+                    || difference(&region, &threat_buffer, tol),
+                )
+            },
+            || zone_range(s, &threats, &region),
+        );
+        Ok((standoffs, zone, range?))
+    };
+    // The zone depends on the threats and the region only: variants that differ in bases or
+    // `[cap]` share it.
+    let (standoffs, zone, zone_km2_range) = match (cache, fingerprint) {
+        (Some(c), Some(f)) => c.zone_stage(s, f, &region, zone_stage)?.as_ref().clone(),
+        _ => zone_stage()?,
+    };
     // the single-threat band as before; several threats: the union of their bands
     let standoff = match standoffs.as_slice() {
         [one] => one.clone(),

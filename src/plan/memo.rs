@@ -26,6 +26,16 @@ pub(crate) type Threats = Vec<super::threats::ThreatGeometry>;
 /// The strip (if any) and the side of the line Ukraine holds.
 pub(crate) type StripPair = (Option<MultiPolygon>, Side);
 
+/// Each threat's stand-off band, the zone, and the zone's area range (km²).
+pub(crate) type ZoneStage = (Vec<MultiPolygon>, MultiPolygon, [f64; 2]);
+/// The per-oblast figures and the population totals.
+pub(crate) type OblastRows = (
+    Vec<super::oblasts::OblastFigures>,
+    super::oblasts::PopulationFigures,
+);
+/// (threats, stand-off bits, tolerance bits, data fingerprint).
+type ThreatsKey = (String, u64, u64, u64);
+
 type Table<K, T> = Mutex<HashMap<K, Slot<T>>>;
 /// (width and side bits, tolerance bits, data fingerprint).
 type StripKey = (Option<(u64, u8)>, u64, u64);
@@ -34,11 +44,14 @@ type StripKey = (Option<(u64, u8)>, u64, u64);
 /// distinct keys seen (one entry per stand-off × sources, per strip, per base × radius).
 #[derive(Default)]
 pub struct Cache {
-    threats: Table<(String, u64, u64, u64), Threats>,
+    threats: Table<ThreatsKey, Threats>,
     strip: Table<StripKey, StripPair>,
     reach: Table<(u64, u64, u64, u64), MultiPolygon>,
     zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
     cap: Table<(u64, u64), super::cap::Solution>,
+    zone_stage: Table<(ThreatsKey, u64), ZoneStage>,
+    oblasts: Table<u64, OblastRows>,
+    ground: Table<u64, super::ground::Ground>,
     hits: AtomicUsize,
     /// Plans made with this cache leave out the CAP sensitivity table (a study's choice: its
     /// rows need only each variant's own radius). Not part of any key: no entry depends on it.
@@ -76,6 +89,9 @@ impl Cache {
             + self.reach.lock().map(|m| m.len()).unwrap_or(0)
             + self.zone_to_threat.lock().map(|m| m.len()).unwrap_or(0)
             + self.cap.lock().map(|m| m.len()).unwrap_or(0)
+            + self.zone_stage.lock().map(|m| m.len()).unwrap_or(0)
+            + self.oblasts.lock().map(|m| m.len()).unwrap_or(0)
+            + self.ground.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     /// Whether nothing was computed yet.
@@ -91,26 +107,50 @@ impl Cache {
         fingerprint: u64,
         make: impl Fn() -> Result<Threats>,
     ) -> Result<Arc<Threats>> {
-        use std::fmt::Write;
-        let mut what = String::new();
-        for t in &s.threats {
-            let _ = write!(what, "{}|{:?}|", t.name, t.distance_m.map(f64::to_bits));
-            for source in &t.sources {
-                let _ = write!(what, "{},", source.name());
-            }
-            for site in &t.sites {
-                let (x, y) = (site.location.x.to_bits(), site.location.y.to_bits());
-                let _ = write!(what, "{}:{x}:{y}:{},", site.id, site.range_m.to_bits());
-            }
-            what.push(';');
+        self.memo(&self.threats, threats_key(s, fingerprint), make)
+    }
+
+    /// The zone, each threat's stand-off band and the zone's area range, keyed by what the
+    /// threats are keyed by and the region's coordinates (the scenario's `oblasts` ∩ held
+    /// territory): variants that differ only in bases or `[cap]` share them.
+    pub(crate) fn zone_stage(
+        &self,
+        s: &Resolved,
+        fingerprint: u64,
+        region: &MultiPolygon,
+        make: impl Fn() -> Result<ZoneStage>,
+    ) -> Result<Arc<ZoneStage>> {
+        let key = (threats_key(s, fingerprint), geometry_fingerprint(region));
+        self.memo(&self.zone_stage, key, make)
+    }
+
+    /// The per-oblast figures and population totals, keyed by the geometry they cut (the
+    /// zone, the stand-off band, held territory, the strip), the oblasts and towns, and the
+    /// tolerance: variants that differ only in bases or `[cap]` share them.
+    pub(crate) fn oblasts(
+        &self,
+        s: &Resolved,
+        parts: [Option<&MultiPolygon>; 4],
+        make: impl Fn() -> OblastRows,
+    ) -> OblastRows {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for p in parts {
+            p.map(geometry_fingerprint).hash(&mut h);
         }
-        let key = (
-            what,
-            s.standoff_m.to_bits(),
-            s.tolerance_m.to_bits(),
-            fingerprint,
-        );
-        self.memo(&self.threats, key, make)
+        data_fingerprint(s).hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        for o in &s.data.oblasts {
+            o.code.hash(&mut h);
+            o.name_en.hash(&mut h);
+            geometry_fingerprint(&o.geometry).hash(&mut h);
+        }
+        for c in &s.data.cities {
+            c.population.hash(&mut h);
+            c.location.x.to_bits().hash(&mut h);
+            c.location.y.to_bits().hash(&mut h);
+        }
+        let found = self.memo(&self.oblasts, h.finish(), || Ok(make()));
+        found.map(|v| (*v).clone()).unwrap_or_else(|_| make())
     }
 
     pub(crate) fn strip(
@@ -185,6 +225,28 @@ impl Cache {
         self.memo(&self.cap, key, make).map(|v| (*v).clone())
     }
 
+    /// The ground force's geometry (belt, garrisons, reaction areas, sectors), keyed by every
+    /// `[ground]` value, the held territory, the data (line of contact), the towns and the
+    /// tolerance: it does not depend on the stand-off, the bases or `[cap]`.
+    pub(crate) fn ground(
+        &self,
+        s: &Resolved,
+        ground: &crate::scenario::GroundResolved,
+        controlled: &MultiPolygon,
+        make: impl Fn() -> Result<super::ground::Ground>,
+    ) -> Result<super::ground::Ground> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{ground:?}").hash(&mut h);
+        geometry_fingerprint(controlled).hash(&mut h);
+        data_fingerprint(s).hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        for c in &s.data.cities {
+            format!("{c:?}").hash(&mut h);
+        }
+        self.memo(&self.ground, h.finish(), make)
+            .map(|v| (*v).clone())
+    }
+
     /// The entry for `key`, computed by `make` the first time. A caller that finds the entry
     /// being computed by another thread waits for it, running other rayon jobs meanwhile; one
     /// that finds it being computed lower on its own stack (work stealing brought it here)
@@ -234,6 +296,30 @@ impl Cache {
         };
         made
     }
+}
+
+/// The threats' key: each threat's name, sources, sites (position and range) and distance,
+/// the planning window's stand-off, the tolerance and the data.
+fn threats_key(s: &Resolved, fingerprint: u64) -> ThreatsKey {
+    use std::fmt::Write;
+    let mut what = String::new();
+    for t in &s.threats {
+        let _ = write!(what, "{}|{:?}|", t.name, t.distance_m.map(f64::to_bits));
+        for source in &t.sources {
+            let _ = write!(what, "{},", source.name());
+        }
+        for site in &t.sites {
+            let (x, y) = (site.location.x.to_bits(), site.location.y.to_bits());
+            let _ = write!(what, "{}:{x}:{y}:{},", site.id, site.range_m.to_bits());
+        }
+        what.push(';');
+    }
+    (
+        what,
+        s.standoff_m.to_bits(),
+        s.tolerance_m.to_bits(),
+        fingerprint,
+    )
 }
 
 /// An entry: being computed by a thread, or done.

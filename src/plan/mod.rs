@@ -55,9 +55,9 @@ pub fn run_with(
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan, cache)?;
-    ground::add_to(scenario, &geometry, &mut plan)?;
+    ground::add_to(scenario, &geometry, &mut plan, cache)?;
     // after `[cap]`, whose work estimate refuses an oversized scenario first, within seconds
-    oblasts::add_to(scenario, &geometry, &mut plan);
+    oblasts::add_to(scenario, &geometry, &mut plan, cache);
     complete_provenance(&mut plan.layers, scenario);
     Ok(plan)
 }

@@ -247,8 +247,24 @@ pub fn figures(s: &Resolved, g: &PlanGeometry) -> (Vec<OblastFigures>, Populatio
 
 /// Adds the figures to the report and the `oblasts` layer to the plan, at its place in the
 /// catalogue ([`crate::layer::PLAN_LAYERS`]: after `assets`, before the patrol layers).
-pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut super::Plan) {
-    let (rows, people) = figures(s, g);
+pub fn add_to(
+    s: &Resolved,
+    g: &PlanGeometry,
+    plan: &mut super::Plan,
+    cache: Option<&super::Cache>,
+) {
+    let (rows, people) = match cache {
+        Some(c) => {
+            let parts = [
+                Some(&g.zone),
+                Some(&g.standoff),
+                Some(&g.controlled),
+                g.strip.as_ref(),
+            ];
+            c.oblasts(s, parts, || figures(s, g))
+        }
+        None => figures(s, g),
+    };
     let layer = Layer::of_plan("oblasts", features(s, &rows));
     plan.report.oblasts = rows;
     plan.report.population = people;

@@ -116,6 +116,54 @@ fn a_row_is_the_report_of_its_variant_planned_alone() {
     assert!(r.zone_km2 > 0.0 && cap.fleet > 0);
 }
 
+/// Variants that differ only in their bases share the zone, its area range, the per-oblast
+/// figures and the ground force from the cache: each one's report is still, byte for byte, the
+/// report of the variant planned alone (whichever of them computed the shared entries).
+#[test]
+fn variants_sharing_zone_oblasts_and_ground_are_their_plans_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ground = &DEFAULT_SCENARIO[DEFAULT_SCENARIO.find("\n[ground]").unwrap()..];
+    let scenario = small_scenario() + ground;
+    std::fs::write(dir.path().join("small.toml"), &scenario).unwrap();
+    let text = "name = \"bases\"\nscenario = \"small.toml\"\n[axes]\n\"bases.radius\" = [\"low\", \"high\"]\n";
+    let study = Study::parse(text, "bases.toml", dir.path(), false).unwrap();
+    let data = Datasets::embedded().unwrap();
+    study.validate(&data).unwrap();
+    let out = dir.path().join("out");
+    let outcome = write_study(&StudyRun {
+        study: &study,
+        data: &data,
+        out: &out,
+        jobs: 1,
+        no_layers: true,
+        rules: None,
+        shard: None,
+        progress: &|_, _, _| {},
+    })
+    .unwrap();
+    assert!(outcome.failed.is_empty());
+    assert!(outcome.cache_hits >= 4, "hits: {}", outcome.cache_hits);
+    let mut reports = Vec::new();
+    for v in &study.variants {
+        let alone = study.resolve(v, &data).unwrap();
+        let plan = iapz::plan::run(&alone, &|_| {}).unwrap();
+        assert!(plan.report.ground.is_some() && !plan.report.oblasts.is_empty());
+        let json = serde_json::to_string_pretty(&plan.report).unwrap() + "\n";
+        let written =
+            std::fs::read_to_string(out.join(format!("variants/{}/report.json", v.id))).unwrap();
+        assert_eq!(
+            written, json,
+            "variant {}: the report of the plan alone",
+            v.id
+        );
+        reports.push(json);
+    }
+    assert_ne!(
+        reports[0], reports[1],
+        "the bases' radius changes the report"
+    );
+}
+
 /// `cap_sensitivity = false`: the variant's report says the table was skipped, and every other
 /// figure (the row, the stations, the fleet) is that of the plan alone.
 #[test]

@@ -38,7 +38,8 @@ use geo::{Contains, Coord, Geometry, LineString, MultiPolygon, Point};
 use rayon::prelude::*;
 
 /// What the ground force's geometry is, before it becomes layers and a report.
-struct Ground {
+#[derive(Clone)]
+pub(crate) struct Ground {
     belt: MultiPolygon,
     towns_in_belt: Vec<City>,
     garrisons: Vec<Garrison>,
@@ -50,6 +51,7 @@ struct Ground {
 }
 
 /// What one reaction time reaches.
+#[derive(Clone)]
 struct Reach {
     hours: f64,
     /// The controlled territory reached.
@@ -61,11 +63,19 @@ struct Reach {
 
 /// Adds the ground layers and the report's "Ground force" section to `plan` when the scenario
 /// has a `[ground]` table.
-pub fn add_to(s: &Resolved, g: &PlanGeometry, plan: &mut Plan) -> Result<()> {
+pub fn add_to(
+    s: &Resolved,
+    g: &PlanGeometry,
+    plan: &mut Plan,
+    cache: Option<&super::Cache>,
+) -> Result<()> {
     let Some(ground) = &s.ground else {
         return Ok(());
     };
-    let computed = compute(s, g, ground)?;
+    let computed = match cache {
+        Some(c) => c.ground(s, ground, &g.controlled, || compute(s, g, ground))?,
+        None => compute(s, g, ground)?,
+    };
     let report = build_report(s, g, ground, &computed);
     plan.layers.extend(layers(s, ground, &computed, &report));
     plan.report.ground = Some(report);
