@@ -1,7 +1,9 @@
-//! OGC polygon validity as `geo::Validation` defines it, in O(n log n) for typical rings:
-//! geo checks a ring's self-intersections over all pairs of edges (O(n²): 16 s for a
-//! 37,000-vertex ring in a dev build); here an R-tree of edge boxes finds the candidate pairs,
-//! and the same predicate decides. Rings against rings use geo's `Relate`, as geo does, but
+//! OGC polygon validity as `geo::Validation` defines it, in O(n log n): geo checks a ring's
+//! self-intersections over all pairs of edges (O(n²): 16 s for a 37,000-vertex ring in a dev
+//! build); here a closed ring is swept once ([`super::ring_sweep`], Shamos–Hoey, worst case
+//! O(n log n)) with the same predicate. An R-tree of edge boxes (fast on tidy rings, but O(n²)
+//! on jagged ones whose edge boxes all overlap) remains only for open lines and for listing
+//! every crossing ([`crossing_edges`]). Rings against rings use geo's `Relate`, as geo does, but
 //! only for pairs whose bounding boxes meet (disjoint boxes cannot overlap or touch).
 //!
 //! Coordinates are lon/lat degrees; tests are planar in those degrees, like geo's.
@@ -75,8 +77,13 @@ fn zero_area(ring: &LineString) -> bool {
 }
 
 /// Where two non-adjacent edges of a ring meet, if they do (geo's predicate: the edges
-/// intersect and neither ends where the other starts).
+/// intersect and neither ends where the other starts), lon/lat degrees. O(n log n) for a closed
+/// ring of finite coordinates (a polygon's rings always are closed).
 pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
+    let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
+    if ring.is_closed() && finite && !ring.0.is_empty() {
+        return super::ring_sweep::ring_crossing(&ring.0);
+    }
     let edges: Vec<Line> = ring.lines().collect();
     first_crossings(&edges, true)
         .first()
