@@ -52,6 +52,11 @@ use std::ops::Bound::{Excluded, Unbounded};
 ///   there), and two edges that share no allowed end are exactly two non-consecutive edges of
 ///   `D`: the sweep's question.
 pub(crate) fn ring_crossing(ring: &[Coord]) -> Option<Coord> {
+    ring_crossing_in_slabs(ring, None)
+}
+
+/// [`ring_crossing`] with the sweep cut into `slabs` (default: by the ring's size).
+fn ring_crossing_in_slabs(ring: &[Coord], slabs: Option<usize>) -> Option<Coord> {
     let d = distinct_cycle(ring);
     match d.len() {
         0..=2 => None,
@@ -60,7 +65,7 @@ pub(crate) fn ring_crossing(ring: &[Coord]) -> Option<Coord> {
             let order = lexicographic_order(&d);
             repeated_vertex(&d, &order)
                 .or_else(|| spike(&d))
-                .or_else(|| Sweep::new(&d).run(&order))
+                .or_else(|| sweep_in_slabs(&d, &order, slabs))
         }
     }
 }
@@ -134,6 +139,29 @@ fn spike(d: &[Coord]) -> Option<Coord> {
                 _ => c,
             }
         })
+    })
+}
+
+/// Rings of at least this many vertices are swept in [`SLABS`] slabs, in parallel.
+const PARALLEL_FROM: usize = 50_000;
+/// Vertical slabs of as many vertices each. Fixed, not the thread count: the point reported
+/// (the first slab's finding) is the same on any machine.
+const SLABS: usize = 8;
+
+/// The sweep, cut at vertex ranks into slabs swept independently (in parallel). Each slab starts
+/// from the edges crossing its left side, ordered and tested as neighbours, so the leftmost
+/// crossing of the ring is found by the slab that holds it, as by one sweep; a slab right of it
+/// may find another or none (its start order can be wrong), and reports only pairs that meet.
+fn sweep_in_slabs(d: &[Coord], order: &[u32], slabs: Option<usize>) -> Option<Coord> {
+    let m = d.len();
+    let slabs = slabs.unwrap_or(if m >= PARALLEL_FROM { SLABS } else { 1 });
+    let mut rank = vec![0u32; m];
+    for (r, &v) in order.iter().enumerate() {
+        rank[v as usize] = r as u32;
+    }
+    (0..slabs).into_par_iter().find_map_first(|s| {
+        let ranks = (s * m / slabs)..((s + 1) * m / slabs);
+        Sweep::new(d).run(order, &rank, ranks)
     })
 }
 
@@ -238,25 +266,37 @@ impl<'a> Sweep<'a> {
         !consecutive && Line::new(a.left, a.right).intersects(&Line::new(b.left, b.right))
     }
 
-    /// At each vertex: the edges ending there leave the status, then the edges starting there
-    /// enter it; each change tests the segments it makes neighbours (Shamos–Hoey).
-    fn run(&self, order: &[u32]) -> Option<Coord> {
+    /// At each vertex of rank in `ranks` (ranks in `order`, the lexicographic order): the edges
+    /// ending there leave the status, then the edges starting there enter it; each change tests
+    /// the segments it makes neighbours (Shamos–Hoey). The status starts with the edges that
+    /// cross the slab's left side, every neighbouring pair tested.
+    fn run(&self, order: &[u32], rank: &[u32], ranks: std::ops::Range<usize>) -> Option<Coord> {
         let m = self.d.len();
         let mut status: BTreeSet<Active> = BTreeSet::new();
-        for &v in order {
+        let crossing_left_side = (0..m).filter(|&e| {
+            let (a, b) = (rank[e] as usize, rank[(e + 1) % m] as usize);
+            a.min(b) < ranks.start && ranks.start <= a.max(b)
+        });
+        for e in crossing_left_side {
+            status.insert(self.key(self.segment(e)));
+        }
+        let ordered: Vec<Segment> = status.iter().map(|a| a.seg).collect();
+        let pairs = ordered.windows(2).map(|w| (w[0], w[1]));
+        if let Some(at) = self.first_meeting(pairs) {
+            return Some(at);
+        }
+        for &v in &order[ranks] {
             let v = v as usize;
             let v_at = self.d[v];
             let incident = [self.segment((v + m - 1) % m), self.segment(v)];
-            let (ending, starting): (Vec<Segment>, Vec<Segment>) =
-                incident.iter().partition(|s| s.right == v_at);
-            for s in ending {
-                if let Some(pair) = self.remove(&mut status, s) {
-                    return Some(pair);
+            for &s in incident.iter().filter(|s| s.right == v_at) {
+                if let Some(at) = self.remove(&mut status, s) {
+                    return Some(at);
                 }
             }
-            for s in starting {
-                if let Some(pair) = self.insert(&mut status, s) {
-                    return Some(pair);
+            for &s in incident.iter().filter(|s| s.left == v_at) {
+                if let Some(at) = self.insert(&mut status, s) {
+                    return Some(at);
                 }
             }
         }
@@ -387,8 +427,10 @@ mod tests {
             let grid = 2 + (case as u64 % 5);
             let ring = grid_ring(&mut rng, n, grid);
             let want = pairwise(&ring);
-            let got = ring_crossing(&ring);
-            assert_eq!(got.is_some(), want, "{ring:?}");
+            for slabs in [1, 2, 3, 8] {
+                let got = ring_crossing_in_slabs(&ring, Some(slabs));
+                assert_eq!(got.is_some(), want, "{slabs} slabs: {ring:?}");
+            }
             if want {
                 crossing += 1;
             } else {
@@ -422,7 +464,46 @@ mod tests {
                 },
             };
             ring[n] = ring[0];
-            assert_eq!(ring_crossing(&ring).is_some(), pairwise(&ring), "{ring:?}");
+            let want = pairwise(&ring);
+            for slabs in [1, 4, 8] {
+                let got = ring_crossing_in_slabs(&ring, Some(slabs));
+                assert_eq!(got.is_some(), want, "{slabs} slabs: {ring:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_on_jagged_rings_cut_into_slabs() {
+        // Radial noise far larger than the vertex spacing (as tests/it/check_jagged.rs): edge
+        // boxes overlap by the hundred, the case that defeats box searches.
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+        for case in 0..12 {
+            let n = 1_500 + 100 * case;
+            let mut ring: Vec<Coord> = (0..n)
+                .map(|i| {
+                    let t = std::f64::consts::TAU * i as f64 / n as f64;
+                    let r = 1.0 + 0.2 * (rng.below(1000) as f64 / 1000.0);
+                    Coord {
+                        x: r * t.cos(),
+                        y: r * t.sin(),
+                    }
+                })
+                .collect();
+            ring.push(ring[0]);
+            if case % 3 != 0 {
+                // Pull one vertex towards the centre: often across its neighbours' spikes.
+                let k = rng.below(n as u64) as usize;
+                ring[k] = Coord {
+                    x: ring[k].x * 0.85,
+                    y: ring[k].y * 0.85,
+                };
+                ring[n] = ring[0];
+            }
+            let want = pairwise(&ring);
+            for slabs in [1, 5, 8] {
+                let got = ring_crossing_in_slabs(&ring, Some(slabs));
+                assert_eq!(got.is_some(), want, "case {case}, {slabs} slabs");
+            }
         }
     }
 

@@ -80,8 +80,7 @@ fn zero_area(ring: &LineString) -> bool {
 /// intersect and neither ends where the other starts), lon/lat degrees. O(n log n) for a closed
 /// ring of finite coordinates (a polygon's rings always are closed).
 pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
-    let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
-    if ring.is_closed() && finite && !ring.0.is_empty() {
+    if sweepable(ring) {
         return super::ring_sweep::ring_crossing(&ring.0);
     }
     let edges: Vec<Line> = ring.lines().collect();
@@ -93,8 +92,19 @@ pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
 /// Every pair of non-adjacent edges `(i, j)`, `i < j`, of a ring that meet, one pair per edge
 /// `i` (its first `j`), in ascending `i`. Edge `k` runs from vertex `k` to vertex `k + 1`.
 pub fn crossing_edges(ring: &LineString) -> Vec<(usize, usize)> {
+    // Most rings have none, which the sweep shows in O(n log n); the box search that lists them
+    // can take O(n²) on a jagged ring (the writer's rounding check runs this on every ring).
+    if sweepable(ring) && super::ring_sweep::ring_crossing(&ring.0).is_none() {
+        return Vec::new();
+    }
     let edges: Vec<Line> = ring.lines().collect();
     first_crossings(&edges, false)
+}
+
+/// A closed, non-empty ring of finite coordinates: what [`super::ring_sweep`] decides.
+fn sweepable(ring: &LineString) -> bool {
+    let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
+    ring.is_closed() && finite && !ring.0.is_empty()
 }
 
 fn first_crossings(edges: &[Line], only_first: bool) -> Vec<(usize, usize)> {
