@@ -263,7 +263,6 @@ pub(super) fn problems(layer: &LoadedLayer) -> Vec<Problem> {
         .collect()
 }
 
-
 /// The first problem of one feature: OGC invalidity (through [`crate::ops::validity`], in
 /// O(n log n)), then ring orientation.
 fn feature_problem(g: &Geometry, label: &str) -> Option<Problem> {

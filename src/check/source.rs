@@ -70,7 +70,10 @@ impl LayerCache {
         for (l, p) in missing.into_iter().zip(found) {
             self.problems.insert(key(l), Rc::new(p));
         }
-        layers.iter().map(|l| self.problems[&key(l)].clone()).collect()
+        layers
+            .iter()
+            .map(|l| self.problems[&key(l)].clone())
+            .collect()
     }
 
     /// The features a rule's layer reference names. `rules_path` is for error messages.

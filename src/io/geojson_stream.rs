@@ -329,7 +329,10 @@ mod tests {
         let theirs: geojson::FeatureCollection = serde_json::from_str(text).unwrap();
         assert_eq!(ours.len(), theirs.features.len());
         for ((g, p, _, id), f) in ours.iter().zip(&theirs.features) {
-            assert_eq!(g.as_ref().map(|g| &g.value), f.geometry.as_ref().map(|g| &g.value));
+            assert_eq!(
+                g.as_ref().map(|g| &g.value),
+                f.geometry.as_ref().map(|g| &g.value)
+            );
             assert_eq!(p, &f.properties.clone().unwrap_or_default());
             assert_eq!(id, &f.id);
         }

@@ -236,6 +236,8 @@ struct Sweep<'a> {
     found: Cell<Option<(Segment, Segment)>>,
 }
 
+// The keys' `Cell` is a side channel for what comparisons come upon, never read by the order.
+#[allow(clippy::mutable_key_type)]
 impl<'a> Sweep<'a> {
     fn new(d: &'a [Coord]) -> Self {
         Sweep {
@@ -313,7 +315,10 @@ impl<'a> Sweep<'a> {
     fn neighbours(&self, status: &BTreeSet<Active>, key: &Active) -> [Option<Segment>; 2] {
         [
             status.range(..key).next_back().map(|a| a.seg),
-            status.range((Excluded(key), Unbounded)).next().map(|a| a.seg),
+            status
+                .range((Excluded(key), Unbounded))
+                .next()
+                .map(|a| a.seg),
         ]
     }
 
