@@ -172,28 +172,31 @@ fn empty_layer(layer: &LoadedLayer) -> Option<Measured> {
 
 /// Runs one rule.
 pub fn run_rule(rule: &Rule, cache: &mut LayerCache, rules_path: &str) -> Result<RuleOutcome> {
-    let mut load = |r: &LayerRef| cache.load(r, rules_path);
     let tol = rule.tolerance;
     let measures_geometry = !matches!(
         rule.kind,
         RuleKind::Valid { .. } | RuleKind::Vertices { .. } | RuleKind::AssetStatus { .. }
     );
-    let mut empty = None;
-    for l in rule.kind.layers() {
-        if let Some(m) = empty_layer(&load(l)?) {
-            empty = Some(m);
-            break;
-        }
-    }
+    let layers: Vec<LoadedLayer> = rule
+        .kind
+        .layers()
+        .into_iter()
+        .map(|l| cache.load(l, rules_path))
+        .collect::<Result<_>>()?;
+    let empty = layers.iter().find_map(empty_layer);
     let mut invalid = None;
     if measures_geometry && empty.is_none() {
-        for l in rule.kind.layers() {
-            if let Some(p) = shape::first_invalid(&load(l)?) {
-                invalid = Some(p);
-                break;
-            }
-        }
+        let all: Vec<&LoadedLayer> = layers.iter().collect();
+        invalid = cache
+            .problems(&all)
+            .iter()
+            .find_map(|ps| ps.iter().find(|p| p.invalid).cloned());
     }
+    if let (RuleKind::Valid { .. }, None) = (&rule.kind, &empty) {
+        let problems = cache.problems(&[&layers[0]]);
+        return Ok(outcome(rule, shape::valid(&layers[0], &problems[0])));
+    }
+    let mut load = |r: &LayerRef| cache.load(r, rules_path);
     let m = match (&rule.kind, invalid) {
         _ if empty.is_some() => Ok(empty.expect("checked")),
         (_, Some(p)) => Ok(Measured {
@@ -212,7 +215,12 @@ pub fn run_rule(rule: &Rule, cache: &mut LayerCache, rules_path: &str) -> Result
         }),
         (kind, None) => run_kind(kind, tol, &mut load),
     }?;
-    Ok(RuleOutcome {
+    Ok(outcome(rule, m))
+}
+
+/// A measurement named and placed as its rule.
+fn outcome(rule: &Rule, m: Measured) -> RuleOutcome {
+    RuleOutcome {
         name: rule.name.clone(),
         kind: rule.kind.name(),
         passed: m.passed,
@@ -222,7 +230,7 @@ pub fn run_rule(rule: &Rule, cache: &mut LayerCache, rules_path: &str) -> Result
         detail: m.detail,
         line: rule.pos.line,
         column: rule.pos.column,
-    })
+    }
 }
 
 fn run_kind(
@@ -264,7 +272,7 @@ fn run_kind(
             id_property,
         } => points::asset_status(&load(assets)?, expect, property, id_property),
         RuleKind::Area { a, min_m2, max_m2 } => Ok(shape::area(&load(a)?, *min_m2, *max_m2, tol)),
-        RuleKind::Valid { a } => Ok(shape::valid(&load(a)?)),
+        RuleKind::Valid { .. } => unreachable!("run_rule measures validity itself"),
         RuleKind::Vertices { a, max } => Ok(shape::vertices(&load(a)?, *max)),
         RuleKind::ReachWithin { a, b, distance_m } => {
             reach::reach_within(&load(a)?, &load(b)?, *distance_m, tol)

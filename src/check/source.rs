@@ -6,6 +6,7 @@
 //! refused here, so that the `valid` rule can report them. Measuring rules check validity first.
 
 use super::rules::{LayerRef, Source};
+use super::shape::{Problem, problems};
 use crate::error::{Error, Result};
 use crate::io::{Mode, ReadOptions};
 use crate::layer::Feature;
@@ -35,11 +36,13 @@ pub struct LoadedLayer {
     pub features: Vec<Feature>,
 }
 
-/// Reads layers on demand, each file once.
+/// Reads layers on demand, each file once, and checks each layer's validity once.
 #[derive(Default)]
 pub struct LayerCache {
     inputs: Inputs,
     files: BTreeMap<PathBuf, Rc<Vec<Feature>>>,
+    /// The problems of each layer, by (name, origin): several rules on one layer check it once.
+    problems: BTreeMap<(String, String), Rc<Vec<Problem>>>,
 }
 
 impl LayerCache {
@@ -47,7 +50,30 @@ impl LayerCache {
         LayerCache {
             inputs,
             files: BTreeMap::new(),
+            problems: BTreeMap::new(),
         }
+    }
+
+    /// The problems ([`super::shape::problems`]) of each of `layers`, those not yet known
+    /// found in parallel (a rule between two large layers checks both at once).
+    pub(super) fn problems(&mut self, layers: &[&LoadedLayer]) -> Vec<Rc<Vec<Problem>>> {
+        let key = |l: &LoadedLayer| (l.name.clone(), l.origin.clone());
+        let missing: Vec<&LoadedLayer> = layers
+            .iter()
+            .copied()
+            .filter(|l| !self.problems.contains_key(&key(l)))
+            .collect();
+        let found: Vec<Vec<Problem>> = {
+            use rayon::prelude::*;
+            missing.par_iter().map(|l| problems(l)).collect()
+        };
+        for (l, p) in missing.into_iter().zip(found) {
+            self.problems.insert(key(l), Rc::new(p));
+        }
+        layers
+            .iter()
+            .map(|l| self.problems[&key(l)].clone())
+            .collect()
     }
 
     /// The features a rule's layer reference names. `rules_path` is for error messages.

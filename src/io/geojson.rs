@@ -47,6 +47,9 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
         let gj: geojson::GeoJson =
             serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
         raw_features(gj)
+    } else if let Some(doc) = super::geojson_stream::parse(text) {
+        // the common case, without a JSON tree of the whole file (see geojson_stream)
+        stream_features(doc)
     } else {
         let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
         check_crs(&value, file)?;
@@ -147,6 +150,18 @@ fn raw_features(geojson: geojson::GeoJson) -> Vec<RawFeature> {
                 let label = describe(i, &f.id);
                 (f.geometry, f.properties.unwrap_or_default(), label)
             })
+            .collect(),
+    }
+}
+
+/// The features [`super::geojson_stream`] read, labelled as [`raw_features`] labels them.
+fn stream_features(doc: super::geojson_stream::Document) -> Vec<RawFeature> {
+    use super::geojson_stream::Document;
+    match doc {
+        Document::Geometry(g) => vec![(Some(g), Map::new(), "geometry".to_string())],
+        Document::Features(fs) => fs
+            .into_iter()
+            .map(|(g, properties, index, id)| (g, properties, describe(index, &id)))
             .collect(),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod geojson;
+mod geojson_stream;
 pub mod gpkg;
 pub mod kml;
 pub mod qgis_project;

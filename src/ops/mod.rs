@@ -12,6 +12,7 @@ mod measure;
 mod overlay;
 mod planar;
 mod prune;
+mod ring_sweep;
 mod snap;
 mod validate;
 pub mod validity;

@@ -1,7 +1,9 @@
-//! OGC polygon validity as `geo::Validation` defines it, in O(n log n) for typical rings:
-//! geo checks a ring's self-intersections over all pairs of edges (O(n²): 16 s for a
-//! 37,000-vertex ring in a dev build); here an R-tree of edge boxes finds the candidate pairs,
-//! and the same predicate decides. Rings against rings use geo's `Relate`, as geo does, but
+//! OGC polygon validity as `geo::Validation` defines it, in O(n log n): geo checks a ring's
+//! self-intersections over all pairs of edges (O(n²): 16 s for a 37,000-vertex ring in a dev
+//! build); here a closed ring is swept once ([`super::ring_sweep`], Shamos–Hoey, worst case
+//! O(n log n)) with the same predicate. An R-tree of edge boxes (fast on tidy rings, but O(n²)
+//! on jagged ones whose edge boxes all overlap) remains only for open lines and for listing
+//! every crossing ([`crossing_edges`]). Rings against rings use geo's `Relate`, as geo does, but
 //! only for pairs whose bounding boxes meet (disjoint boxes cannot overlap or touch).
 //!
 //! Coordinates are lon/lat degrees; tests are planar in those degrees, like geo's.
@@ -75,8 +77,12 @@ fn zero_area(ring: &LineString) -> bool {
 }
 
 /// Where two non-adjacent edges of a ring meet, if they do (geo's predicate: the edges
-/// intersect and neither ends where the other starts).
+/// intersect and neither ends where the other starts), lon/lat degrees. O(n log n) for a closed
+/// ring of finite coordinates (a polygon's rings always are closed).
 pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
+    if sweepable(ring) {
+        return super::ring_sweep::ring_crossing(&ring.0);
+    }
     let edges: Vec<Line> = ring.lines().collect();
     first_crossings(&edges, true)
         .first()
@@ -86,8 +92,19 @@ pub fn ring_self_intersection(ring: &LineString) -> Option<Coord> {
 /// Every pair of non-adjacent edges `(i, j)`, `i < j`, of a ring that meet, one pair per edge
 /// `i` (its first `j`), in ascending `i`. Edge `k` runs from vertex `k` to vertex `k + 1`.
 pub fn crossing_edges(ring: &LineString) -> Vec<(usize, usize)> {
+    // Most rings have none, which the sweep shows in O(n log n); the box search that lists them
+    // can take O(n²) on a jagged ring (the writer's rounding check runs this on every ring).
+    if sweepable(ring) && super::ring_sweep::ring_crossing(&ring.0).is_none() {
+        return Vec::new();
+    }
     let edges: Vec<Line> = ring.lines().collect();
     first_crossings(&edges, false)
+}
+
+/// A closed, non-empty ring of finite coordinates: what [`super::ring_sweep`] decides.
+fn sweepable(ring: &LineString) -> bool {
+    let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
+    ring.is_closed() && finite && !ring.0.is_empty()
 }
 
 fn first_crossings(edges: &[Line], only_first: bool) -> Vec<(usize, usize)> {
