@@ -9,8 +9,8 @@
 //! "Data" is a fingerprint of the geometry read (Ukraine, the occupied territory, the line of
 //! contact, the neighbours): a variant with other `[data]` files gets its own entries.
 //!
-//! Two plans that need the same entry at once compute it once: the second waits for the first
-//! (see [`Cache`]'s `memo` for why this cannot deadlock under rayon's work stealing).
+//! Two plans that need the same entry at the same moment both compute it (no thread ever waits
+//! for another: see [`Cache`]'s `memo` for why); later ones find it ready.
 
 use crate::error::Result;
 use crate::ops::Side;
@@ -248,44 +248,29 @@ impl Cache {
     }
 
     /// The entry for `key`, computed by `make` the first time. A caller that finds the entry
-    /// being computed by another thread waits for it, running other rayon jobs meanwhile; one
-    /// that finds it being computed lower on its own stack (work stealing brought it here)
-    /// computes it again rather than wait for itself. `make` never consults the memo, so no
-    /// thread that computes an entry waits for another. An error is not kept: the next caller
-    /// computes again (and gets the error itself).
+    /// being computed by another thread computes it too rather than wait: under rayon's work
+    /// stealing a thread that waits may be holding, lower on its stack, a job that the entry's
+    /// owner is itself waiting for (two such waits are a deadlock). The values are identical
+    /// whoever computes them, so the only cost is the repeated work; the study keeps it rare by
+    /// running neighbouring variants (those that share entries) on the same thread. An error
+    /// is not kept: the next caller computes again (and gets the error itself).
     fn memo<K: Hash + Eq + Clone, T>(
         &self,
         table: &Table<K, T>,
         key: K,
         make: impl Fn() -> Result<T>,
     ) -> Result<Arc<T>> {
-        let me = std::thread::current().id();
-        let mut counted = false;
-        loop {
-            {
-                let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
-                match map.get(&key) {
-                    Some(Slot::Ready(v)) => {
-                        if !counted {
-                            self.hits.fetch_add(1, Ordering::Relaxed);
-                        }
-                        return Ok(v.clone());
-                    }
-                    Some(Slot::Busy(owner)) if *owner == me => return make().map(Arc::new),
-                    Some(Slot::Busy(_)) => {
-                        if !counted {
-                            self.hits.fetch_add(1, Ordering::Relaxed);
-                            counted = true;
-                        }
-                    }
-                    None => {
-                        map.insert(key.clone(), Slot::Busy(me));
-                        break;
-                    }
+        {
+            let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
+            match map.get(&key) {
+                Some(Slot::Ready(v)) => {
+                    self.hits.fetch_add(1, Ordering::Relaxed);
+                    return Ok(v.clone());
                 }
-            }
-            if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
-                std::thread::sleep(std::time::Duration::from_micros(300));
+                Some(Slot::Busy) => return make().map(Arc::new),
+                None => {
+                    map.insert(key.clone(), Slot::Busy);
+                }
             }
         }
         let made = make().map(Arc::new);
@@ -324,7 +309,7 @@ fn threats_key(s: &Resolved, fingerprint: u64) -> ThreatsKey {
 
 /// An entry: being computed by a thread, or done.
 enum Slot<T> {
-    Busy(std::thread::ThreadId),
+    Busy,
     Ready(Arc<T>),
 }
 
