@@ -128,28 +128,23 @@ fn strip_is_on_the_controlled_side_and_25_miles_wide() {
         "strip leaves controlled territory"
     );
     let line = Geometry::LineString(s.data.contact_line.clone());
-    let dense_line = densified(&line, 50.0);
+    // GeographicLib distances to the densified line, its nearest points found through an index
+    let oracle = common::oracle::Source::new(&line);
     let border = Geometry::MultiPolygon(layer_mp(p, "controlled"));
     let border_idx = iapz::ops::GeometryDistance::new(&border);
+    let border_lines = Geometry::MultiLineString(geo::MultiLineString::new(
+        iapz::ops::lines_of(&border).into_iter().cloned().collect(),
+    ));
+    let border_lines_idx = iapz::ops::GeometryDistance::new(&border_lines);
     let mut far_edge = 0;
     for c in strip.coords_iter() {
-        let d = dense_line
-            .iter()
-            .map(|q| inv(c, *q))
-            .fold(f64::INFINITY, f64::min);
+        let d = oracle.nearest(c).distance_m;
         assert!(
             d <= width + s.tolerance_m + 0.05,
             "strip vertex {c:?} is {d} m from the line"
         );
         let on_border = border_idx.to_point(c).distance_m < 1.0
-            && iapz::ops::point_distance(
-                c,
-                &Geometry::MultiLineString(geo::MultiLineString::new(
-                    iapz::ops::lines_of(&border).into_iter().cloned().collect(),
-                )),
-            )
-            .distance_m
-                < 1.0;
+            && border_lines_idx.to_point(c).distance_m < 1.0;
         // The flat ends of the one-sided buffer run along the normals at the line's two ends.
         let line_c = &s.data.contact_line.0;
         let at_end = [line_c[0], line_c[line_c.len() - 1]]
