@@ -70,6 +70,12 @@ fn to_v3(c: Coord) -> V3 {
     ]
 }
 
+/// Unit vectors of many points, in parallel (same order).
+fn to_v3s(coords: &[Coord]) -> Vec<V3> {
+    use rayon::prelude::*;
+    coords.par_iter().map(|c| to_v3(*c)).collect()
+}
+
 fn sub(a: V3, b: V3) -> V3 {
     [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
@@ -226,62 +232,130 @@ fn no_protrusion(
     })
 }
 
-/// Greedy chords over `pts[0..=last]`, keeping `pts[0]` and `pts[last]`; returns kept indices.
-fn greedy(pts: &[V3], rule: &Rule) -> Vec<usize> {
+/// Most edges per block of [`greedy_in_blocks`]. The split depends only on the vertex count,
+/// never on the thread count.
+const BLOCK_EDGES: usize = 65_536;
+
+/// [`greedy`]'s result, searched on equal blocks of at most [`BLOCK_EDGES`] edges in parallel.
+/// Each block is searched from its first vertex as if it were an anchor with no chord before
+/// it; the next anchor depends only on the current anchor and the one before it, so once the
+/// one-pass search, continued from the previous block, reaches a pair of consecutive anchors
+/// of the block's search, the two agree from there on. The result is the one-pass search's,
+/// bit for bit, on one core or many.
+fn greedy_in_blocks(pts: &[V3], rule: &Rule) -> Vec<usize> {
+    use rayon::prelude::*;
     let last = pts.len() - 1;
-    let mut kept = vec![0];
-    let mut i = 0;
-    while i < last {
-        let prev = kept.len().checked_sub(2).map(|k| kept[k]);
-        let chord_ok = |pts: &[V3], i: usize, j: usize, rule: &Rule| {
-            chord_ok(pts, i, j, rule)
-                && (!rule.fill_notches
-                    || prev.is_none_or(|p| {
-                        no_protrusion(pts, (p, i), (i, j), rule)
-                            && no_protrusion(pts, (i, j), (p, i), rule)
-                    }))
-        };
-        // Exponential search for a failing span, then bisection for the longest passing one.
-        let mut good = i + 1;
-        let mut step = 2;
-        let mut bad = None;
-        while good < last {
-            let j = (i + step).min(last);
-            if chord_ok(pts, i, j, rule) {
-                good = j;
-                step *= 2;
-            } else {
-                bad = Some(j);
+    let blocks = last.div_ceil(BLOCK_EDGES);
+    if blocks <= 1 {
+        return greedy(pts, rule);
+    }
+    let ends: Vec<usize> = (0..=blocks).map(|b| b * last / blocks).collect();
+    let parts: Vec<Vec<usize>> = ends
+        .par_windows(2)
+        .map(|w| anchors(pts, rule, None, w[0], w[1]))
+        .collect();
+    let mut kept = parts[0].clone();
+    for part in &parts[1..] {
+        let part_end = *part.last().expect("a block has anchors");
+        loop {
+            let (prev, i) = (kept[kept.len() - 2], kept[kept.len() - 1]);
+            if i >= last {
                 break;
             }
-        }
-        if let Some(mut hi) = bad {
-            let mut lo = good;
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if chord_ok(pts, i, mid, rule) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            good = lo;
-            // On noisy detail the first failing chord hides longer ones that pass: try the
-            // next vertex of the outer hull as well (the test above still decides).
-            if let Some(h) = rule
-                .fill_notches
-                .then(|| hull_step(pts, i, last, rule))
-                .flatten()
-                && h > good
-                && chord_ok(pts, i, h, rule)
+            if let Ok(at) = part.binary_search(&i)
+                && at > 0
+                && part[at - 1] == prev
             {
-                good = h;
+                kept.extend(&part[at + 1..]);
+                break;
             }
+            if i >= part_end {
+                break;
+            }
+            kept.push(next_anchor(pts, rule, Some(prev), i));
         }
-        kept.push(good);
-        i = good;
+    }
+    while kept[kept.len() - 1] < last {
+        let (prev, i) = (kept[kept.len() - 2], kept[kept.len() - 1]);
+        kept.push(next_anchor(pts, rule, Some(prev), i));
     }
     kept
+}
+
+/// Greedy chords over `pts[0..=last]`, keeping `pts[0]` and `pts[last]`; returns kept indices.
+fn greedy(pts: &[V3], rule: &Rule) -> Vec<usize> {
+    anchors(pts, rule, None, 0, pts.len() - 1)
+}
+
+/// The anchors [`greedy`] keeps from anchor `i` (after anchor `prev`) to the first at or
+/// past `stop`, `i` included.
+fn anchors(
+    pts: &[V3],
+    rule: &Rule,
+    mut prev: Option<usize>,
+    mut i: usize,
+    stop: usize,
+) -> Vec<usize> {
+    let mut kept = vec![i];
+    while i < stop {
+        let next = next_anchor(pts, rule, prev, i);
+        kept.push(next);
+        prev = Some(i);
+        i = next;
+    }
+    kept
+}
+
+/// The anchor after `i` (`prev`: the one before `i`): the farthest vertex whose chord from
+/// `i` passes the tests, found by doubling, bisection and the outer hull's next vertex.
+fn next_anchor(pts: &[V3], rule: &Rule, prev: Option<usize>, i: usize) -> usize {
+    let last = pts.len() - 1;
+    let chord_ok = |pts: &[V3], i: usize, j: usize, rule: &Rule| {
+        chord_ok(pts, i, j, rule)
+            && (!rule.fill_notches
+                || prev.is_none_or(|p| {
+                    no_protrusion(pts, (p, i), (i, j), rule)
+                        && no_protrusion(pts, (i, j), (p, i), rule)
+                }))
+    };
+    // Exponential search for a failing span, then bisection for the longest passing one.
+    let mut good = i + 1;
+    let mut step = 2;
+    let mut bad = None;
+    while good < last {
+        let j = (i + step).min(last);
+        if chord_ok(pts, i, j, rule) {
+            good = j;
+            step *= 2;
+        } else {
+            bad = Some(j);
+            break;
+        }
+    }
+    if let Some(mut hi) = bad {
+        let mut lo = good;
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if chord_ok(pts, i, mid, rule) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        good = lo;
+        // On noisy detail the first failing chord hides longer ones that pass: try the
+        // next vertex of the outer hull as well (the test above still decides).
+        if let Some(h) = rule
+            .fill_notches
+            .then(|| hull_step(pts, i, last, rule))
+            .flatten()
+            && h > good
+            && chord_ok(pts, i, h, rule)
+        {
+            good = h;
+        }
+    }
+    good
 }
 
 /// Prunes a closed ring (first == last) whose outside lies to the right (`outward` = +1) or to
@@ -358,8 +432,8 @@ pub fn prune_one_side(line: &[Coord], outward: f64, budget: &PruneBudget) -> Opt
         max_notch_depth: 0.5 * budget.distance_m,
         beside_chord: true,
     };
-    let pts: Vec<V3> = line[1..n - 1].iter().map(|c| to_v3(*c)).collect();
-    let inner = greedy(&pts, &rule);
+    let pts = to_v3s(&line[1..n - 1]);
+    let inner = greedy_in_blocks(&pts, &rule);
     if inner.len() == pts.len() {
         return None;
     }
@@ -374,8 +448,8 @@ fn prune(coords: &[Coord], rule: &Rule, min_kept: usize) -> Option<Vec<Coord>> {
     if coords.len() <= min_kept {
         return None;
     }
-    let pts: Vec<V3> = coords.iter().map(|c| to_v3(*c)).collect();
-    let kept = greedy(&pts, rule);
+    let pts = to_v3s(coords);
+    let kept = greedy_in_blocks(&pts, rule);
     if kept.len() == coords.len() || kept.len() < min_kept {
         return None;
     }
@@ -423,6 +497,76 @@ mod tests {
             Polygon::new(LineString::from(ring), vec![]),
             Point::new(c.x, c.y),
         )
+    }
+
+    /// A noisy path of `n` vertices: a ~400 km circle arc around 30°E 50°N (radius noise
+    /// `jitter_m`, deterministic), closed when `closed`.
+    fn noisy_path(n: usize, jitter_m: f64, closed: bool) -> Vec<V3> {
+        let mut state = 7u64;
+        let mut coords: Vec<Coord> = (0..n)
+            .map(|k| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let noise = (state >> 11) as f64 / (1u64 << 52) as f64 - 1.0;
+                let az = (360.0 * k as f64 / n as f64).to_radians();
+                let r = (400_000.0 + jitter_m * noise) / 6_371_000.0;
+                Coord {
+                    x: 30.0 + r.to_degrees() * az.sin() / 50f64.to_radians().cos(),
+                    y: 50.0 + r.to_degrees() * az.cos(),
+                }
+            })
+            .collect();
+        if closed {
+            coords.push(coords[0]);
+        } else {
+            coords.truncate(n / 2);
+        }
+        coords.iter().map(|c| to_v3(*c)).collect()
+    }
+
+    #[test]
+    fn the_block_search_keeps_what_the_one_pass_search_keeps() {
+        let budget = PruneBudget {
+            distance_m: 200_000.0,
+            notch_m: 0.25,
+            convex_m: 0.15,
+        };
+        let ring = Rule {
+            outward: -1.0,
+            fill_notches: true,
+            max_chord: budget.max_chord_m(),
+            convex: budget.convex_m,
+            max_notch_depth: 0.5 * budget.distance_m,
+            beside_chord: false,
+        };
+        let one_side = Rule {
+            beside_chord: true,
+            ..ring
+        };
+        let both = Rule {
+            fill_notches: false,
+            max_chord: 50_000.0,
+            ..ring
+        };
+        for (name, pts, rule) in [
+            ("ring, 1 m noise", noisy_path(300_000, 1.0, true), &ring),
+            ("ring, 100 m noise", noisy_path(200_000, 100.0, true), &ring),
+            ("one side", noisy_path(400_000, 1.0, false), &one_side),
+            ("both sides", noisy_path(400_000, 0.1, false), &both),
+        ] {
+            let one_pass = greedy(&pts, rule);
+            assert!(one_pass.len() < pts.len(), "{name}: nothing pruned");
+            assert!(pts.len() > 2 * BLOCK_EDGES, "{name}: too few blocks");
+            let blocks = greedy_in_blocks(&pts, rule);
+            let first_difference = blocks.iter().zip(&one_pass).position(|(a, b)| a != b);
+            assert!(
+                blocks == one_pass,
+                "{name}: {} vs {} anchors, first difference at {first_difference:?}",
+                blocks.len(),
+                one_pass.len()
+            );
+        }
     }
 
     #[test]

@@ -159,3 +159,50 @@ fn one_sided_line_of_100k_vertices_written_valid() {
     let out = buffer_geometry(&src, 40_233.6, &options).unwrap();
     round_trip(&out, "meander100k-left");
 }
+
+/// `source` buffered by `distance_m` in a pool of `threads` threads.
+fn buffered_on(threads: usize, source: &Geometry, distance_m: f64, side: Side) -> MultiPolygon {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let options = BufferOptions {
+        tolerance_m: T,
+        side,
+    };
+    pool.install(|| buffer_geometry(source, distance_m, &options).unwrap())
+}
+
+/// Every coordinate's bits, so that "the same" means byte-identical output.
+fn bits(mp: &MultiPolygon) -> Vec<(u64, u64)> {
+    mp.coords_iter()
+        .map(|c| (c.x.to_bits(), c.y.to_bits()))
+        .collect()
+}
+
+/// The pruning searches sources of more than 65,536 edges in blocks, in parallel, and the
+/// union merges the runs in a tree: neither may let the thread count change a single bit.
+#[test]
+#[ignore = "scale tier: run by .ci/run with `cargo test --release -- --ignored`"]
+fn buffers_of_large_sources_are_identical_on_one_and_three_threads() {
+    let cases = [
+        (
+            "star 150k +200 km",
+            star(150_000, 30.0),
+            200_000.0,
+            Side::Both,
+        ),
+        (
+            "meander 150k left 25 mi",
+            meander(150_000, 1_500_000.0),
+            40_233.6,
+            Side::Left,
+        ),
+    ];
+    for (name, source, d, side) in cases {
+        let one = bits(&buffered_on(1, &source, d, side));
+        let three = bits(&buffered_on(3, &source, d, side));
+        assert!(one.len() > 1_000, "{name}: {} output vertices", one.len());
+        assert!(one == three, "{name}: 1 and 3 threads differ");
+    }
+}
