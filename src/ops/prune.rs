@@ -177,18 +177,11 @@ fn hull_step(pts: &[V3], i: usize, last: usize, rule: &Rule) -> Option<usize> {
         .take_while(|&k| norm(sub(pts[k], a)) <= rule.max_chord)
         .last()?;
     // A frame at `a`: along the chord to the last vertex in reach, and outward of it.
-    let m = pts[reach];
-    let am = sub(m, a);
-    let (len, n) = (norm(am), cross(a, m));
-    let nn = norm(n);
-    if len == 0.0 || nn == 0.0 {
-        return None;
-    }
-    let along = [am[0] / len, am[1] / len, am[2] / len];
+    let (along, unit_n, _) = chord_frame(a, pts[reach])?;
     let out = [
-        -rule.outward * n[0] / nn,
-        -rule.outward * n[1] / nn,
-        -rule.outward * n[2] / nn,
+        -rule.outward * unit_n[0],
+        -rule.outward * unit_n[1],
+        -rule.outward * unit_n[2],
     ];
     let mut best: Option<(usize, f64)> = None;
     for (k, &p) in pts.iter().enumerate().take(reach + 1).skip(i + 1) {
@@ -199,6 +192,23 @@ fn hull_step(pts: &[V3], i: usize, last: usize, rule: &Rule) -> Option<usize> {
         }
     }
     best.map(|(k, _)| k)
+}
+
+/// The unit vector along the chord `a → b` (unit vectors on the sphere) and the unit normal of
+/// its great-circle plane (along `a × b`), and the chord's length (in the unit sphere's units);
+/// `None` for a degenerate chord.
+fn chord_frame(a: V3, b: V3) -> Option<(V3, V3, f64)> {
+    let ab = sub(b, a);
+    let (len, n) = (norm(ab), cross(a, b));
+    let nn = norm(n);
+    if len == 0.0 || nn == 0.0 {
+        return None;
+    }
+    Some((
+        [ab[0] / len, ab[1] / len, ab[2] / len],
+        [n[0] / nn, n[1] / nn, n[2] / nn],
+        len,
+    ))
 }
 
 /// Whether no point strictly between `pts[s]` and `pts[e]` lies outward of the chord
@@ -212,14 +222,9 @@ fn no_protrusion(
     rule: &Rule,
 ) -> bool {
     let (a, b) = (pts[c0], pts[c1]);
-    let ab = sub(b, a);
-    let (len, n) = (norm(ab), cross(a, b));
-    let nn = norm(n);
-    if len == 0.0 || nn == 0.0 {
+    let Some((along, left, len)) = chord_frame(a, b) else {
         return false;
-    }
-    let along = [ab[0] / len, ab[1] / len, ab[2] / len];
-    let left = [n[0] / nn, n[1] / nn, n[2] / nn];
+    };
     let limit = 0.98 * rule.convex;
     pts[s + 1..e].iter().all(|&p| {
         let out = -rule.outward * dot(p, left);

@@ -46,10 +46,7 @@ pub fn default_plan_folder() -> &'static std::path::Path {
 /// kinds of files to publish (fewer layers) in a fraction of the time, for tests of how a plan
 /// is written rather than of what the air and ground sizing say.
 pub fn light_scenario_text() -> String {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sky-shield.toml"),
-    )
-    .unwrap();
+    let text = iapz::scenario::DEFAULT_SCENARIO;
     let cap = text
         .find("\n[cap]")
         .expect("the default scenario has [cap]");
@@ -59,15 +56,11 @@ pub fn light_scenario_text() -> String {
 /// The default scenario without `[cap]` and its `[[contribution]]`s (everything from `[cap]` up
 /// to `[ground]`): the zone, strip, bases and ground force, for tests of the ground sizing.
 pub fn ground_scenario_text() -> String {
-    let text = light_scenario_text();
-    let full = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sky-shield.toml"),
-    )
-    .unwrap();
+    let full = iapz::scenario::DEFAULT_SCENARIO;
     let ground = full
         .find("\n[ground]")
         .expect("the default scenario has [ground]");
-    text + &full[ground + 1..]
+    light_scenario_text() + &full[ground + 1..]
 }
 
 /// Writes [`light_scenario_text`] to `dir/light.toml` and returns its path.
