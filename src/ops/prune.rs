@@ -382,15 +382,22 @@ fn next_anchor(pts: &[V3], rule: &Rule, prev: Option<usize>, i: usize) -> usize 
 /// assert!(kept.len() < 20, "{}", kept.len());
 /// ```
 pub fn prune_ring(ring: &[Coord], outward: f64, budget: &PruneBudget) -> Option<Vec<Coord>> {
-    let rule = Rule {
-        outward,
-        fill_notches: true,
-        max_chord: budget.max_chord_m(),
-        convex: budget.convex_m,
-        max_notch_depth: 0.5 * budget.distance_m,
-        beside_chord: false,
-    };
-    prune(ring, &rule, 4)
+    prune(ring, &Rule::filling_notches(outward, budget, false), 4)
+}
+
+impl Rule {
+    /// The rule of a ring, or of a line buffered on one side (`beside_chord`): notches away
+    /// from the buffered side filled within the budget's chord and depth.
+    fn filling_notches(outward: f64, budget: &PruneBudget, beside_chord: bool) -> Rule {
+        Rule {
+            outward,
+            fill_notches: true,
+            max_chord: budget.max_chord_m(),
+            convex: budget.convex_m,
+            max_notch_depth: 0.5 * budget.distance_m,
+            beside_chord,
+        }
+    }
 }
 
 /// Prunes an open line (both sides are buffered, so only detail within `convex_m` of the chord
@@ -429,14 +436,7 @@ pub fn prune_one_side(line: &[Coord], outward: f64, budget: &PruneBudget) -> Opt
     if n <= 4 {
         return None;
     }
-    let rule = Rule {
-        outward,
-        fill_notches: true,
-        max_chord: budget.max_chord_m(),
-        convex: budget.convex_m,
-        max_notch_depth: 0.5 * budget.distance_m,
-        beside_chord: true,
-    };
+    let rule = Rule::filling_notches(outward, budget, true);
     let pts = to_v3s(&line[1..n - 1]);
     let inner = greedy_in_blocks(&pts, &rule);
     if inner.len() == pts.len() {
