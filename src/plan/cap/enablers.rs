@@ -19,6 +19,7 @@
 //!   does not apply); 24/7 aircraft = on track × (on track + transit out + back + turnaround) /
 //!   on track / availability, with the `[cap]` reserve, turnaround and availability.
 
+use super::stations::held_by;
 use super::{Demand, min_cost_cover, reach_lists, zone_grid};
 use crate::data::basing::Enabler;
 use crate::geodesy::{densify_line, destination, distance};
@@ -65,6 +66,17 @@ struct Sortie {
     on_station_h: f64,
     /// Aircraft for one on station 24/7 (not rounded).
     aircraft: f64,
+}
+
+/// The candidates from which a sortie is possible, and their sorties (same order).
+fn usable_sorties(
+    cands: &[Coord],
+    sortie_at: impl Fn(Coord) -> Option<Sortie>,
+) -> (Vec<Coord>, Vec<Sortie>) {
+    cands
+        .iter()
+        .filter_map(|&c| sortie_at(c).map(|x| (c, x)))
+        .unzip()
 }
 
 /// The nearest scenario airfield's sortie to `at`; None when it leaves under a quarter hour
@@ -227,24 +239,10 @@ fn aew(
     let radar_range_km = a.radar_range_km.unwrap_or(0.0);
     let horizon_km = radar_horizon_km(altitude_m, e.target_altitude_m);
     let detection_km = radar_range_km.min(horizon_km);
-    let sorties: Vec<Option<Sortie>> = cands
-        .iter()
-        .map(|c| sortie(s, cap, a, *c, a.endurance_h))
-        .collect();
-    let usable: Vec<usize> = (0..cands.len()).filter(|&j| sorties[j].is_some()).collect();
-    let pts: Vec<Coord> = usable.iter().map(|&j| cands[j]).collect();
+    let (pts, sorties) = usable_sorties(cands, |c| sortie(s, cap, a, c, a.endurance_h));
     let lists = reach_lists(&pts, edge, detection_km * 1000.0);
-    let costs: Vec<f64> = usable
-        .iter()
-        .map(|&j| sorties[j].as_ref().map_or(1.0, |x| x.aircraft))
-        .collect();
-    let seen = {
-        let mut v = vec![false; edge.len()];
-        for &i in lists.iter().flatten() {
-            v[i] = true;
-        }
-        v
-    };
+    let costs: Vec<f64> = sorties.iter().map(|x| x.aircraft).collect();
+    let seen = held_by(&lists, edge.len());
     let optimum = (!edge.is_empty() && seen.iter().any(|x| *x))
         .then(|| min_cost_cover(&lists, &costs, edge, 1.0, &[], NODE_LIMIT))
         .flatten();
@@ -255,7 +253,7 @@ fn aew(
         .iter()
         .enumerate()
         .map(|(k, &j)| {
-            let x = sorties[usable[j]].as_ref().expect("usable");
+            let x = &sorties[j];
             Orbit {
                 id: format!("AEW-{:02}", k + 1),
                 lon: round(pts[j].x, 5),
@@ -294,12 +292,7 @@ fn tankers(
 ) -> TankerReport {
     let t = &e.tanker;
     let offload_kg = t.offload_t.unwrap_or(0.0) * 1000.0;
-    let sorties: Vec<Option<Sortie>> = cands
-        .iter()
-        .map(|c| sortie(s, cap, t, *c, e.hours_on_track))
-        .collect();
-    let usable: Vec<usize> = (0..cands.len()).filter(|&j| sorties[j].is_some()).collect();
-    let pts: Vec<Coord> = usable.iter().map(|&j| cands[j]).collect();
+    let (pts, sorties) = usable_sorties(cands, |c| sortie(s, cap, t, c, e.hours_on_track));
     let demand: Vec<Demand> = stations
         .iter()
         .map(|p| Demand {
@@ -308,15 +301,8 @@ fn tankers(
         })
         .collect();
     let lists = reach_lists(&pts, &demand, e.track_reach_m);
-    let costs: Vec<f64> = usable
-        .iter()
-        .map(|&j| sorties[j].as_ref().map_or(1.0, |x| x.aircraft))
-        .collect();
-    let mut reached = vec![false; stations.len()];
-    for &i in lists.iter().flatten() {
-        reached[i] = true;
-    }
-    let optimum = reached
+    let costs: Vec<f64> = sorties.iter().map(|x| x.aircraft).collect();
+    let optimum = held_by(&lists, stations.len())
         .iter()
         .any(|r| *r)
         .then(|| min_cost_cover(&lists, &costs, &demand, 1.0, &[], NODE_LIMIT))
@@ -345,7 +331,7 @@ fn tankers(
         .enumerate()
         .filter(|(_, (_, st))| !st.is_empty())
         .map(|(k, (&j, st))| {
-            let x = sorties[usable[j]].as_ref().expect("usable");
+            let x = &sorties[j];
             let rate = rate_per_station * st.len() as f64;
             let per_sortie = rate * x.on_station_h;
             let on_track = match offload_kg > 0.0 {

@@ -349,19 +349,11 @@ pub fn solve_with(
 
 /// The integer program's stations as a [`Placement`] (demand covered, unreachable).
 fn placement_of(candidates: &[Coord], lists: &[Vec<usize>], o: &Optimum, n: usize) -> Placement {
-    let mut unreachable = vec![true; n];
-    for &i in lists.iter().flatten() {
-        unreachable[i] = false;
-    }
-    let mut covered = vec![false; n];
-    for &i in o.chosen.iter().flat_map(|&j| &lists[j]) {
-        covered[i] = true;
-    }
     Placement {
         stations: o.chosen.iter().map(|&j| candidates[j]).collect(),
         chosen: o.chosen.clone(),
-        covered,
-        unreachable,
+        covered: stations::held_by(o.chosen.iter().map(|&j| &lists[j]), n),
+        unreachable: stations::held_by(lists, n).iter().map(|h| !h).collect(),
     }
 }
 

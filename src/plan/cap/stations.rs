@@ -147,6 +147,15 @@ pub fn greedy_cover(
     greedy_cover_lists(candidates, demand, &lists, share)
 }
 
+/// Which of `n` demand points at least one of `lists` (reach lists of [`reach_lists`]) holds.
+pub(crate) fn held_by<'a>(lists: impl IntoIterator<Item = &'a Vec<usize>>, n: usize) -> Vec<bool> {
+    let mut held = vec![false; n];
+    for &i in lists.into_iter().flatten() {
+        held[i] = true;
+    }
+    held
+}
+
 /// [`greedy_cover`] with the reach lists (of [`reach_lists`]) already computed.
 pub fn greedy_cover_lists(
     candidates: &[Coord],
@@ -154,10 +163,7 @@ pub fn greedy_cover_lists(
     lists: &[Vec<usize>],
     share: f64,
 ) -> Placement {
-    let mut unreachable = vec![true; demand.len()];
-    for &i in lists.iter().flatten() {
-        unreachable[i] = false;
-    }
+    let unreachable: Vec<bool> = held_by(lists, demand.len()).iter().map(|h| !h).collect();
     let reachable_weight: f64 = demand
         .iter()
         .zip(&unreachable)
@@ -199,10 +205,7 @@ pub fn greedy_cover_lists(
         chosen.push(k);
     }
     prune(&mut chosen, lists, demand, &done);
-    let mut covered = vec![false; demand.len()];
-    for &i in chosen.iter().flat_map(|&k| &lists[k]) {
-        covered[i] = true;
-    }
+    let covered = held_by(chosen.iter().map(|&k| &lists[k]), demand.len());
     Placement {
         stations: chosen.iter().map(|&k| candidates[k]).collect(),
         chosen,
