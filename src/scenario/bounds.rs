@@ -241,7 +241,7 @@ pub const ENDURANCE_H: Bound = Bound {
 };
 
 /// Every bound, in the order the README lists them.
-pub const ALL: [Bound; 16] = [
+pub const ALL: [Bound; 20] = [
     TOLERANCE,
     STANDOFF,
     THREAT_DISTANCE,
@@ -258,6 +258,10 @@ pub const ALL: [Bound; 16] = [
     TANKER_FACTOR,
     SHARE,
     ENDURANCE_H,
+    super::contribution::TARGET_ALTITUDE,
+    super::contribution::SETBACK,
+    super::contribution::TRACK_REACH,
+    super::contribution::HOURS_ON_TRACK,
 ];
 
 /// Most stations `[cap]` may place (estimated from the zone's area before the placement).

@@ -461,3 +461,35 @@ fn scenario_errors_exit_2_with_position_and_hint() {
         &["aircraft"],
     );
 }
+
+/// Every `[enablers]` number accepts both edges of its range and refuses a value just outside
+/// either, naming the key and the range.
+#[test]
+fn enablers_numbers_are_bounded_at_their_edges() {
+    use iapz::scenario::Scenario;
+    use iapz::scenario::bounds::{ALL, Unit};
+    let data = iapz::data::Datasets::embedded().unwrap();
+    let resolve = |line: String| {
+        let text = format!("{DEFAULT_SCENARIO}\n[enablers]\n{line}\n");
+        Scenario::parse(&text, "s.toml", std::path::Path::new(".")).and_then(|s| s.resolve(&data))
+    };
+    let enablers: Vec<_> = ALL
+        .iter()
+        .filter(|b| b.key.starts_with("[enablers] "))
+        .collect();
+    assert_eq!(enablers.len(), 4);
+    for b in enablers {
+        let key = b.key.trim_start_matches("[enablers] ");
+        let line = |x: f64| match b.unit {
+            Unit::Metres => format!("{key} = \"{x} m\""),
+            _ => format!("{key} = {x}"),
+        };
+        for edge in [b.min, b.max] {
+            assert!(resolve(line(edge)).is_ok(), "{} refused", line(edge));
+        }
+        for outside in [b.min * 0.99, b.max * 1.01] {
+            let e = resolve(line(outside)).unwrap_err().to_string();
+            assert!(e.contains(b.key) && e.contains(&b.range()), "{e}");
+        }
+    }
+}

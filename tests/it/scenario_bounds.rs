@@ -207,11 +207,12 @@ fn every_bound_has_a_case_here() {
     let tested: Vec<&str> = cases().iter().map(|c| c.0.key).collect();
     for b in bounds::ALL {
         assert!(
-            // `[[threat]] distance`: the default scenario has no [[threat]] line to replace;
-            // its edges are tested in tests/it/threats.rs
+            // `[[threat]] distance` and `[enablers]`: the default scenario has no such line to
+            // replace; their edges are tested in tests/it/threats.rs and tests/it/cap_limits.rs
             tested.contains(&b.key)
                 || b.key.starts_with("[cap] grid")
-                || b.key.starts_with("[[threat]]"),
+                || b.key.starts_with("[[threat]]")
+                || b.key.starts_with("[enablers]"),
             "no case for {}",
             b.key
         );
