@@ -9,7 +9,7 @@ mod densify;
 mod ecef;
 mod segment;
 
-pub use densify::{densify_line, densify_ring, max_chord_for_latitude};
+pub use densify::{densify_line, densify_ring, distance_upper_bound, max_chord_for_latitude};
 pub use ecef::{
     chord, ecef, geodesic_chord_deviation, max_geodesic_for_chord, min_geodesic_for_chord,
 };

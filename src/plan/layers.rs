@@ -124,7 +124,7 @@ pub fn compute(
                     || difference(&region, &threat_buffer, tol),
                 )
             },
-            || zone_range(s, &threats, &region),
+            || zone_range(s, &threats, &region, cache),
         );
         Ok((standoffs, zone, range?))
     };
@@ -170,11 +170,12 @@ fn zone_range(
     s: &Resolved,
     threats: &[super::threats::ThreatGeometry],
     region: &MultiPolygon,
+    cache: Option<&super::memo::Cache>,
 ) -> Result<[f64; 2]> {
     let tol = s.tolerance_m;
     let (plus, minus) = rayon::join(
-        || super::threats::keep_out_moved(s, threats, 1.0),
-        || super::threats::keep_out_moved(s, threats, -1.0),
+        || super::threats::keep_out_moved(s, threats, 1.0, cache),
+        || super::threats::keep_out_moved(s, threats, -1.0, cache),
     );
     let (plus, minus) = (plus?, minus?);
     let (small, large) = rayon::join(

@@ -47,12 +47,16 @@ pub struct Cache {
     threats: Table<ThreatsKey, Threats>,
     strip: Table<StripKey, StripPair>,
     reach: Table<(u64, u64, u64, u64), MultiPolygon>,
+    area_buffer: Table<(u64, u64, u64), MultiPolygon>,
     zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
     cap: Table<(u64, u64), super::cap::Solution>,
     zone_stage: Table<(ThreatsKey, u64), ZoneStage>,
     oblasts: Table<u64, OblastRows>,
     ground: Table<u64, super::ground::Ground>,
     hits: AtomicUsize,
+    /// How many times an entry's value was computed (`make` called), by the caller that
+    /// inserted it or by one that found it being computed.
+    computed: AtomicUsize,
     /// Plans made with this cache leave out the CAP sensitivity table (a study's choice: its
     /// rows need only each variant's own radius). Not part of any key: no entry depends on it.
     skip_cap_sensitivity: bool,
@@ -82,11 +86,18 @@ impl Cache {
         self.hits.load(Ordering::Relaxed)
     }
 
+    /// How many values were computed: [`Cache::len`] when every entry was computed once, more
+    /// when two plans needed one at the same moment (see [`Cache`]'s `memo`).
+    pub fn computed(&self) -> usize {
+        self.computed.load(Ordering::Relaxed)
+    }
+
     /// Number of entries (threat buffers, strips, reaches).
     pub fn len(&self) -> usize {
         self.threats.lock().map(|m| m.len()).unwrap_or(0)
             + self.strip.lock().map(|m| m.len()).unwrap_or(0)
             + self.reach.lock().map(|m| m.len()).unwrap_or(0)
+            + self.area_buffer.lock().map(|m| m.len()).unwrap_or(0)
             + self.zone_to_threat.lock().map(|m| m.len()).unwrap_or(0)
             + self.cap.lock().map(|m| m.len()).unwrap_or(0)
             + self.zone_stage.lock().map(|m| m.len()).unwrap_or(0)
@@ -188,6 +199,24 @@ impl Cache {
         self.memo(&self.reach, key, make)
     }
 
+    /// The geodesic buffer (both sides) of a territory by `distance_m`, keyed by its
+    /// coordinates, the distance and the tolerance (the zone's area range buffers each threat
+    /// part: threat sets sharing a part share its buffers).
+    pub(crate) fn area_buffer(
+        &self,
+        area: &MultiPolygon,
+        distance_m: f64,
+        tolerance_m: f64,
+        make: impl Fn() -> Result<MultiPolygon>,
+    ) -> Result<Arc<MultiPolygon>> {
+        let key = (
+            geometry_fingerprint(area),
+            distance_m.to_bits(),
+            tolerance_m.to_bits(),
+        );
+        self.memo(&self.area_buffer, key, make)
+    }
+
     /// The closest points of a zone and a threat, keyed by both geometries' coordinates.
     pub(crate) fn zone_to_threat(
         &self,
@@ -267,12 +296,16 @@ impl Cache {
                     self.hits.fetch_add(1, Ordering::Relaxed);
                     return Ok(v.clone());
                 }
-                Some(Slot::Busy) => return make().map(Arc::new),
+                Some(Slot::Busy) => {
+                    self.computed.fetch_add(1, Ordering::Relaxed);
+                    return make().map(Arc::new);
+                }
                 None => {
                     map.insert(key.clone(), Slot::Busy);
                 }
             }
         }
+        self.computed.fetch_add(1, Ordering::Relaxed);
         let made = make().map(Arc::new);
         let mut map = table.lock().unwrap_or_else(|p| p.into_inner());
         match &made {

@@ -163,7 +163,15 @@ fn site_threat(s: &Resolved, t: &Threat) -> Result<ThreatGeometry> {
 /// What every threat keeps out with each part's distance moved by `sign` × its accuracy
 /// (sign +1: the zone at distance + accuracy, the smallest; −1 the largest). A part whose
 /// distance falls to under 1 km keeps out at least 1 km.
-pub fn keep_out_moved(s: &Resolved, threats: &[ThreatGeometry], sign: f64) -> Result<MultiPolygon> {
+///
+/// With `cache`, each part's moved buffer is taken from it: threat sets that share a part at
+/// one distance (Russia with and without Belarus) buffer it once.
+pub fn keep_out_moved(
+    s: &Resolved,
+    threats: &[ThreatGeometry],
+    sign: f64,
+    cache: Option<&super::Cache>,
+) -> Result<MultiPolygon> {
     let tol = s.tolerance_m;
     let parts: Vec<(&Part, &str)> = threats
         .iter()
@@ -175,15 +183,23 @@ pub fn keep_out_moved(s: &Resolved, threats: &[ThreatGeometry], sign: f64) -> Re
             let d = (p.keep_m + sign * p.accuracy_m).max(1000.0);
             let error = |e| geom_error(&format!("threat {name} (accuracy range)"), e);
             match &p.shape {
-                PartShape::Area(g) => buffer_geometry(
-                    &Geometry::MultiPolygon(g.clone()),
-                    d,
-                    &BufferOptions {
-                        tolerance_m: tol,
-                        side: Side::Both,
-                    },
-                )
-                .map_err(error),
+                PartShape::Area(g) => {
+                    let make = || {
+                        buffer_geometry(
+                            &Geometry::MultiPolygon(g.clone()),
+                            d,
+                            &BufferOptions {
+                                tolerance_m: tol,
+                                side: Side::Both,
+                            },
+                        )
+                        .map_err(error)
+                    };
+                    match cache {
+                        Some(c) => c.area_buffer(g, d, tol, make).map(|m| (*m).clone()),
+                        None => make(),
+                    }
+                }
                 PartShape::Site(c) => geodesic_circle(*c, d, tol)
                     .map(|p| MultiPolygon::new(vec![p]))
                     .map_err(error),
