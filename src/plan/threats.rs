@@ -11,8 +11,8 @@ use super::report::MinDistance;
 use crate::error::{Error, Result};
 use crate::geodesy::distance;
 use crate::ops::{
-    BufferOptions, GeometryDistance, Side, buffer_geometry, geodesic_circle, intersection,
-    union_all,
+    BufferOptions, ClosestPoints, GeometryDistance, Side, buffer_geometry, geodesic_circle,
+    intersection, union_all,
 };
 use crate::scenario::{Resolved, Threat, ThreatSource};
 use crate::units::round;
@@ -225,11 +225,19 @@ pub struct ThreatFigure {
     pub margin_km: Option<f64>,
 }
 
-/// The figures of every threat; `zone` is the zone's distance index (None when empty).
+/// Distances from the zone (the report's queries, memoised in a study).
+pub struct ZoneQueries<'q> {
+    /// The closest points of the zone and a territory.
+    pub to_area: &'q dyn Fn(&MultiPolygon) -> ClosestPoints,
+    /// The point of the zone nearest a point (`b`) and the distance.
+    pub to_point: &'q dyn Fn(Coord) -> ClosestPoints,
+}
+
+/// The figures of every threat; `zone` measures from the zone (None when it is empty).
 pub fn figures(
     s: &Resolved,
     threats: &[ThreatGeometry],
-    zone: Option<&GeometryDistance>,
+    zone: Option<&ZoneQueries>,
 ) -> Vec<ThreatFigure> {
     s.threats
         .iter()
@@ -252,18 +260,17 @@ pub fn figures(
 }
 
 /// The part of `g` nearest the zone relative to its distance kept: (margin m, closest points).
-fn nearest_part(g: &ThreatGeometry, zone: &GeometryDistance) -> (f64, MinDistance) {
+fn nearest_part(g: &ThreatGeometry, zone: &ZoneQueries) -> (f64, MinDistance) {
     let mut best: Option<(f64, MinDistance)> = None;
-    let area_geom = Geometry::MultiPolygon(g.area.clone());
     for p in &g.parts {
         let (d, zone_pt, threat_pt) = match &p.shape {
             PartShape::Area(_) => {
                 // one query against the whole territory: parts share the distance kept
-                let c = zone.to_geometry(&GeometryDistance::new(&area_geom));
+                let c = (zone.to_area)(&g.area);
                 (c.distance_m, c.a, c.b)
             }
             PartShape::Site(c) => {
-                let r = zone.to_point(*c);
+                let r = (zone.to_point)(*c);
                 (r.distance_m, r.b, *c)
             }
         };
