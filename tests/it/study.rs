@@ -458,3 +458,67 @@ fn shipped_study_zone_never_grows() {
         }
     }
 }
+
+/// Every plan's text: its report and each layer as GeoJSON.
+fn plan_text(plan: &iapz::plan::Plan) -> String {
+    let mut text = serde_json::to_string_pretty(&plan.report).unwrap();
+    for l in &plan.layers {
+        text += &format!("\n{}\n", l.name);
+        text += &iapz::io::geojson::feature_collection(&l.features);
+    }
+    text
+}
+
+/// The memo (`plan::Cache`) gives each variant, byte for byte, the plan it has alone — report
+/// and layers — on one thread or three; the shared work is done once per distinct key (two
+/// threat sets sharing the Russian and occupied parts, two radii sharing a zone), and a second
+/// pass over the variants computes nothing.
+#[test]
+fn the_memo_gives_each_variant_its_plan_alone_and_computes_each_key_once() {
+    use rayon::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.toml"), small_scenario()).unwrap();
+    let text = "name = \"memo\"\nscenario = \"small.toml\"\n[axes]\n\"standoff.from\" = [[\"russia\", \"occupied\"], [\"russia\", \"occupied\", \"belarus\"]]\n\"bases.radius\" = [\"low\", \"high\"]\n";
+    let study = Study::parse(text, "memo.toml", dir.path(), false).unwrap();
+    let data = Datasets::embedded().unwrap();
+    let scenarios: Vec<_> = study
+        .variants
+        .iter()
+        .map(|v| study.resolve(v, &data).unwrap())
+        .collect();
+    let alone: Vec<String> = scenarios
+        .iter()
+        .map(|s| plan_text(&iapz::plan::run(s, &|_| {}).unwrap()))
+        .collect();
+    let cache = iapz::plan::Cache::new();
+    for (s, expected) in scenarios.iter().zip(&alone) {
+        let plan = iapz::plan::run_with(s, &|_| {}, Some(&cache)).unwrap();
+        assert!(
+            plan_text(&plan) == *expected,
+            "{}: not its plan alone",
+            s.name
+        );
+    }
+    assert_eq!(cache.computed(), cache.len(), "every entry computed once");
+    let (entries, hits) = (cache.len(), cache.hits());
+    assert!(hits > 0);
+    for s in &scenarios {
+        iapz::plan::run_with(s, &|_| {}, Some(&cache)).unwrap();
+    }
+    assert_eq!(cache.computed(), entries, "a second pass computes nothing");
+    assert!(cache.hits() > hits);
+    // three threads, variants at once: the same plans
+    let shared = iapz::plan::Cache::new();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let texts: Vec<String> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|s| plan_text(&iapz::plan::run_with(s, &|_| {}, Some(&shared)).unwrap()))
+            .collect()
+    });
+    assert!(texts == alone, "three threads: the plans alone");
+    assert_eq!(shared.len(), entries);
+}
