@@ -282,6 +282,10 @@ pub fn solve_with(
         ),
     };
     let mut round_no = 0;
+    // Repair rounds search with half the node limit: their answers only say where the
+    // slivers are. The last program (no slivers left, or no rounds left) is searched again with
+    // the whole limit, from the cheap answer, unless that answer is already proven optimal.
+    let mut full = node_limit == 0;
     // The rows the last program needed: still needed after slivers are added (the demand only
     // grows), so the next program starts from them instead of rediscovering them.
     let mut seed_rows: Vec<usize> = Vec::new();
@@ -299,8 +303,12 @@ pub fn solve_with(
             Some(o) => &o.chosen,
             None => &greedy.chosen,
         };
+        let limit = match full {
+            true => node_limit,
+            false => (node_limit / REPAIR_SEARCH_SHARE).max(1),
+        };
         let optimum =
-            min_cost_cover_seeded(&lists, &costs, &demand, share, warm, node_limit, &seed_rows);
+            min_cost_cover_seeded(&lists, &costs, &demand, share, warm, limit, &seed_rows);
         if let Some(o) = &optimum {
             seed_rows = o.demand_rows.clone();
             last = Some(o.clone());
@@ -326,6 +334,12 @@ pub fn solve_with(
             if demand.len() > before {
                 continue;
             }
+        }
+        if !full && !optimum.as_ref().is_some_and(|o| o.proven) {
+            // The same program again with the whole limit; not a repair round.
+            full = true;
+            round_no -= 1;
+            continue;
         }
         let mut sol = solution(
             s,
@@ -376,6 +390,9 @@ pub const UNSERVED_PENALTY: f64 = 10.0;
 
 /// Rounds of [`solve`]'s repair of slivers missed by the grid.
 pub const REPAIR_ROUNDS: usize = 4;
+
+/// A repair round's search gets `1 / REPAIR_SEARCH_SHARE` of the node limit (see [`solve`]).
+pub const REPAIR_SEARCH_SHARE: u64 = 2;
 
 /// The exact engagement discs of `stations` and the part of `zone` outside all of them.
 fn measure(

@@ -66,7 +66,8 @@ pub struct Optimality {
     pub stop: String,
     pub node_limit: u64,
     pub nodes: u64,
-    /// Rounds of row generation and demand rows in the last program.
+    /// Rounds of row generation (1 when the program was searched: every demand point is a row)
+    /// and demand rows in the last program, before its reduction.
     pub rounds: usize,
     pub rows: usize,
     pub candidates: usize,
@@ -358,7 +359,7 @@ fn assumptions(s: &Resolved, cap: &CapResolved) -> Vec<String> {
     let mut v = vec![
         "A patrol covers the geodesic disc of the engagement radius around its station; real cover depends on radar, weapons, altitude and the threat.".to_string(),
         format!(
-            "Stations minimise the fleet: an integer program (set cover, pure-Rust microlp branch and bound, at most {} nodes a solve at the scenario's radius and the sensitivity table's larger radii, and {} for its smaller radii — a Lagrangian bound and heuristic instead, its gap reported — deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again. The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
+            "Stations minimise the fleet: an integer program (set cover, one row a demand point, reduced by the classic dominance rules, pure-Rust microlp branch and bound, at most {} nodes a program at the scenario's radius and the sensitivity table's larger radii, and {} for its smaller radii — a Lagrangian bound and heuristic instead, its gap reported — deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again (these repair rounds search with half the node limit; the last program, unless already proven optimal, is searched again with the whole limit from that answer). The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
             super::NODE_LIMIT,
             super::SENSITIVITY_NODE_LIMIT,
             cap.grid_spacing_m * super::CANDIDATE_SHARE / 1000.0,
@@ -481,7 +482,7 @@ impl CapReport {
         let o = &self.optimality;
         let _ = writeln!(
             m,
-            "- Placement: {} — {:.1} aircraft against a proven lower bound of {:.1} (gap {:.2} %{}; {} nodes, {} rounds, {} of {} demand points as rows, {} candidates). The greedy cover of the same points: {} stations, {:.1} aircraft (gap {:.2} %).",
+            "- Placement: {} — {:.1} aircraft against a proven lower bound of {:.1} (gap {:.2} %{}; {} nodes, {}{} of {} demand points as rows, {} candidates). The greedy cover of the same points: {} stations, {:.1} aircraft (gap {:.2} %).",
             if o.method == "milp" {
                 "minimum-fleet integer program"
             } else {
@@ -496,7 +497,10 @@ impl CapReport {
                 format!(", stopped: {}", o.stop)
             },
             o.nodes,
-            o.rounds,
+            match o.rounds {
+                0 | 1 => String::new(),
+                n => format!("{n} rounds of row generation, "),
+            },
             o.rows,
             o.demand_points,
             o.candidates,
