@@ -23,11 +23,13 @@
 //! refused with [`GeomError`] rather than guessed at.
 
 use super::certify::{Certificate, certificate};
-use super::cull::{Culler, truncated_arc};
+use super::cull::{Culler, NEIGHBOURS, cut_slice};
 use super::error::GeomError;
 use super::prune::{PruneBudget, prune_line, prune_one_side, prune_ring};
 use super::validate::check_coordinates;
-use crate::geodesy::{MEAN_RADIUS_M, destination, inverse, max_chord_for_latitude, wrap_degrees};
+use crate::geodesy::{
+    MEAN_RADIUS_M, destination, ecef, inverse, max_chord_for_latitude, wrap_degrees,
+};
 use geo::orient::Direction;
 use geo::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
@@ -195,6 +197,9 @@ struct Params<'a> {
     tolerance: f64,
     /// Leaves out the slices that provably lie deep inside the buffer (see [`super::cull`]).
     cull: Option<&'a Culler>,
+    /// Cuts slices to their vertex's Voronoi cell among its ring neighbours (and `cull`'s
+    /// candidates), see [`cut_slice`]: outward polygon buffers only.
+    cut: bool,
 }
 
 impl Params<'_> {
@@ -221,6 +226,7 @@ impl Params<'_> {
             distance: d,
             tolerance: t,
             cull: None,
+            cut: false,
         })
     }
 
@@ -340,7 +346,10 @@ enum Join {
 /// which takes one unit of winding from the thin wedge between the two normals. That wedge
 /// is covered by both strips whenever the turn is under 90° and each sub-edge is longer than
 /// `d·sin(turn)`; with a factor 2 (and 45°) to spare the chord is safe, and it avoids a spike of length `d` to the vertex.
-fn join(v: Coord, prev: EdgeAz, next: EdgeAz, sign: f64, p: &Params) -> Join {
+///
+/// `near`: ECEF positions of the path's vertices around `v` (see [`cut_slice`]), empty unless
+/// `p.cut`.
+fn join(v: Coord, prev: EdgeAz, next: EdgeAz, sign: f64, p: &Params, near: &[[f64; 3]]) -> Join {
     let turn = wrap_degrees(next.start - prev.end); // > 0: right turn
     let gap = -turn * sign; // turning away from the side opens a gap there
     if gap > 1e-9 {
@@ -350,10 +359,20 @@ fn join(v: Coord, prev: EdgeAz, next: EdgeAz, sign: f64, p: &Params) -> Join {
             prev.end - 90.0
         };
         // Only the part of the slice where `v` is the nearest source vertex is needed.
-        let truncated = p.cull.and_then(|c| {
-            let r = c.slice_radius(v, from, gap, p.radius);
-            truncated_arc(v, from, gap, r, p.radius)
-        });
+        let truncated = p
+            .cut
+            .then(|| {
+                let step = p.arc_step(v.y).to_degrees();
+                let wedge = (from, gap);
+                cut_slice(v, near, p.cull, wedge, (p.radius, p.tolerance), step)
+            })
+            .flatten()
+            .map(|azimuths| {
+                azimuths
+                    .into_iter()
+                    .map(|az| destination(v, az, p.radius))
+                    .collect::<Vec<Coord>>()
+            });
         if let Some(mut a) = truncated {
             if sign > 0.0 {
                 a.reverse();
@@ -383,7 +402,14 @@ fn join(v: Coord, prev: EdgeAz, next: EdgeAz, sign: f64, p: &Params) -> Join {
 /// joins between them. With a source ring oriented so the side is its outside, the chain's
 /// winding number at a point is the number of strips and slices covering it plus one inside the
 /// ring — so the positive-fill region of the chains is exactly the union of the pieces.
-fn offset_chain(path: &[Coord], az: &[EdgeAz], closed: bool, sign: f64, p: &Params) -> Vec<Coord> {
+fn offset_chain(
+    path: &[Coord],
+    az: &[EdgeAz],
+    closed: bool,
+    sign: f64,
+    p: &Params,
+    near: &Near,
+) -> Vec<Coord> {
     let n = az.len();
     let parts: Vec<Vec<Coord>> = (0..n)
         .into_par_iter()
@@ -397,7 +423,7 @@ fn offset_chain(path: &[Coord], az: &[EdgeAz], closed: bool, sign: f64, p: &Para
                 None
             };
             if let Some(j) = prev {
-                match join(path[i], az[j], az[i], sign, p) {
+                match join(path[i], az[j], az[i], sign, p, near.around(i)) {
                     Join::Arc(a) => part.extend(a),
                     Join::Vertex => part.push(path[i]),
                     Join::Direct => {}
@@ -423,6 +449,24 @@ fn end_caps(path: &[Coord], az: &[EdgeAz], p: &Params) -> [Polygon; 2] {
     ]
 }
 
+/// ECEF positions (metres) of a whole path's vertices, for cutting slices (empty when slices
+/// are not cut); `offset`: where in it the part of the path being built starts.
+struct Near<'a> {
+    xyz: &'a [[f64; 3]],
+    offset: usize,
+}
+
+impl Near<'_> {
+    /// The path's vertices within [`NEIGHBOURS`] of the part's vertex `i`.
+    fn around(&self, i: usize) -> &[[f64; 3]] {
+        if self.xyz.is_empty() {
+            return &[];
+        }
+        let g = self.offset + i;
+        &self.xyz[g.saturating_sub(NEIGHBOURS)..(g + NEIGHBOURS + 1).min(self.xyz.len())]
+    }
+}
+
 /// Sub-edges per run: each run's pieces are unioned on their own (in parallel), and the runs'
 /// outlines once more at the end. Overlapping strips then meet only their neighbours.
 const RUN: usize = 24;
@@ -439,8 +483,7 @@ struct Ends {
 /// sub-edge `prev`), along the offset chain, back along the last normal and home along the path.
 /// Its winding number is the number of those pieces covering a point (counter-clockwise).
 fn run_contour(
-    path: &[Coord],
-    az: &[EdgeAz],
+    (path, az, near): (&[Coord], &[EdgeAz], &Near),
     (s, e): (usize, usize),
     prev: Option<usize>,
     sign: f64,
@@ -448,12 +491,23 @@ fn run_contour(
     p: &Params,
 ) -> Vec<Coord> {
     let mut ring = vec![path[s]];
-    match prev.map(|j| join(path[s], az[j], az[s], sign, p)) {
+    match prev.map(|j| join(path[s], az[j], az[s], sign, p, near.around(s))) {
         Some(Join::Arc(a)) => ring.extend(a),
         _ if ends.flat_start => ring.extend(radial(path[s], az[s].start + 90.0 * sign, p)),
         _ => {}
     }
-    ring.extend(offset_chain(&path[s..=e], &az[s..e], false, sign, p));
+    let inner = Near {
+        xyz: near.xyz,
+        offset: near.offset + s,
+    };
+    ring.extend(offset_chain(
+        &path[s..=e],
+        &az[s..e],
+        false,
+        sign,
+        p,
+        &inner,
+    ));
     if ends.flat_end {
         ring.extend(
             radial(path[e], az[e - 1].end + 90.0 * sign, p)
@@ -474,6 +528,15 @@ fn run_contour(
 /// Run contours along a path. `closed`: a ring (first == last vertex), joined all round.
 fn path_runs(path: &[Coord], closed: bool, sign: f64, flat: bool, p: &Params) -> Vec<Vec<Coord>> {
     let az = edge_azimuths(path);
+    let xyz: Vec<[f64; 3]> = if p.cut {
+        path.par_iter().map(|&c| ecef(c)).collect()
+    } else {
+        Vec::new()
+    };
+    let near = Near {
+        xyz: &xyz,
+        offset: 0,
+    };
     let n = az.len();
     let starts: Vec<usize> = (0..n).step_by(RUN).collect();
     starts
@@ -491,7 +554,7 @@ fn path_runs(path: &[Coord], closed: bool, sign: f64, flat: bool, p: &Params) ->
                 flat_start: flat && s == 0,
                 flat_end: flat && e == n,
             };
-            run_contour(path, &az, (s, e), prev, sign, ends, p)
+            run_contour((path, &az, &near), (s, e), prev, sign, ends, p)
         })
         .collect()
 }
@@ -863,15 +926,13 @@ fn buffer_with(
             certificate(&polys, p.distance, p.tolerance).map(|c| kept_runs(&polys, &c, &p))
         });
     if let Some((runs, filler)) = certified {
-        // Below ~10k vertices the candidate search costs more than the arcs it saves (W5: +40 %).
-        let culler = (source_vertices >= 10_000).then(|| {
-            Culler::new(
-                runs.iter().flat_map(|(r, _)| r.iter().copied()),
-                p.tolerance,
-            )
-        });
+        // Below ~10k vertices the R-tree's candidates cost more than they save (W5: +40 %);
+        // the ring neighbours are always candidates.
+        let culler = (source_vertices >= 10_000)
+            .then(|| Culler::new(runs.iter().flat_map(|(r, _)| r.iter().copied())));
         let p = Params {
             cull: culler.as_ref(),
+            cut: true,
             ..p
         };
         let cs = certified_contours(&runs, sign, &p);
@@ -882,10 +943,12 @@ fn buffer_with(
         ));
     }
     // Below ~10k vertices the candidate search costs more than the arcs it saves (W5: +40 %).
-    let culler =
-        (cull && source_vertices >= 10_000).then(|| Culler::new(geom.coords_iter(), p.tolerance));
+    let culler = (cull && source_vertices >= 10_000).then(|| Culler::new(geom.coords_iter()));
     let filled = build(&Params {
         cull: culler.as_ref(),
+        // Smaller sources keep their whole slices: the default plan's buffers (threats of a few
+        // thousand vertices) stay byte-identical, and at W3's size the cut saves ~10 ms.
+        cut: cull && source_vertices >= CUT_MIN_VERTICES,
         ..p
     });
     finish(merge_close_vertices(
@@ -893,6 +956,9 @@ fn buffer_with(
         MERGE_SHARE * options.tolerance_m,
     ))
 }
+
+/// Sources from this many vertices on have their slices cut ([`cut_slice`]).
+const CUT_MIN_VERTICES: usize = 5_000;
 
 /// Sources from this many vertices on are checked for deep runs (below, the coarse buffers
 /// cost more than they save).

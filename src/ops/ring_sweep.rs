@@ -64,10 +64,55 @@ fn ring_crossing_in_slabs(ring: &[Coord], slabs: Option<usize>) -> Option<Coord>
         3 => flat_triangle_repeat(ring, &d),
         _ => {
             let order = lexicographic_order(&d);
+            let links = Links::one_cycle(d.len());
             repeated_vertex(&d, &order)
                 .or_else(|| spike(&d))
-                .or_else(|| sweep_in_slabs(&d, &order, slabs))
+                .or_else(|| sweep_in_slabs(&d, &links, &order, slabs))
         }
+    }
+}
+
+/// Whether two edges of `rings` meet other than consecutive edges of one ring at their shared
+/// vertex (see [`crate::ops::validity::rings_meet`]). O(n log n) for `n` vertices in all.
+pub(crate) fn rings_meet(rings: &[&[Coord]]) -> bool {
+    let cycles: Vec<Vec<Coord>> = rings.iter().map(|r| distinct_cycle(r)).collect();
+    if cycles.iter().any(|c| c.len() < 3) {
+        return true;
+    }
+    if cycles.par_iter().any(|c| spike(c).is_some()) {
+        return true;
+    }
+    let lengths: Vec<usize> = cycles.iter().map(Vec::len).collect();
+    let d: Vec<Coord> = cycles.into_iter().flatten().collect();
+    let links = Links::cycles(&lengths);
+    let order = lexicographic_order(&d);
+    repeated_vertex(&d, &order).is_some() || sweep_in_slabs(&d, &links, &order, None).is_some()
+}
+
+/// The next and previous vertex of every vertex of one or more cycles stored one after the
+/// other (edge `k` runs from vertex `k` to `next[k]`).
+struct Links {
+    next: Vec<u32>,
+    prev: Vec<u32>,
+}
+
+impl Links {
+    fn one_cycle(m: usize) -> Links {
+        Links::cycles(&[m])
+    }
+
+    fn cycles(lengths: &[usize]) -> Links {
+        let total: usize = lengths.iter().sum();
+        let (mut next, mut prev) = (Vec::with_capacity(total), Vec::with_capacity(total));
+        let mut start = 0usize;
+        for &m in lengths {
+            for i in 0..m {
+                next.push((start + (i + 1) % m) as u32);
+                prev.push((start + (i + m - 1) % m) as u32);
+            }
+            start += m;
+        }
+        Links { next, prev }
     }
 }
 
@@ -153,7 +198,12 @@ const SLABS: usize = 8;
 /// from the edges crossing its left side, ordered and tested as neighbours, so the leftmost
 /// crossing of the ring is found by the slab that holds it, as by one sweep; a slab right of it
 /// may find another or none (its start order can be wrong), and reports only pairs that meet.
-fn sweep_in_slabs(d: &[Coord], order: &[u32], slabs: Option<usize>) -> Option<Coord> {
+fn sweep_in_slabs(
+    d: &[Coord],
+    links: &Links,
+    order: &[u32],
+    slabs: Option<usize>,
+) -> Option<Coord> {
     let m = d.len();
     let slabs = slabs.unwrap_or(if m >= PARALLEL_FROM { SLABS } else { 1 });
     let mut rank = vec![0u32; m];
@@ -162,7 +212,7 @@ fn sweep_in_slabs(d: &[Coord], order: &[u32], slabs: Option<usize>) -> Option<Co
     }
     (0..slabs).into_par_iter().find_map_first(|s| {
         let ranks = (s * m / slabs)..((s + 1) * m / slabs);
-        Sweep::new(d).run(order, &rank, ranks)
+        Sweep::new(d, links).run(order, &rank, ranks)
     })
 }
 
@@ -171,7 +221,7 @@ fn sweep_in_slabs(d: &[Coord], order: &[u32], slabs: Option<usize>) -> Option<Co
 struct Segment {
     left: Coord,
     right: Coord,
-    /// Edge `k` runs from vertex `k` to vertex `k + 1` (mod m).
+    /// Edge `k` runs from vertex `k` to vertex `next[k]` (see [`Links`]).
     edge: u32,
 }
 
@@ -234,22 +284,23 @@ impl Ord for Active<'_> {
 /// The sweep over a cycle of distinct vertices with no spike.
 struct Sweep<'a> {
     d: &'a [Coord],
+    links: &'a Links,
     found: Cell<Option<(Segment, Segment)>>,
 }
 
 // The keys' `Cell` is a side channel for what comparisons come upon, never read by the order.
 #[allow(clippy::mutable_key_type)]
 impl<'a> Sweep<'a> {
-    fn new(d: &'a [Coord]) -> Self {
+    fn new(d: &'a [Coord], links: &'a Links) -> Self {
         Sweep {
             d,
+            links,
             found: Cell::new(None),
         }
     }
 
     fn segment(&self, edge: usize) -> Segment {
-        let m = self.d.len();
-        let (p, q) = (self.d[edge], self.d[(edge + 1) % m]);
+        let (p, q) = (self.d[edge], self.d[self.links.next[edge] as usize]);
         let (left, right) = if lex(p, q) == Ordering::Less {
             (p, q)
         } else {
@@ -264,8 +315,8 @@ impl<'a> Sweep<'a> {
 
     /// Two edges that meet and are not consecutive: the ring crosses or touches itself.
     fn meet(&self, a: Segment, b: Segment) -> bool {
-        let m = self.d.len() as u32;
-        let consecutive = (a.edge + 1) % m == b.edge || (b.edge + 1) % m == a.edge;
+        let next = &self.links.next;
+        let consecutive = next[a.edge as usize] == b.edge || next[b.edge as usize] == a.edge;
         !consecutive && Line::new(a.left, a.right).intersects(&Line::new(b.left, b.right))
     }
 
@@ -277,7 +328,7 @@ impl<'a> Sweep<'a> {
         let m = self.d.len();
         let mut status: BTreeSet<Active> = BTreeSet::new();
         let crossing_left_side = (0..m).filter(|&e| {
-            let (a, b) = (rank[e] as usize, rank[(e + 1) % m] as usize);
+            let (a, b) = (rank[e] as usize, rank[self.links.next[e] as usize] as usize);
             a.min(b) < ranks.start && ranks.start <= a.max(b)
         });
         for e in crossing_left_side {
@@ -291,7 +342,7 @@ impl<'a> Sweep<'a> {
         for &v in &order[ranks] {
             let v = v as usize;
             let v_at = self.d[v];
-            let incident = [self.segment((v + m - 1) % m), self.segment(v)];
+            let incident = [self.segment(self.links.prev[v] as usize), self.segment(v)];
             for &s in incident.iter().filter(|s| s.right == v_at) {
                 if let Some(at) = self.remove(&mut status, s) {
                     return Some(at);
@@ -521,5 +572,48 @@ mod tests {
             .collect();
         let at = ring_crossing(&ring).expect("the ring crosses its first edge");
         assert!(at.y.abs() < 1e-12 && (1.0..3.0).contains(&at.x), "{at:?}");
+    }
+
+    #[test]
+    fn rings_meet_agrees_with_the_pairwise_check_across_rings() {
+        // Two or three star rings at random offsets: apart, nested, crossing, touching.
+        let mut rng = Rng(0x1405_7b7e_f767_814f);
+        let (mut met, mut apart) = (0, 0);
+        for case in 0..3_000 {
+            let rings: Vec<Vec<Coord>> = (0..2 + case % 2)
+                .map(|_| {
+                    let (dx, dy) = (rng.below(9) as f64 * 0.5, rng.below(9) as f64 * 0.5);
+                    let scale = 0.5 + rng.below(4) as f64 * 0.5;
+                    let n = 4 + rng.below(8) as usize;
+                    star_ring(&mut rng, n)
+                        .into_iter()
+                        .map(|c| Coord {
+                            x: c.x * scale + dx,
+                            y: c.y * scale + dy,
+                        })
+                        .collect()
+                })
+                .collect();
+            let edges: Vec<(usize, Line)> = rings
+                .iter()
+                .enumerate()
+                .flat_map(|(r, ring)| ring.windows(2).map(move |w| (r, Line::new(w[0], w[1]))))
+                .collect();
+            let want = (0..edges.len()).any(|i| {
+                (i + 1..edges.len()).any(|j| {
+                    let ((ri, e), (rj, f)) = (edges[i], edges[j]);
+                    let consecutive = ri == rj && (e.end == f.start || e.start == f.end);
+                    !consecutive && e.intersects(&f)
+                })
+            });
+            let slices: Vec<&[Coord]> = rings.iter().map(Vec::as_slice).collect();
+            assert_eq!(rings_meet(&slices), want, "{rings:?}");
+            if want {
+                met += 1;
+            } else {
+                apart += 1;
+            }
+        }
+        assert!(met > 300 && apart > 300, "{met} {apart}");
     }
 }
