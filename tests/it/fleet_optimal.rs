@@ -5,7 +5,10 @@
 use crate::common;
 
 use geo::{BooleanOps, Coord, GeodesicArea, Geometry, MultiPolygon, Polygon};
-use iapz::plan::cap::{CapReport, Demand, gap_pct, min_cost_cover, min_cost_cover_seeded};
+use iapz::plan::cap::{
+    CapReport, Demand, NODE_LIMIT, gap_pct, min_cost_cover, min_cost_cover_seeded,
+};
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
 fn report() -> &'static CapReport {
     common::default_plan()
@@ -24,6 +27,36 @@ fn demand(n: usize) -> Vec<Demand> {
         };
         n
     ]
+}
+
+/// A fixed linear congruential generator: the same instances every run.
+struct Lcg(u64);
+
+impl Lcg {
+    /// The next number below `m`.
+    fn below(&mut self, m: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % m
+    }
+
+    /// `k` candidates over `n` points, each reaching about a third of them, costs 1–10.
+    fn instance(&mut self, n: usize, k: usize) -> (Vec<Vec<usize>>, Vec<f64>) {
+        let lists = (0..k)
+            .map(|_| (0..n).filter(|_| self.below(3) == 0).collect())
+            .collect();
+        let costs = (0..k).map(|_| 1.0 + self.below(90) as f64 / 10.0).collect();
+        (lists, costs)
+    }
+}
+
+/// The points some candidate reaches.
+fn reachable(lists: &[Vec<usize>], n: usize) -> Vec<usize> {
+    (0..n)
+        .filter(|i| lists.iter().any(|l| l.contains(i)))
+        .collect()
 }
 
 /// The cheapest cover of every point any candidate reaches, by enumerating all subsets.
@@ -144,25 +177,11 @@ fn partial_cover_takes_the_cheapest_share() {
 
 #[test]
 fn random_small_covers_match_brute_force_and_bounds_hold() {
-    // A fixed linear congruential generator: the same 40 instances every run.
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = |m: u64| {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % m
-    };
+    let mut rng = Lcg(0x2545_f491_4f6c_dd1d);
     for case in 0..40 {
-        let n = 6 + next(10) as usize;
-        let k = 4 + next(9) as usize;
-        let lists: Vec<Vec<usize>> = (0..k)
-            .map(|_| {
-                let mut l: Vec<usize> = (0..n).filter(|_| next(3) == 0).collect();
-                l.dedup();
-                l
-            })
-            .collect();
-        let costs: Vec<f64> = (0..k).map(|_| 1.0 + next(90) as f64 / 10.0).collect();
+        let n = 6 + rng.below(10) as usize;
+        let k = 4 + rng.below(9) as usize;
+        let (lists, costs) = rng.instance(n, k);
         let best = brute_force(&lists, &costs, n);
         let o = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], 1_000).unwrap();
         assert!(
@@ -185,20 +204,11 @@ fn random_small_covers_match_brute_force_and_bounds_hold() {
 /// a bound no higher; a program started with extra rows (repair rounds) finds the same optimum.
 #[test]
 fn root_only_bounds_hold_and_seeded_rows_find_the_same_optimum() {
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = |m: u64| {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % m
-    };
+    let mut rng = Lcg(0x9e37_79b9_7f4a_7c15);
     for case in 0..40 {
-        let n = 8 + next(10) as usize;
-        let k = 6 + next(8) as usize;
-        let lists: Vec<Vec<usize>> = (0..k)
-            .map(|_| (0..n).filter(|_| next(3) == 0).collect())
-            .collect();
-        let costs: Vec<f64> = (0..k).map(|_| 1.0 + next(90) as f64 / 10.0).collect();
+        let n = 8 + rng.below(10) as usize;
+        let k = 6 + rng.below(8) as usize;
+        let (lists, costs) = rng.instance(n, k);
         let best = brute_force(&lists, &costs, n);
         let root = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], 0).unwrap();
         assert!(
@@ -211,7 +221,7 @@ fn root_only_bounds_hold_and_seeded_rows_find_the_same_optimum() {
             "case {case}: bound {} > {best}",
             root.bound
         );
-        for i in (0..n).filter(|i| lists.iter().any(|l| l.contains(i))) {
+        for i in reachable(&lists, n) {
             assert!(
                 root.chosen.iter().any(|&j| lists[j].contains(&i)),
                 "case {case}: point {i} uncovered"
@@ -225,5 +235,75 @@ fn root_only_bounds_hold_and_seeded_rows_find_the_same_optimum() {
             "case {case}: {} vs {best}",
             seeded.cost
         );
+    }
+}
+
+/// The whole program (every reachable point a row, no reduction) solved by microlp alone.
+fn plain_microlp(lists: &[Vec<usize>], costs: &[f64], n: usize) -> f64 {
+    let mut p = Problem::new(OptimizationDirection::Minimize);
+    let x: Vec<_> = costs.iter().map(|c| p.add_binary_var(*c)).collect();
+    for i in reachable(lists, n) {
+        let terms: Vec<_> = (0..lists.len())
+            .filter(|&j| lists[j].contains(&i))
+            .map(|j| (x[j], 1.0))
+            .collect();
+        p.add_constraint(terms.as_slice(), ComparisonOp::Ge, 1.0);
+    }
+    p.solve().unwrap().into_solution().unwrap().objective()
+}
+
+/// The search is one program with every reachable point a row: it finds the brute-force
+/// optimum and the plain microlp optimum of the unreduced program, in one round, covering
+/// every reachable point, with a bound no higher.
+#[test]
+fn one_program_of_every_row_finds_the_optimum() {
+    let mut rng = Lcg(0x2545_f491_4f6c_dd1d);
+    for case in 0..60 {
+        let n = 10 + rng.below(20) as usize;
+        let k = 6 + rng.below(9) as usize;
+        let (lists, costs) = rng.instance(n, k);
+        let best = brute_force(&lists, &costs, n);
+        let o = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], NODE_LIMIT).unwrap();
+        assert!(
+            (o.cost - best).abs() < 1e-9,
+            "case {case}: {} vs {best}",
+            o.cost
+        );
+        assert!(
+            (plain_microlp(&lists, &costs, n) - best).abs() < 1e-6,
+            "case {case}"
+        );
+        assert!(o.bound <= best + 1e-6 && o.proven, "case {case}: {o:?}");
+        let reachable = reachable(&lists, n);
+        assert_eq!((o.rounds, o.rows), (1, reachable.len()), "case {case}");
+        for i in reachable {
+            assert!(
+                o.chosen.iter().any(|&j| lists[j].contains(&i)),
+                "case {case}: {i}"
+            );
+        }
+    }
+}
+
+/// Cut short (one node), the search still returns a cover no cheaper than the optimum and
+/// a bound no higher; seed rows change nothing when there is a search.
+#[test]
+fn a_short_search_keeps_its_bound_below_the_optimum() {
+    let mut rng = Lcg(0x9e37_79b9_7f4a_7c15);
+    for case in 0..40 {
+        let n = 20 + rng.below(20) as usize;
+        let k = 10 + rng.below(7) as usize;
+        let (lists, costs) = rng.instance(n, k);
+        let best = brute_force(&lists, &costs, n);
+        let o = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], 1).unwrap();
+        assert!(o.cost >= best - 1e-9, "case {case}: {} < {best}", o.cost);
+        assert!(
+            o.bound <= best + 1e-6,
+            "case {case}: bound {} > {best}",
+            o.bound
+        );
+        let rows: Vec<usize> = (0..n).step_by(3).collect();
+        let seeded = min_cost_cover_seeded(&lists, &costs, &demand(n), 1.0, &[], 1, &rows).unwrap();
+        assert_eq!(o, seeded, "case {case}");
     }
 }
