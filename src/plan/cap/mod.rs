@@ -292,10 +292,16 @@ pub fn solve_with(
     let mut last: Option<Optimum> = None;
     // Discs by station: most stations stay from one repair round to the next.
     let mut circles: HashMap<(u64, u64), Polygon> = HashMap::new();
+    // The program's costs, reach lists and greedy cover: rebuilt when a repair round adds
+    // demand, kept when the same program is searched again with the whole limit.
+    let mut program = None;
     loop {
-        let costs = candidate_costs(s, cap, &candidates);
-        let lists = reach_lists(&candidates, &demand, r);
-        let greedy = greedy_cover_lists(&candidates, &demand, &lists, share);
+        let (costs, lists, greedy) = program.get_or_insert_with(|| {
+            let costs = candidate_costs(s, cap, &candidates);
+            let lists = reach_lists(&candidates, &demand, r);
+            let greedy = greedy_cover_lists(&candidates, &demand, &lists, share);
+            (costs, lists, greedy)
+        });
         let greedy_cost: f64 = greedy.chosen.iter().map(|&j| costs[j]).sum();
         // After a repair, the last answer (patched for the new points) seeds the search: far
         // closer to the optimum than the greedy, so the search prunes sooner.
@@ -307,15 +313,14 @@ pub fn solve_with(
             true => node_limit,
             false => (node_limit / REPAIR_SEARCH_SHARE).max(1),
         };
-        let optimum =
-            min_cost_cover_seeded(&lists, &costs, &demand, share, warm, limit, &seed_rows);
+        let optimum = min_cost_cover_seeded(lists, costs, &demand, share, warm, limit, &seed_rows);
         if let Some(o) = &optimum {
             seed_rows = o.demand_rows.clone();
             last = Some(o.clone());
         }
         let placement = match &optimum {
             Some(o) if o.cost <= greedy_cost + 1e-9 => {
-                placement_of(&candidates, &lists, o, demand.len())
+                placement_of(&candidates, lists, o, demand.len())
             }
             _ => greedy.clone(),
         };
@@ -332,6 +337,7 @@ pub fn solve_with(
             }));
             candidates.extend(&slivers);
             if demand.len() > before {
+                program = None;
                 continue;
             }
         }
