@@ -168,8 +168,7 @@ impl Cache {
             c.location.x.to_bits().hash(&mut h);
             c.location.y.to_bits().hash(&mut h);
         }
-        let found = self.memo(&self.oblasts, h.finish(), || Ok(make()));
-        found.map(|v| (*v).clone()).unwrap_or_else(|_| make())
+        (*self.memo_infallible(&self.oblasts, h.finish(), make)).clone()
     }
 
     pub(crate) fn strip(
@@ -235,8 +234,7 @@ impl Cache {
         make: impl Fn() -> Option<crate::ops::ClosestPoints>,
     ) -> Option<crate::ops::ClosestPoints> {
         let key = (geometry_fingerprint(zone), geometry_fingerprint(threat));
-        let found = self.memo(&self.zone_to_threat, key, || Ok(make()));
-        found.map(|v| *v).unwrap_or_else(|_| make())
+        *self.memo_infallible(&self.zone_to_threat, key, make)
     }
 
     /// The geodesic area of `m`, m² ([`crate::ops::geodesic_area_m2`]), keyed by its
@@ -244,8 +242,7 @@ impl Cache {
     /// strip are measured once per study, a zone once for all its variants.
     pub(crate) fn area_m2(&self, m: &MultiPolygon) -> f64 {
         let make = || crate::ops::geodesic_area_m2(&geo::Geometry::MultiPolygon(m.clone()));
-        let found = self.memo(&self.area, geometry_fingerprint(m), || Ok(make()));
-        found.map(|v| *v).unwrap_or_else(|_| make())
+        *self.memo_infallible(&self.area, geometry_fingerprint(m), make)
     }
 
     /// The union of the bases' reaches and the area reached from two airfields or more, keyed
@@ -264,8 +261,7 @@ impl Cache {
         }
         reach.len().hash(&mut h);
         s.tolerance_m.to_bits().hash(&mut h);
-        self.memo(&self.reach_sets, h.finish(), || Ok(make()))
-            .unwrap_or_else(|_| Arc::new(make()))
+        self.memo_infallible(&self.reach_sets, h.finish(), make)
     }
 
     /// What the oblast figures need that no zone changes (each oblast's area, occupied and
@@ -290,8 +286,7 @@ impl Cache {
         geometry_fingerprint(&s.data.occupied).hash(&mut h);
         strip.map(geometry_fingerprint).hash(&mut h);
         s.tolerance_m.to_bits().hash(&mut h);
-        self.memo(&self.oblast_fixed, h.finish(), || Ok(make()))
-            .unwrap_or_else(|_| Arc::new(make()))
+        self.memo_infallible(&self.oblast_fixed, h.finish(), make)
     }
 
     /// A CAP placement over `zone` for `cap` (its radius, grid, cover…), keyed by the zone's
@@ -339,6 +334,19 @@ impl Cache {
         }
         self.memo(&self.ground, h.finish(), make)
             .map(|v| (*v).clone())
+    }
+
+    /// [`Cache::memo`] for a value that cannot fail to compute.
+    fn memo_infallible<K: Hash + Eq + Clone, T>(
+        &self,
+        table: &Table<K, T>,
+        key: K,
+        make: impl Fn() -> T,
+    ) -> Arc<T> {
+        match self.memo(table, key, || Ok(make())) {
+            Ok(v) => v,
+            Err(_) => Arc::new(make()), // `memo` fails only when `make` does
+        }
     }
 
     /// The entry for `key`, computed by `make` the first time. A caller that finds the entry
