@@ -63,7 +63,7 @@ fn perimeter(mp: &MultiPolygon) -> f64 {
 }
 
 /// Writes `mp` as GeoJSON, reads it back and checks OGC validity; returns what was read.
-fn round_trip(mp: &MultiPolygon, name: &str) -> MultiPolygon {
+pub fn round_trip(mp: &MultiPolygon, name: &str) -> MultiPolygon {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{name}.geojson"));
     let feature = Feature {
@@ -85,7 +85,7 @@ fn round_trip(mp: &MultiPolygon, name: &str) -> MultiPolygon {
 /// The output's vertex count is bounded by its offset curve: its perimeter over the shortest
 /// chord the tolerance makes on a circle of radius `d` (arc steps are √(8·R·tan σ·0.9·t·0.6)),
 /// times 4 for short edges where strips meet, plus 1,000.
-fn assert_vertex_bound(mp: &MultiPolygon, d: f64, source_vertices: usize, name: &str) {
+pub fn assert_vertex_bound(mp: &MultiPolygon, d: f64, source_vertices: usize, name: &str) {
     let chord = (8.0 * d * 0.9 * 0.6 * T).sqrt().min(20_000.0);
     let bound = 4.0 * perimeter(mp) / chord + 1_000.0;
     let n = mp.coords_count();

@@ -4,6 +4,7 @@
 mod architecture;
 mod atomic_outputs;
 mod bad_inputs;
+mod buffer_fractal;
 mod buffer_oracle;
 mod buffer_scale;
 mod cap_fleet;
@@ -17,6 +18,7 @@ mod data_dir;
 mod determinism;
 mod engine_scale;
 mod fleet_optimal;
+mod fractal;
 mod geodata_facts;
 mod gis_convert;
 mod gis_formats;

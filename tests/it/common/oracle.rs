@@ -269,18 +269,36 @@ fn boundary_points(mp: &MultiPolygon) -> Vec<Coord> {
     pts
 }
 
+/// Outputs up to this many vertices are validated by geo's `Validation`, which compares every
+/// pair of edges (O(n²): a minute at 40,000 vertices).
+const GEO_VALIDATION_MAX_VERTICES: usize = 20_000;
+
+/// OGC validity: geo's `Validation` (independent of iapz) up to
+/// [`GEO_VALIDATION_MAX_VERTICES`], above it iapz's O(n log n) sweep, whose verdicts equal geo's
+/// on 3,000 generated multipolygons (`ops::validity`'s tests).
+fn assert_valid(out: &MultiPolygon, name: &str) {
+    if out.coords_count() <= GEO_VALIDATION_MAX_VERTICES {
+        let errors = out.validation_errors();
+        assert!(
+            errors.is_empty(),
+            "{name}: invalid output: {:?}",
+            errors.first()
+        );
+    } else {
+        assert_eq!(
+            iapz::ops::validity::first_problem(out),
+            None,
+            "{name}: invalid output"
+        );
+    }
+}
+
 /// Runs every assertion of the accuracy contract on one case and returns the figures.
 pub fn check(case: &Case) -> Report {
     let (d, t) = (case.distance_m.abs(), case.tolerance_m);
     let out = case.output;
     assert!(!out.0.is_empty(), "{}: empty output", case.name);
-    let errors = out.validation_errors();
-    assert!(
-        errors.is_empty(),
-        "{}: invalid output: {:?}",
-        case.name,
-        errors.first()
-    );
+    assert_valid(out, case.name);
     for poly in &out.0 {
         assert!(
             poly.exterior().is_ccw(),

@@ -1,0 +1,143 @@
+//! Buffers of self-similar "detailed borders" (`fractal.rs`): detail at every scale, the class of
+//! input national and OpenStreetMap boundaries belong to. The pruning's bounds were first tried
+//! on jagged stars, whose detail sits at one scale; here they meet notches and capes of every
+//! size. Checked against the GeographicLib oracle (every output vertex and edge midpoint), and
+//! written files re-read and validated.
+
+use crate::buffer_scale::{assert_vertex_bound, round_trip};
+use crate::common::oracle::{Case, Source, check};
+use crate::fractal::{border, detailed_line};
+use geo::{CoordsIter, Geometry, Haversine, Length};
+use iapz::ops::{BufferOptions, Side, buffer_geometry, validity::first_problem};
+use rayon::prelude::*;
+
+const T: f64 = 1.0;
+
+fn buffered(source: &Geometry, distance_m: f64, side: Side) -> geo::MultiPolygon {
+    let options = BufferOptions {
+        tolerance_m: T,
+        side,
+    };
+    buffer_geometry(source, distance_m, &options).unwrap()
+}
+
+/// The generator's promise: valid at every depth, and detail at every scale (each level adds
+/// length, as a self-similar outline must; a smooth one would converge).
+#[test]
+fn detailed_borders_are_valid_and_grow_in_length_at_every_level() {
+    let mut last = 0.0;
+    for levels in 2..=12 {
+        let p = border(levels, 1);
+        assert_eq!(p.exterior().coords_count(), 16 * (1 << levels) + 1);
+        assert_eq!(first_problem(&p.clone().into()), None, "level {levels}");
+        let length = Haversine.length(p.exterior());
+        if levels > 2 {
+            assert!(
+                length > 1.04 * last,
+                "level {levels}: {length:.0} m after {last:.0} m: no detail added"
+            );
+        }
+        last = length;
+    }
+}
+
+/// 8,192 vertices at 1, 20, 200 and 1,000 km: the contract at every output point, the written
+/// file valid, the vertex count bounded by the offset curve.
+#[test]
+fn detailed_border_of_8k_vertices_keeps_the_contract_from_1_km_to_1000_km() {
+    let source: Geometry = border(9, 1).into();
+    for d in [1_000.0, 20_000.0, 200_000.0, 1_000_000.0] {
+        let name = format!("detailed border 8k +{} km", d / 1000.0);
+        let out = buffered(&source, d, Side::Both);
+        check(&Case {
+            name: &name,
+            source: &source,
+            output: &out,
+            distance_m: d,
+            tolerance_m: T,
+            one_sided: false,
+        });
+        assert_vertex_bound(&out, d, 8_192, &name);
+        round_trip(&out, &name);
+    }
+}
+
+/// Every output vertex and edge midpoint no farther than `d + t` from the source, and the source
+/// inside (or, one-sided, on) its buffer: what a one-sided buffer of a detailed line can be held
+/// to point by point. Its pruning fills zigzags finer than the tolerance on the side away from the
+/// buffer (README, "One-sided lines"), so the sides of the strips of the filled chords, nearer
+/// than `d` to the line, are part of its boundary: the oracle's "within d ± t" applies to the
+/// offset points of a two-sided buffer, checked with `check` below.
+fn assert_within_reach(source: &Geometry, out: &geo::MultiPolygon, d: f64, name: &str) {
+    use geo::{Distance, Euclidean, Intersects, Point};
+    let oracle = Source::new(source);
+    let points: Vec<geo::Coord> = out
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.windows(2))
+        .flat_map(|w| [w[0], (w[0] + w[1]) / 2.0])
+        .collect();
+    let far = points
+        .par_iter()
+        .map(|p| oracle.nearest(*p).distance_m)
+        .reduce(|| 0.0, f64::max);
+    assert!(
+        far <= d + T,
+        "{name}: a boundary point {far} m from the source"
+    );
+    for v in source.coords_iter() {
+        assert!(
+            out.intersects(&Point(v)) || Euclidean.distance(&Point(v), out) < 1e-8,
+            "{name}: source vertex {v:?} outside its buffer"
+        );
+    }
+}
+
+/// A detailed line of 16,385 vertices buffered by 25 miles on one side (the demilitarised strip's
+/// case) and on both: the two-sided buffer against the whole contract, the one-sided one within
+/// reach; both written valid.
+#[test]
+fn detailed_line_of_16k_vertices_on_one_side_and_both() {
+    let source: Geometry = detailed_line(10, 2).into();
+    let both = buffered(&source, 40_233.6, Side::Both);
+    check(&Case {
+        name: "detailed line 16k both 25 mi",
+        source: &source,
+        output: &both,
+        distance_m: 40_233.6,
+        tolerance_m: T,
+        one_sided: false,
+    });
+    round_trip(&both, "detailed line 16k both 25 mi");
+    let left = buffered(&source, 40_233.6, Side::Left);
+    assert_within_reach(&source, &left, 40_233.6, "detailed line 16k left 25 mi");
+    round_trip(&left, "detailed line 16k left 25 mi");
+}
+
+/// 131,072 vertices at 2, 50 and 200 km against the whole contract, and the line (131,073
+/// vertices) one-sided by 25 miles within reach; all written valid.
+#[test]
+#[ignore = "scale tier: run by .ci/run with `cargo test --release -- --ignored`"]
+fn detailed_border_and_line_of_131k_vertices() {
+    let polygon: Geometry = border(13, 3).into();
+    for d in [2_000.0, 50_000.0, 200_000.0] {
+        let name = format!("detailed border 131k +{} km", d / 1000.0);
+        let out = buffered(&polygon, d, Side::Both);
+        check(&Case {
+            name: &name,
+            source: &polygon,
+            output: &out,
+            distance_m: d,
+            tolerance_m: T,
+            one_sided: false,
+        });
+        assert_vertex_bound(&out, d, 131_072, &name);
+        round_trip(&out, &name);
+    }
+    let line: Geometry = detailed_line(13, 4).into();
+    let name = "detailed line 131k left 25 mi";
+    let out = buffered(&line, 40_233.6, Side::Left);
+    assert_within_reach(&line, &out, 40_233.6, name);
+    assert_vertex_bound(&out, 40_233.6, 131_073, name);
+    round_trip(&out, name);
+}
