@@ -6,7 +6,10 @@
 //!
 //! Scaling group: generated, deterministic jagged star polygons around 30°E 50°N (radius
 //! ~400 km, two waves and per-vertex noise) +200 km, and meandering lines one-sided by
-//! 40,233.6 m, of 1k, 10k and 100k vertices; 1M as well with `IAPZ_BENCH_1M=1` (slow).
+//! 40,233.6 m, of 1k, 10k and 100k vertices; 1M as well with `IAPZ_BENCH_1M=1` (slow). And the
+//! self-similar "detailed borders" of `tests/it/fractal.rs` (detail at every scale, as national
+//! and OpenStreetMap boundaries have) of 1,024, 8,192 and 131,072 vertices (+ 1,048,576 with
+//! `IAPZ_BENCH_1M=1`) +200 km, and the detailed line one-sided by 40,233.6 m.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, CoordsIter, Geometry, LineString, Polygon, point};
@@ -14,6 +17,9 @@ use iapz::geodesy::destination;
 use iapz::ops::{BufferOptions, Side, buffer_geometry};
 use std::hint::black_box;
 use std::time::Duration;
+
+#[path = "../tests/it/fractal.rs"]
+mod fractal;
 
 fn fixture(name: &str) -> Geometry {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -110,27 +116,50 @@ fn scaling(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(5));
+    let big = std::env::var_os("IAPZ_BENCH_1M").is_some();
     let mut sizes = vec![1_000, 10_000, 100_000];
-    if std::env::var_os("IAPZ_BENCH_1M").is_some() {
+    let mut levels = vec![6, 9, 13];
+    if big {
         sizes.push(1_000_000);
+        levels.push(16);
     }
     let both = BufferOptions::default();
     let left = BufferOptions {
         side: Side::Left,
         ..both
     };
-    for n in sizes {
-        for (kind, geom, d, options) in [
-            ("polygon +200 km", star(n), 200_000.0, both),
-            ("line left 40,233.6 m", meander(n), 40_233.6, left),
-        ] {
-            let name = format!("{kind} {n}");
-            let out = buffer_geometry(&geom, d, &options).expect(&name);
-            eprintln!("{name}: {} output vertices", out.coords_iter().count());
-            group.bench_function(&name, |b| {
-                b.iter(|| buffer_geometry(black_box(&geom), d, &options).unwrap())
-            });
-        }
+    let stars = sizes.into_iter().flat_map(|n| {
+        [
+            ("polygon +200 km", n, star(n), 200_000.0, both),
+            ("line left 40,233.6 m", n, meander(n), 40_233.6, left),
+        ]
+    });
+    let detailed = levels.into_iter().flat_map(|k| {
+        let n = 16usize << k;
+        [
+            (
+                "detailed border +200 km",
+                n,
+                fractal::border(k, 1).into(),
+                200_000.0,
+                both,
+            ),
+            (
+                "detailed line left 40,233.6 m",
+                n + 1,
+                fractal::detailed_line(k, 2).into(),
+                40_233.6,
+                left,
+            ),
+        ]
+    });
+    for (kind, n, geom, d, options) in stars.chain(detailed) {
+        let name = format!("{kind} {n}");
+        let out = buffer_geometry(&geom, d, &options).expect(&name);
+        eprintln!("{name}: {} output vertices", out.coords_iter().count());
+        group.bench_function(&name, |b| {
+            b.iter(|| buffer_geometry(black_box(&geom), d, &options).unwrap())
+        });
     }
     group.finish();
 }
