@@ -6,7 +6,8 @@ use crate::common;
 
 use geo::{BooleanOps, Coord, GeodesicArea, Geometry, MultiPolygon, Polygon};
 use iapz::plan::cap::{
-    CapReport, Demand, NODE_LIMIT, gap_pct, min_cost_cover, min_cost_cover_seeded,
+    CapReport, Demand, FLEET_PROVEN, Goal, NODE_LIMIT, fleet_count, fleet_of, gap_pct,
+    min_cost_cover, min_cost_cover_for, min_cost_cover_seeded,
 };
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
@@ -306,4 +307,84 @@ fn a_short_search_keeps_its_bound_below_the_optimum() {
         let seeded = min_cost_cover_seeded(&lists, &costs, &demand(n), 1.0, &[], 1, &rows).unwrap();
         assert_eq!(o, seeded, "case {case}");
     }
+}
+
+/// Every cover of the reachable points, by enumerating all subsets: `(subset, cost)`.
+fn covers(lists: &[Vec<usize>], costs: &[f64], n: usize) -> Vec<(Vec<usize>, f64)> {
+    let reachable = reachable(lists, n);
+    (0u32..(1 << lists.len()))
+        .filter_map(|mask| {
+            let chosen: Vec<usize> = (0..lists.len()).filter(|j| mask & (1 << j) != 0).collect();
+            let covered = reachable
+                .iter()
+                .all(|i| chosen.iter().any(|&j| lists[j].contains(i)));
+            covered.then(|| {
+                let cost = chosen.iter().map(|&j| costs[j]).sum();
+                (chosen, cost)
+            })
+        })
+        .collect()
+}
+
+/// A search that stops once the rounded fleet is proven ([`Goal::RoundedFleet`]) never publishes
+/// a fleet above the brute-force optimum's: among covers leaving no more candidates of penalty
+/// cost ("no usable base") chosen, none rounds to fewer aircraft; its bound stays below the
+/// exact optimum; the answer covers every reachable point; and a search that stops so is
+/// labelled so, never "proven optimal" unless it is.
+#[test]
+fn a_search_stopped_at_the_rounded_fleet_publishes_the_least_rounded_fleet() {
+    let mut rng = Lcg(0x3c6e_f372_fe94_f82b);
+    let mut stopped_early = 0;
+    for case in 0..80 {
+        let n = 10 + rng.below(20) as usize;
+        let k = 6 + rng.below(9) as usize;
+        let (lists, mut costs) = rng.instance(n, k);
+        // Costs to the hundredth (fleets are fractional), and a few candidates no base serves
+        // at a penalty cost, as the planner poses them.
+        let penalty = 100.0;
+        for c in costs.iter_mut() {
+            *c += rng.below(100) as f64 / 100.0;
+            if rng.below(6) == 0 {
+                *c = penalty;
+            }
+        }
+        let goal = Goal::RoundedFleet {
+            unserved_cost: penalty,
+        };
+        let all = covers(&lists, &costs, n);
+        let best = all.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+        let o = min_cost_cover_for(&lists, &costs, &demand(n), 1.0, &[], NODE_LIMIT, &[], goal)
+            .unwrap();
+        let unserved = |c: &[usize]| c.iter().filter(|&&j| costs[j] >= penalty).count();
+        let published = fleet_count(fleet_of(&o.chosen, &costs, goal)).unwrap();
+        let least = all
+            .iter()
+            .filter(|c| unserved(&c.0) <= unserved(&o.chosen))
+            .map(|c| fleet_count(fleet_of(&c.0, &costs, goal)).unwrap())
+            .min()
+            .unwrap();
+        assert!(o.settled(), "case {case}: {o:?}");
+        assert_eq!(published, least, "case {case}: {o:?}");
+        assert!(o.bound <= best + 1e-6, "case {case}: {} > {best}", o.bound);
+        assert!(o.cost >= best - 1e-9, "case {case}");
+        for i in reachable(&lists, n) {
+            assert!(
+                o.chosen.iter().any(|&j| lists[j].contains(&i)),
+                "case {case}: {i}"
+            );
+        }
+        if o.stop == FLEET_PROVEN {
+            stopped_early += 1;
+            assert!(
+                !o.proven || (o.cost - best).abs() < 1e-6,
+                "case {case}: {o:?}"
+            );
+            assert!(o.cost - o.bound < 1.0, "case {case}: {o:?}");
+        }
+        // The exact search finds the brute-force optimum on the same instance.
+        let exact = min_cost_cover(&lists, &costs, &demand(n), 1.0, &[], NODE_LIMIT).unwrap();
+        assert!((exact.cost - best).abs() < 1e-9, "case {case}");
+    }
+    // The cases exercise the early stop, not only searches that end at the optimum.
+    assert!(stopped_early > 0, "no search stopped at the rounded fleet");
 }

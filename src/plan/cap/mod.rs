@@ -20,6 +20,7 @@ mod assign;
 mod enablers;
 mod fleet;
 mod force;
+mod goal;
 mod optimal;
 mod report;
 mod stations;
@@ -33,8 +34,10 @@ pub use enablers::{
 };
 pub use fleet::{Assignment, aircraft_needed, assign, assign_to, time_on_station_h};
 pub use force::{ForceComparison, ForceReport, ForceTotal};
+pub use goal::{Goal, fleet_of, fleet_proven, rounding_slack};
 pub use optimal::{
-    NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover, min_cost_cover_seeded,
+    FLEET_PROVEN, NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover,
+    min_cost_cover_for, min_cost_cover_seeded,
 };
 pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
 pub use stations::{
@@ -282,9 +285,11 @@ pub fn solve_with(
         ),
     };
     let mut round_no = 0;
-    // Repair rounds search with half the node limit: their answers only say where the
-    // slivers are. The last program (no slivers left, or no rounds left) is searched again with
-    // the whole limit, from the cheap answer, unless that answer is already proven optimal.
+    // Repair rounds search with a twentieth of the node limit: their answers only say where the
+    // slivers are (half the limit, 300 nodes, ran to the limit at 250 km in every round and
+    // gave the same fleets in the shipped study). The last program (no slivers left, or no
+    // rounds left) is searched again with the whole limit, from the cheap answer, unless that
+    // answer is already settled (proven optimal, or its rounded fleet proven).
     let mut full = node_limit == 0;
     // The rows the last program needed: still needed after slivers are added (the demand only
     // grows), so the next program starts from them instead of rediscovering them.
@@ -296,11 +301,11 @@ pub fn solve_with(
     // demand, kept when the same program is searched again with the whole limit.
     let mut program = None;
     loop {
-        let (costs, lists, greedy) = program.get_or_insert_with(|| {
-            let costs = candidate_costs(s, cap, &candidates);
+        let (costs, unserved_cost, lists, greedy) = program.get_or_insert_with(|| {
+            let (costs, unserved_cost) = candidate_costs(s, cap, &candidates);
             let lists = reach_lists(&candidates, &demand, r);
             let greedy = greedy_cover_lists(&candidates, &demand, &lists, share);
-            (costs, lists, greedy)
+            (costs, unserved_cost, lists, greedy)
         });
         let greedy_cost: f64 = greedy.chosen.iter().map(|&j| costs[j]).sum();
         // After a repair, the last answer (patched for the new points) seeds the search: far
@@ -313,7 +318,13 @@ pub fn solve_with(
             true => node_limit,
             false => (node_limit / REPAIR_SEARCH_SHARE).max(1),
         };
-        let optimum = min_cost_cover_seeded(lists, costs, &demand, share, warm, limit, &seed_rows);
+        // The search stops once the published (rounded) fleet is proven: a candidate no base
+        // serves costs the penalty, which is not aircraft.
+        let goal = Goal::RoundedFleet {
+            unserved_cost: *unserved_cost,
+        };
+        let optimum =
+            min_cost_cover_for(lists, costs, &demand, share, warm, limit, &seed_rows, goal);
         if let Some(o) = &optimum {
             seed_rows = o.demand_rows.clone();
             last = Some(o.clone());
@@ -341,7 +352,7 @@ pub fn solve_with(
                 continue;
             }
         }
-        if !full && !optimum.as_ref().is_some_and(|o| o.proven) {
+        if !full && !optimum.as_ref().is_some_and(|o| o.settled()) {
             // The same program again with the whole limit; not a repair round.
             full = true;
             round_no -= 1;
@@ -379,16 +390,17 @@ fn placement_of(candidates: &[Coord], lists: &[Vec<usize>], o: &Optimum, n: usiz
 
 /// Aircraft for 24/7 cover of each candidate from its cheapest base (tankers as configured);
 /// a candidate no base serves costs [`UNSERVED_PENALTY`] times the dearest served one, so the
-/// program uses it only where nothing else reaches.
-fn candidate_costs(s: &Resolved, cap: &CapResolved, candidates: &[Coord]) -> Vec<f64> {
+/// program uses it only where nothing else reaches. Also that penalty cost (above every served
+/// candidate's).
+fn candidate_costs(s: &Resolved, cap: &CapResolved, candidates: &[Coord]) -> (Vec<f64>, f64) {
     let raw: Vec<Option<f64>> = candidates
         .par_iter()
         .map(|c| assign(*c, &s.bases, cap, cap.availability, cap.tankers).map(|a| a.aircraft))
         .collect();
     let dearest = raw.iter().flatten().copied().fold(1.0, f64::max);
-    raw.into_iter()
-        .map(|c| c.unwrap_or(dearest * UNSERVED_PENALTY))
-        .collect()
+    let penalty = dearest * UNSERVED_PENALTY;
+    let costs = raw.into_iter().map(|c| c.unwrap_or(penalty)).collect();
+    (costs, penalty)
 }
 
 /// Cost factor of a candidate station no base can serve (see `candidate_costs`).
@@ -397,8 +409,9 @@ pub const UNSERVED_PENALTY: f64 = 10.0;
 /// Rounds of [`solve`]'s repair of slivers missed by the grid.
 pub const REPAIR_ROUNDS: usize = 4;
 
-/// A repair round's search gets `1 / REPAIR_SEARCH_SHARE` of the node limit (see [`solve`]).
-pub const REPAIR_SEARCH_SHARE: u64 = 2;
+/// A repair round's search gets `1 / REPAIR_SEARCH_SHARE` of the node limit (see [`solve`]):
+/// 30 nodes of [`NODE_LIMIT`].
+pub const REPAIR_SEARCH_SHARE: u64 = 20;
 
 /// The exact engagement discs of `stations` and the part of `zone` outside all of them.
 fn measure(

@@ -24,7 +24,11 @@
 //! fired on a loaded machine in the determinism test and changed the answer between runs).
 
 use super::Demand;
-use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, TerminationReason};
+use super::goal::{Goal, fleet_proven, rounding_slack};
+use microlp::{
+    ComparisonOp, OptimizationDirection, Problem, ResumeOptions, SolveOptions, SolveOutcome,
+    TerminationReason,
+};
 
 /// Branch-and-bound nodes per program at the scenario's engagement radius (deterministic
 /// limit). A whole cover is one program (every demand point a row) where row generation
@@ -39,6 +43,9 @@ pub const NODE_LIMIT: u64 = 600;
 pub const SENSITIVITY_NODE_LIMIT: u64 = 0;
 /// Most rounds of row generation.
 const MAX_ROUNDS: usize = 30;
+/// [`Optimum::stop`] of a search stopped because its rounded fleet is proven
+/// ([`Goal::RoundedFleet`]).
+pub const FLEET_PROVEN: &str = "rounded fleet proven";
 
 /// The result of [`min_cost_cover`].
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +58,8 @@ pub struct Optimum {
     pub bound: f64,
     /// True when the search proved `cost` optimal (gap 0 within 1e-6 relative).
     pub proven: bool,
-    /// Why the last solve stopped: "optimal", "node limit", "time limit" or "gap".
+    /// Why the last solve stopped: "optimal", "node limit", "time limit", "gap" or
+    /// [`FLEET_PROVEN`].
     pub stop: String,
     /// Branch-and-bound nodes over all rounds.
     pub nodes: u64,
@@ -69,6 +77,12 @@ impl Optimum {
     /// `(cost − bound) / cost`, %.
     pub fn gap_pct(&self) -> f64 {
         gap_pct(self.cost, self.bound)
+    }
+
+    /// True when searching on cannot change what the search was asked to prove: the cost is
+    /// proven optimal, or (a [`Goal::RoundedFleet`] search) the rounded fleet is.
+    pub fn settled(&self) -> bool {
+        self.proven || self.stop == FLEET_PROVEN
     }
 }
 
@@ -125,9 +139,36 @@ pub fn min_cost_cover_seeded(
     node_limit: u64,
     seed_rows: &[usize],
 ) -> Option<Optimum> {
+    min_cost_cover_for(
+        lists,
+        costs,
+        demand,
+        share,
+        warm,
+        node_limit,
+        seed_rows,
+        Goal::Exact,
+    )
+}
+
+/// [`min_cost_cover_seeded`] searched until `goal` is met or the node limit is used:
+/// [`Goal::RoundedFleet`] stops as soon as no cover has a smaller rounded fleet
+/// ([`super::goal`]; [`Optimum::stop`] is then [`FLEET_PROVEN`], `proven` stays for the exact
+/// optimum). Without search (`node_limit` 0) the goal changes nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn min_cost_cover_for(
+    lists: &[Vec<usize>],
+    costs: &[f64],
+    demand: &[Demand],
+    share: f64,
+    warm: &[usize],
+    node_limit: u64,
+    seed_rows: &[usize],
+    goal: Goal,
+) -> Option<Optimum> {
     if share < 1.0 {
         let rows = coverers(lists, demand.len());
-        return partial_cover(&rows, costs, demand, share, warm, node_limit);
+        return partial_cover(&rows, costs, demand, share, warm, node_limit, goal);
     }
     // Whole cover: drop dominated candidates, seed with the cheaper of the caller's cover and
     // the cost-aware greedy, solve over the rest and map back.
@@ -155,7 +196,7 @@ pub fn min_cost_cover_seeded(
         Some(c) if cost_of(&c) < cost_of(&cheap) => c,
         _ => cheap,
     };
-    let mut o = whole_cover(&rows, &sub_costs, &seed, node_limit, seed_rows)?;
+    let mut o = whole_cover(&rows, &sub_costs, &seed, node_limit, seed_rows, goal)?;
     o.chosen = o.chosen.iter().map(|&k| keep[k]).collect();
     o.chosen.sort_unstable();
     o.cost = o.chosen.iter().map(|&j| costs[j]).sum();
@@ -334,6 +375,7 @@ fn whole_cover(
     warm: &[usize],
     node_limit: u64,
     seed_rows: &[usize],
+    goal: Goal,
 ) -> Option<Optimum> {
     let reachable: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].is_empty()).collect();
     // A search gets every row (see the module documentation). Without one, start with the
@@ -358,7 +400,7 @@ fn whole_cover(
     let cost_of = |v: &[usize]| v.iter().map(|&k| costs[k]).sum::<f64>();
     let mut incumbent = warm.to_vec();
     for round in 1..=MAX_ROUNDS {
-        let (mut opt, n) = solve_reduced(rows, &active, costs, &incumbent, node_limit)?;
+        let (mut opt, n) = solve_reduced(rows, &active, costs, &incumbent, node_limit, goal)?;
         nodes += n;
         let chosen = &opt.chosen;
         let missing: Vec<usize> = reachable
@@ -395,6 +437,7 @@ fn solve_reduced(
     costs: &[f64],
     warm: &[usize],
     node_limit: u64,
+    goal: Goal,
 ) -> Option<(Optimum, u64)> {
     let r = reduce(rows, active, costs);
     let sub_costs: Vec<f64> = r.cols.iter().map(|&j| costs[j]).collect();
@@ -412,7 +455,9 @@ fn solve_reduced(
         p.add_constraint(terms.as_slice(), ComparisonOp::Ge, 1.0);
     }
     let all: Vec<usize> = (0..r.rows.len()).collect();
-    let (mut opt, n) = run(&p, &x, &sub_costs, &sub_warm, &r.rows, &all, node_limit)?;
+    let (mut opt, n) = run(
+        &p, &x, &sub_costs, &sub_warm, &r.rows, &all, node_limit, goal,
+    )?;
     opt.chosen = opt.chosen.iter().map(|&k| r.cols[k]).collect();
     opt.chosen.sort_unstable();
     Some((opt, n))
@@ -668,6 +713,7 @@ fn partial_cover(
     share: f64,
     warm: &[usize],
     node_limit: u64,
+    goal: Goal,
 ) -> Option<Optimum> {
     let reachable: Vec<usize> = (0..rows.len())
         .filter(|&i| !rows[i].is_empty() && demand[i].weight_m2 > 0.0)
@@ -685,7 +731,7 @@ fn partial_cover(
     }
     // Normalised weights: Σ (w_i / W) y_i ≥ share (minus the greedy's float slack).
     p.add_constraint(weighted.as_slice(), ComparisonOp::Ge, share - 1e-9);
-    let (mut opt, nodes) = run(&p, &x, costs, warm, &[], &[], node_limit)?;
+    let (mut opt, nodes) = run(&p, &x, costs, warm, &[], &[], node_limit, goal)?;
     opt.nodes = nodes;
     opt.rounds = 1;
     opt.rows = reachable.len();
@@ -693,7 +739,9 @@ fn partial_cover(
     Some(opt)
 }
 
-/// Solves `p` with the deterministic node limit, seeded with `warm` when it covers `active`.
+/// Solves `p` with the deterministic node limit, seeded with `warm` when it covers `active`;
+/// a [`Goal::RoundedFleet`] search stops once its rounded fleet is proven.
+#[allow(clippy::too_many_arguments)]
 fn run(
     p: &Problem,
     x: &[microlp::Variable],
@@ -702,21 +750,56 @@ fn run(
     rows: &[Vec<usize>],
     active: &[usize],
     node_limit: u64,
+    goal: Goal,
 ) -> Option<(Optimum, u64)> {
     let warm_ok = !warm.is_empty()
         && active
             .iter()
             .all(|&i| rows[i].iter().any(|j| warm.contains(j)));
+    let warm_used = warm_ok || active.is_empty() && !warm.is_empty();
     // Options are `non_exhaustive`: set the fields one by one.
     let mut options = SolveOptions::default();
-    options.node_limit = Some(node_limit);
-    options.warm_start = (warm_ok || active.is_empty() && !warm.is_empty()).then(|| {
+    options.warm_start = warm_used.then(|| {
         x.iter()
             .enumerate()
             .map(|(j, v)| (*v, if warm.contains(&j) { 1.0 } else { 0.0 }))
             .collect()
     });
-    let outcome = p.solve_with(options).ok()?;
+    let outcome = match goal {
+        Goal::Exact => {
+            options.node_limit = Some(node_limit);
+            p.solve_with(options).ok()?
+        }
+        Goal::RoundedFleet { .. } => {
+            options.node_limit = Some(node_limit);
+            options.mip_gap = rounded_gap(if warm_used { warm } else { &[] }, costs, goal);
+            let mut outcome = p.solve_with(options).ok()?;
+            // The solver's gap is relative to the incumbent the call started with: a better
+            // incumbent found on the way may round to a fleet the gap does not prove. Such a stop
+            // is checked on the incumbent itself, and the search resumed with its gap. (Pausing
+            // the search every few nodes to renew the gap changed its path and cost more pivots
+            // than it saved.)
+            loop {
+                let nodes = outcome.stats().nodes_solved;
+                let incumbent = chosen_of(&outcome, x);
+                let proven = match (&incumbent, outcome.stats().best_bound) {
+                    (Some(c), Some(b)) => fleet_proven(c, costs, b, goal),
+                    _ => false,
+                };
+                if outcome.termination_reason() != TerminationReason::MipGap
+                    || proven
+                    || nodes >= node_limit
+                {
+                    break outcome;
+                }
+                let mut more = ResumeOptions::default();
+                more.node_limit = Some(node_limit - nodes);
+                let gap = rounded_gap(incumbent.as_deref().unwrap_or(&[]), costs, goal);
+                more.mip_gap = (gap > 0.0).then_some(gap);
+                outcome = outcome.resume_with(more).ok()?;
+            }
+        }
+    };
     let stats = outcome.stats();
     let stop = match outcome.termination_reason() {
         TerminationReason::ProvenOptimal => "optimal",
@@ -733,6 +816,10 @@ fn run(
     let cost: f64 = chosen.iter().map(|&j| costs[j]).sum();
     let bound = stats.best_bound.unwrap_or(cost).min(cost);
     let proven = stop == "optimal" || gap_pct(cost, bound) < 1e-4;
+    let stop = match !proven && fleet_proven(&chosen, costs, bound, goal) {
+        true => FLEET_PROVEN,
+        false => stop,
+    };
     Some((
         Optimum {
             chosen,
@@ -747,4 +834,24 @@ fn run(
         },
         stats.nodes_solved,
     ))
+}
+
+/// The incumbent of an outcome: the candidates at 1.
+fn chosen_of(outcome: &SolveOutcome, x: &[microlp::Variable]) -> Option<Vec<usize>> {
+    let s = outcome.solution()?;
+    Some(
+        (0..x.len())
+            .filter(|&j| s.var_value_raw(x[j]) > 0.5)
+            .collect(),
+    )
+}
+
+/// The solver's relative gap at which `incumbent`'s rounded fleet is proven (its slack over its
+/// cost, [`rounding_slack`]); 0 (exact) without an incumbent.
+fn rounded_gap(incumbent: &[usize], costs: &[f64], goal: Goal) -> f64 {
+    let cost: f64 = incumbent.iter().map(|&j| costs[j]).sum();
+    match rounding_slack(incumbent, costs, goal) {
+        Some(s) if s > 0.0 && cost > 0.0 && !incumbent.is_empty() => s / cost,
+        _ => 0.0,
+    }
 }

@@ -359,7 +359,7 @@ fn assumptions(s: &Resolved, cap: &CapResolved) -> Vec<String> {
     let mut v = vec![
         "A patrol covers the geodesic disc of the engagement radius around its station; real cover depends on radar, weapons, altitude and the threat.".to_string(),
         format!(
-            "Stations minimise the fleet: an integer program (set cover, one row a demand point, reduced by the classic dominance rules, pure-Rust microlp branch and bound, at most {} nodes a program at the scenario's radius and the sensitivity table's larger radii, and {} for its smaller radii — a Lagrangian bound and heuristic instead, its gap reported — deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again (these repair rounds search with half the node limit; the last program, unless already proven optimal, is searched again with the whole limit from that answer). The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
+            "Stations minimise the fleet: an integer program (set cover, one row a demand point, reduced by the classic dominance rules, pure-Rust microlp branch and bound, at most {} nodes a program at the scenario's radius and the sensitivity table's larger radii, and {} for its smaller radii — a Lagrangian bound and heuristic instead, its gap reported — deterministic) over candidate stations on a {:.1} km geodesic grid, samples of the zone's boundary and the protected assets inside the zone (never over the stand-off band), each costing the aircraft its cheapest base needs; the cover must reach every point of a {:.1} km grid over the zone and the boundary samples (or the share asked). Slivers the exact discs miss become demand and candidates and the program is solved again (these repair rounds search with a twentieth of the node limit; the last program, unless already proven optimal, is searched again with the whole limit from that answer). A search stops as soon as its bound proves the fleet rounded up to whole aircraft (the figure published) minimal: the placement is then within one aircraft of the bound, not necessarily the cheapest to the decimal. The greedy cover of the same points seeds it and is the fallback; the covered share reported is measured on the exact discs, not the grid.",
             super::NODE_LIMIT,
             super::SENSITIVITY_NODE_LIMIT,
             cap.grid_spacing_m * super::CANDIDATE_SHARE / 1000.0,
@@ -493,6 +493,17 @@ impl CapReport {
             o.gap_pct,
             if o.proven_optimal {
                 ", proven optimal".to_string()
+            } else if o.stop == super::FLEET_PROVEN {
+                // What the bound proves (super::goal): the published, rounded-up fleet.
+                format!(
+                    ", rounded fleet proven minimal{}; placement within {:.2} aircraft of the bound",
+                    if self.unserved_stations > 0 {
+                        " among covers leaving no more stations without a usable base"
+                    } else {
+                        ""
+                    },
+                    o.fleet_exact - o.lower_bound
+                )
             } else {
                 format!(", stopped: {}", o.stop)
             },
