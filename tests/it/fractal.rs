@@ -25,6 +25,11 @@ fn unit(state: &mut u64) -> f64 {
 /// Smallest and largest sideways push, as fractions of the edge's length.
 const PUSH: (f64, f64) = (0.15, 0.30);
 
+/// Least gap kept between a new edge and the rest of the outline, as a fraction of the edge's
+/// length: a written file rounds coordinates to 1e-7° (~1 cm), and an outline of a million
+/// vertices (edges of a few metres) with near-contacts closer than that would be written invalid.
+const CLEARANCE: f64 = 0.02;
+
 /// A closed border of `16 · 2^levels` vertices around 30°E 50°N, radius ~400 km (a 16-gon with a
 /// 7-fold wave, then `levels` of displacement), counter-clockwise. `levels` 6 → 1,024 vertices,
 /// 10 → 16,384, 13 → 131,072, 16 → 1,048,576.
@@ -121,6 +126,7 @@ fn one_level(pts: &[Coord], closed: bool, state: &mut u64) -> Vec<Coord> {
         let (a, b) = (pts[i], end(i));
         let d = b - a;
         let push = PUSH.0 + (PUSH.1 - PUSH.0) * unit(state);
+        let clear = CLEARANCE * d.x.hypot(d.y);
         let side = if unit(state) < 0.5 { -1.0 } else { 1.0 };
         let m = Coord {
             x: 0.5 * (a.x + b.x) - side * push * d.y,
@@ -130,7 +136,7 @@ fn one_level(pts: &[Coord], closed: bool, state: &mut u64) -> Vec<Coord> {
             grid.cells.get(&key).is_some_and(|edges| {
                 edges
                     .iter()
-                    .any(|&j| j != i && meets(&[a, m, b], &current(pts, &mid, j, end(j))))
+                    .any(|&j| j != i && meets(&[a, m, b], &current(pts, &mid, j, end(j)), clear))
             })
         });
         mid[i] = Some(if crosses {
@@ -161,16 +167,24 @@ fn current(pts: &[Coord], mid: &[Option<Coord>], j: usize, end: Coord) -> Vec<Co
     }
 }
 
-/// Whether the two-edge path `new` meets the path `old` anywhere but at shared end points.
-fn meets(new: &[Coord], old: &[Coord]) -> bool {
+/// Whether the two-edge path `new` comes nearer than `clearance` to the path `old` (segments that
+/// share an end point: whether they meet anywhere else).
+fn meets(new: &[Coord], old: &[Coord], clearance: f64) -> bool {
     use geo::line_intersection::{LineIntersection, line_intersection};
-    let shared = |p: Coord| p == new[0] || p == new[2];
+    use geo::{Distance, Euclidean};
     new.windows(2).any(|u| {
         old.windows(2).any(|v| {
-            match line_intersection(Line::new(u[0], u[1]), Line::new(v[0], v[1])) {
-                None => false,
-                Some(LineIntersection::SinglePoint { intersection, .. }) => !shared(intersection),
-                Some(LineIntersection::Collinear { .. }) => true,
+            let (u, v) = (Line::new(u[0], u[1]), Line::new(v[0], v[1]));
+            let shared = [v.start, v.end]
+                .into_iter()
+                .find(|p| *p == u.start || *p == u.end);
+            match (shared, line_intersection(u, v)) {
+                (None, _) => Euclidean.distance(&u, &v) < clearance,
+                (Some(_), None) => false,
+                (Some(p), Some(LineIntersection::SinglePoint { intersection, .. })) => {
+                    intersection != p
+                }
+                (Some(_), Some(LineIntersection::Collinear { .. })) => true,
             }
         })
     })
