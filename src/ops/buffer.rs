@@ -1164,14 +1164,18 @@ fn prune_geometry(
             MultiLineString::new(m.0.iter().map(|l| line(l, changed)).collect()),
         ),
         Geometry::Polygon(poly) => match prune_polygon(poly, budget, sign) {
-            Some(q) => {
+            Some(mut q) => {
                 *changed = true;
-                Geometry::Polygon(q)
+                if q.0.len() == 1 {
+                    Geometry::Polygon(q.0.remove(0))
+                } else {
+                    Geometry::MultiPolygon(q)
+                }
             }
             None => geom.clone(),
         },
         Geometry::MultiPolygon(mp) => {
-            let polys: Vec<Option<Polygon>> =
+            let polys: Vec<Option<MultiPolygon>> =
                 mp.0.par_iter()
                     .map(|poly| prune_polygon(poly, budget, sign))
                     .collect();
@@ -1180,7 +1184,7 @@ fn prune_geometry(
                 polys
                     .into_iter()
                     .zip(&mp.0)
-                    .map(|(q, poly)| q.unwrap_or_else(|| poly.clone()))
+                    .flat_map(|(q, poly)| q.map_or_else(|| vec![poly.clone()], |q| q.0))
                     .collect(),
             ))
         }
@@ -1195,7 +1199,15 @@ fn prune_geometry(
 
 /// A polygon's rings pruned towards the side being buffered (outside when growing, inside when
 /// shrinking); `None` if nothing was left out or the pruned polygon would not be valid.
-fn prune_polygon(poly: &Polygon, budget: &PruneBudget, sign: f64) -> Option<Polygon> {
+///
+/// A boundary with detail at every scale (a national border, a coastline) has near-contacts: a
+/// chord can cross a neighbouring stretch of the same boundary, and the pruned ring is then not
+/// simple. Growing, the region that ring encloses under the positive rule is still the set the
+/// pruning's bounds are about — the source, with its filled notches and without its cut detail,
+/// each notch a positive loop beside its chord — so it is made a valid multipolygon by one
+/// overlay instead of throwing the pruning away (which sent every vertex of a million-vertex
+/// self-similar border into the runs: 14 s instead of ~1 s).
+fn prune_polygon(poly: &Polygon, budget: &PruneBudget, sign: f64) -> Option<MultiPolygon> {
     let oriented = poly.orient(Direction::Default);
     let rings: Vec<&LineString> = std::iter::once(oriented.exterior())
         .chain(oriented.interiors())
@@ -1213,8 +1225,34 @@ fn prune_polygon(poly: &Polygon, budget: &PruneBudget, sign: f64) -> Option<Poly
         .map(|(q, r)| q.map(LineString::new).unwrap_or_else(|| r.clone()));
     let shell = out.next().expect("a polygon has a shell");
     let q = Polygon::new(shell, out.collect());
-    let valid = crate::ops::validity::first_problem(&MultiPolygon::new(vec![q.clone()])).is_none();
-    valid.then_some(q)
+    let q = MultiPolygon::new(vec![q]);
+    let valid = |m: &MultiPolygon| crate::ops::validity::first_problem(m).is_none();
+    if valid(&q) {
+        return Some(q);
+    }
+    (sign > 0.0).then(|| positive_region(&q)).filter(valid)
+}
+
+/// The region `mp`'s rings enclose under the positive fill rule (shells counter-clockwise,
+/// holes clockwise), as a valid multipolygon.
+fn positive_region(mp: &MultiPolygon) -> MultiPolygon {
+    use i_overlay::core::fill_rule::FillRule;
+    use i_overlay::core::overlay_rule::OverlayRule;
+    use i_overlay::i_float::adapter::FloatPointAdapter;
+    let rings = to_points(
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.0.clone())
+            .collect(),
+    );
+    let adapter = FloatPointAdapter::<Pt, f64>::with_iter(rings.iter().flatten());
+    shapes_to_multipolygon(overlay_with(
+        &rings,
+        &[],
+        OverlayRule::Subject,
+        FillRule::Positive,
+        &adapter,
+    ))
 }
 
 /// Drops output vertices closer than `min_gap_m` metres to the last kept one (the boundary

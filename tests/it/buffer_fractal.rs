@@ -93,6 +93,40 @@ fn assert_within_reach(source: &Geometry, out: &geo::MultiPolygon, d: f64, name:
     }
 }
 
+/// The 16,384-vertex border of seed 1 is one whose pruned ring crosses itself (a chord across a
+/// near-contact): the pruning keeps the region that ring encloses instead of the whole source.
+/// The result against the oracle, and against the buffer built without pruning (the same parts,
+/// areas within perimeter × 2 t).
+#[test]
+fn a_border_whose_pruned_ring_crosses_itself_keeps_the_contract() {
+    use geo::{Area, BooleanOps};
+    let source: Geometry = border(10, 1).into();
+    let d = 200_000.0;
+    let out = buffered(&source, d, Side::Both);
+    check(&Case {
+        name: "detailed border 16k seed 1 +200 km",
+        source: &source,
+        output: &out,
+        distance_m: d,
+        tolerance_m: T,
+        one_sided: false,
+    });
+    let options = BufferOptions {
+        tolerance_m: T,
+        side: Side::Both,
+    };
+    let full = iapz::ops::buffer_geometry_unpruned(&source, d, &options).unwrap();
+    assert_eq!(out.0.len(), full.0.len(), "parts");
+    // Degrees² to m² near 50°N, generously: the symmetric difference is a band of width ≤ 2 t.
+    let m2 = |mp: &geo::MultiPolygon| mp.unsigned_area() * 111_320.0 * 111_320.0;
+    let perimeter: f64 = full.0.iter().map(|p| Haversine.length(p.exterior())).sum();
+    let apart = m2(&out.difference(&full)) + m2(&full.difference(&out));
+    assert!(
+        apart <= 2.0 * T * perimeter,
+        "pruned and unpruned differ by {apart:.0} m² (perimeter {perimeter:.0} m)"
+    );
+}
+
 /// A detailed line of 16,385 vertices buffered by 25 miles on one side (the demilitarised strip's
 /// case) and on both: the two-sided buffer against the whole contract, the one-sided one within
 /// reach; both written valid.
