@@ -105,10 +105,9 @@ fn jagged_polygon_of_100k_vertices_written_valid_with_bounded_vertices() {
     round_trip(&out, "star100k");
 }
 
-/// Both sides of a meandering line: 20,000 vertices, not 100,000. A two-sided line is pruned by
-/// the convex bound only, so its cost follows the input (0.4 s of CPU at 10^4, 1.9 s at 5·10^4,
-/// 6.7 s at 2·10^5 on the 200k meander's prefixes; it was 74 s at 10^5 before the one-sided
-/// pruning and the cut slices); the one-sided test below keeps 10^5.
+/// Both sides of a meandering line of 20,000 vertices: built as the union of its two one-sided
+/// buffers and the end discs (lines of ≥ 5,000 vertices; the 200k meander takes ~1 s that way,
+/// 6.7 s of CPU pruned by the convex bound only, and 74 s before any pruning).
 #[test]
 #[ignore = "scale tier: run by .ci/run with `cargo test --release -- --ignored`"]
 fn meandering_line_of_20k_vertices_written_valid() {
