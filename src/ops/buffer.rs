@@ -987,13 +987,7 @@ fn two_sides(
     let (left, right) = rayon::join(|| one(Side::Left), || one(Side::Right));
     let ends = line_ends(geom);
     let caps = buffer_with(&Geometry::MultiPoint(ends), distance_m, options, true)?;
-    let rings: Vec<Vec<Coord>> = [left?, right?, caps]
-        .iter()
-        .flat_map(|mp| mp.0.iter())
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .map(|r| r.0.clone())
-        .collect();
-    let union = positive_union(rings);
+    let union = positive_union(&[left?, right?, caps]);
     finish(drop_slivers(union, options.tolerance_m))
 }
 
@@ -1285,26 +1279,26 @@ fn prune_polygon(poly: &Polygon, budget: &PruneBudget, sign: f64) -> Option<Mult
     if valid(&q) {
         return Some(q);
     }
-    (sign > 0.0).then(|| positive_region(&q)).filter(valid)
+    (sign > 0.0)
+        .then(|| positive_union(std::slice::from_ref(&q)))
+        .filter(valid)
 }
 
-/// The region `mp`'s rings enclose under the positive fill rule (shells counter-clockwise,
-/// holes clockwise), as a valid multipolygon.
-fn positive_region(mp: &MultiPolygon) -> MultiPolygon {
-    positive_union(
-        mp.0.iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .map(|r| r.0.clone())
-            .collect(),
-    )
-}
-
-/// The region `rings` enclose under the positive fill rule, as a valid multipolygon.
-fn positive_union(rings: Vec<Vec<Coord>>) -> MultiPolygon {
+/// The region the rings of `parts` enclose together under the positive fill rule (shells
+/// counter-clockwise, holes clockwise), as a valid multipolygon: their union, or a ring that
+/// crosses itself made valid.
+fn positive_union(parts: &[MultiPolygon]) -> MultiPolygon {
     use i_overlay::core::fill_rule::FillRule;
     use i_overlay::core::overlay_rule::OverlayRule;
     use i_overlay::i_float::adapter::FloatPointAdapter;
-    let rings = to_points(rings);
+    let rings = to_points(
+        parts
+            .iter()
+            .flat_map(|mp| &mp.0)
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.0.clone())
+            .collect(),
+    );
     let adapter = FloatPointAdapter::<Pt, f64>::with_iter(rings.iter().flatten());
     shapes_to_multipolygon(overlay_with(
         &rings,

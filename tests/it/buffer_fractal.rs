@@ -21,6 +21,18 @@ fn buffered(source: &Geometry, distance_m: f64, side: Side) -> geo::MultiPolygon
     buffer_geometry(source, distance_m, &options).unwrap()
 }
 
+/// The whole accuracy contract of a two-sided or polygon buffer against the oracle.
+fn assert_contract(name: &str, source: &Geometry, output: &geo::MultiPolygon, distance_m: f64) {
+    check(&Case {
+        name,
+        source,
+        output,
+        distance_m,
+        tolerance_m: T,
+        one_sided: false,
+    });
+}
+
 /// The generator's promise: valid at every depth, and detail at every scale (each level adds
 /// length, as a self-similar outline must; a smooth one would converge).
 #[test]
@@ -49,14 +61,7 @@ fn detailed_border_of_8k_vertices_keeps_the_contract_from_1_km_to_1000_km() {
     for d in [1_000.0, 20_000.0, 200_000.0, 1_000_000.0] {
         let name = format!("detailed border 8k +{} km", d / 1000.0);
         let out = buffered(&source, d, Side::Both);
-        check(&Case {
-            name: &name,
-            source: &source,
-            output: &out,
-            distance_m: d,
-            tolerance_m: T,
-            one_sided: false,
-        });
+        assert_contract(&name, &source, &out, d);
         assert_vertex_bound(&out, d, 8_192, &name);
         round_trip(&out, &name);
     }
@@ -103,14 +108,7 @@ fn a_border_whose_pruned_ring_crosses_itself_keeps_the_contract() {
     let source: Geometry = border(10, 1).into();
     let d = 200_000.0;
     let out = buffered(&source, d, Side::Both);
-    check(&Case {
-        name: "detailed border 16k seed 1 +200 km",
-        source: &source,
-        output: &out,
-        distance_m: d,
-        tolerance_m: T,
-        one_sided: false,
-    });
+    assert_contract("detailed border 16k seed 1 +200 km", &source, &out, d);
     let options = BufferOptions {
         tolerance_m: T,
         side: Side::Both,
@@ -134,14 +132,7 @@ fn a_border_whose_pruned_ring_crosses_itself_keeps_the_contract() {
 fn detailed_line_of_16k_vertices_on_one_side_and_both() {
     let source: Geometry = detailed_line(10, 2).into();
     let both = buffered(&source, 40_233.6, Side::Both);
-    check(&Case {
-        name: "detailed line 16k both 25 mi",
-        source: &source,
-        output: &both,
-        distance_m: 40_233.6,
-        tolerance_m: T,
-        one_sided: false,
-    });
+    assert_contract("detailed line 16k both 25 mi", &source, &both, 40_233.6);
     round_trip(&both, "detailed line 16k both 25 mi");
     let left = buffered(&source, 40_233.6, Side::Left);
     assert_within_reach(&source, &left, 40_233.6, "detailed line 16k left 25 mi");
@@ -157,14 +148,7 @@ fn detailed_border_and_line_of_131k_vertices() {
     for d in [2_000.0, 50_000.0, 200_000.0] {
         let name = format!("detailed border 131k +{} km", d / 1000.0);
         let out = buffered(&polygon, d, Side::Both);
-        check(&Case {
-            name: &name,
-            source: &polygon,
-            output: &out,
-            distance_m: d,
-            tolerance_m: T,
-            one_sided: false,
-        });
+        assert_contract(&name, &polygon, &out, d);
         assert_vertex_bound(&out, d, 131_072, &name);
         round_trip(&out, &name);
     }

@@ -7,7 +7,7 @@ use crate::common;
 use geo::{BooleanOps, Coord, GeodesicArea, Geometry, MultiPolygon, Polygon};
 use iapz::plan::cap::{
     CapReport, Demand, FLEET_PROVEN, Goal, NODE_LIMIT, fleet_count, fleet_of, gap_pct,
-    min_cost_cover, min_cost_cover_for, min_cost_cover_seeded,
+    min_cost_cover, min_cost_cover_for,
 };
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
@@ -62,26 +62,10 @@ fn reachable(lists: &[Vec<usize>], n: usize) -> Vec<usize> {
 
 /// The cheapest cover of every point any candidate reaches, by enumerating all subsets.
 fn brute_force(lists: &[Vec<usize>], costs: &[f64], n: usize) -> f64 {
-    let reachable: Vec<bool> = (0..n)
-        .map(|i| lists.iter().any(|l| l.contains(&i)))
-        .collect();
-    let mut best = f64::INFINITY;
-    for mask in 0u32..(1 << lists.len()) {
-        let mut cov = vec![false; n];
-        let mut cost = 0.0;
-        for (j, l) in lists.iter().enumerate() {
-            if mask & (1 << j) != 0 {
-                cost += costs[j];
-                for &i in l {
-                    cov[i] = true;
-                }
-            }
-        }
-        if (0..n).all(|i| cov[i] || !reachable[i]) {
-            best = best.min(cost);
-        }
-    }
-    best
+    covers(lists, costs, n)
+        .into_iter()
+        .map(|(_, cost)| cost)
+        .fold(f64::INFINITY, f64::min)
 }
 
 #[test]
@@ -229,8 +213,17 @@ fn root_only_bounds_hold_and_seeded_rows_find_the_same_optimum() {
             );
         }
         let rows: Vec<usize> = (0..n).step_by(2).collect();
-        let seeded =
-            min_cost_cover_seeded(&lists, &costs, &demand(n), 1.0, &[], 1_000, &rows).unwrap();
+        let seeded = min_cost_cover_for(
+            &lists,
+            &costs,
+            &demand(n),
+            1.0,
+            &[],
+            1_000,
+            &rows,
+            Goal::Exact,
+        )
+        .unwrap();
         assert!(
             (seeded.cost - best).abs() < 1e-9,
             "case {case}: {} vs {best}",
@@ -304,7 +297,9 @@ fn a_short_search_keeps_its_bound_below_the_optimum() {
             o.bound
         );
         let rows: Vec<usize> = (0..n).step_by(3).collect();
-        let seeded = min_cost_cover_seeded(&lists, &costs, &demand(n), 1.0, &[], 1, &rows).unwrap();
+        let seeded =
+            min_cost_cover_for(&lists, &costs, &demand(n), 1.0, &[], 1, &rows, Goal::Exact)
+                .unwrap();
         assert_eq!(o, seeded, "case {case}");
     }
 }

@@ -37,7 +37,7 @@ pub use force::{ForceComparison, ForceReport, ForceTotal};
 pub use goal::{Goal, fleet_of, fleet_proven, rounding_slack};
 pub use optimal::{
     FLEET_PROVEN, NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover,
-    min_cost_cover_for, min_cost_cover_seeded,
+    min_cost_cover_for,
 };
 pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
 pub use stations::{

@@ -68,7 +68,7 @@ pub struct Optimum {
     pub rounds: usize,
     pub rows: usize,
     /// The demand points of the last program (ascending): a caller solving again with more
-    /// demand passes them back ([`min_cost_cover_seeded`]) to skip the rounds that found them
+    /// demand passes them back ([`min_cost_cover_for`]) to skip the rounds that found them
     /// when there is no search (with search every reachable point is a row anyway).
     pub demand_rows: Vec<usize>,
 }
@@ -123,22 +123,6 @@ pub fn min_cost_cover(
     warm: &[usize],
     node_limit: u64,
 ) -> Option<Optimum> {
-    min_cost_cover_seeded(lists, costs, demand, share, warm, node_limit, &[])
-}
-
-/// [`min_cost_cover`] whose whole-cover program starts with the demand points `seed_rows` as
-/// well (e.g. the previous program's [`Optimum::demand_rows`] when demand was added): the same
-/// answer, found in fewer rounds of row generation when `node_limit` is 0 (with a search, every
-/// reachable point is a row from the start and `seed_rows` changes nothing).
-pub fn min_cost_cover_seeded(
-    lists: &[Vec<usize>],
-    costs: &[f64],
-    demand: &[Demand],
-    share: f64,
-    warm: &[usize],
-    node_limit: u64,
-    seed_rows: &[usize],
-) -> Option<Optimum> {
     min_cost_cover_for(
         lists,
         costs,
@@ -146,12 +130,16 @@ pub fn min_cost_cover_seeded(
         share,
         warm,
         node_limit,
-        seed_rows,
+        &[],
         Goal::Exact,
     )
 }
 
-/// [`min_cost_cover_seeded`] searched until `goal` is met or the node limit is used:
+/// [`min_cost_cover`] whose whole-cover program starts with the demand points `seed_rows` as
+/// well (e.g. the previous program's [`Optimum::demand_rows`] when demand was added: the same
+/// answer, found in fewer rounds of row generation when `node_limit` is 0; with a search every
+/// reachable point is a row from the start and `seed_rows` changes nothing), searched until
+/// `goal` is met or the node limit is used:
 /// [`Goal::RoundedFleet`] stops as soon as no cover has a smaller rounded fleet
 /// ([`super::goal`]; [`Optimum::stop`] is then [`FLEET_PROVEN`], `proven` stays for the exact
 /// optimum). Without search (`node_limit` 0) the goal changes nothing.
