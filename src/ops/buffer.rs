@@ -25,7 +25,7 @@
 use super::certify::{Certificate, certificate};
 use super::cull::{NEIGHBOURS, cut_slice};
 use super::error::GeomError;
-use super::prune::{PruneBudget, prune_line, prune_one_side, prune_ring};
+use super::prune::{PruneBudget, prune_line, prune_one_side, prune_ring, prune_ring_shadowed};
 use super::validate::check_coordinates;
 use crate::geodesy::{
     MEAN_RADIUS_M, destination, ecef, inverse, max_chord_for_latitude, wrap_degrees,
@@ -937,7 +937,8 @@ fn buffer_with(
         .then(|| outward_polygons(geom))
         .flatten()
         .and_then(|polys| {
-            certificate(&polys, p.distance, p.tolerance).map(|c| kept_runs(&polys, &c, &p))
+            certificate(&polys, p.distance, p.tolerance, source_vertices)
+                .map(|c| kept_runs(&polys, &c, &p))
         });
     if let Some((runs, filler)) = certified {
         let p = Params { cut: true, ..p };
@@ -1139,8 +1140,42 @@ fn pruned_source(
     };
     let mut changed = false;
     let mut notches = Vec::new();
-    let out = prune_geometry(geom, &budget, side, sign, &mut changed, &mut notches);
+    let shadow = {
+        use geo::CoordsIter;
+        (sign > 0.0 && geom.coords_count() >= SHADOW_MIN_VERTICES).then(|| Shadowing {
+            max_chord_m: (p.distance / 100.0).clamp(10.0, 2_000.0),
+            radius_m: p.distance + SHADOW_RADIUS_SHARE * p.tolerance,
+        })
+    };
+    let out = prune_geometry(
+        geom,
+        &budget,
+        side,
+        sign,
+        shadow,
+        &mut changed,
+        &mut notches,
+    );
     changed.then_some((out, notches))
+}
+
+/// Sources from this many vertices on have shadowed notches filled ([`prune_ring_shadowed`]);
+/// below, the default plan's buffers stay byte-identical.
+const SHADOW_MIN_VERTICES: usize = 5_000;
+
+/// Shadowed notches are filled when their lens lies within `d + 0.9 t` of another source
+/// vertex: the output's boundary lies at most `+0.82 · ENGINE_SHARE · t` (≈ 0.49 t) beyond `d`
+/// from the pruned source, so every boundary point over a shadowed chord is within `d + 0.9 t`
+/// of the source, and merging close vertices adds at most `MERGE_SHARE · t`: inside `+t`.
+const SHADOW_RADIUS_SHARE: f64 = 0.9;
+
+/// Longest shadowed chord and the radius its lens must be covered at, metres (see
+/// [`prune_ring_shadowed`]). The chord is at most the deep-run certificate's longest deep edge
+/// (`d/100`, ≤ 2 km), so shadowed chords can still be certified deep.
+#[derive(Clone, Copy)]
+struct Shadowing {
+    max_chord_m: f64,
+    radius_m: f64,
 }
 
 /// A one-sided line pruned by [`prune_one_side`], and the notches its chords filled: each
@@ -1190,6 +1225,7 @@ fn prune_geometry(
     budget: &PruneBudget,
     side: Side,
     sign: f64,
+    shadow: Option<Shadowing>,
     changed: &mut bool,
     notches: &mut Vec<Vec<Coord>>,
 ) -> Geometry {
@@ -1212,7 +1248,7 @@ fn prune_geometry(
         Geometry::MultiLineString(m) if sign > 0.0 => Geometry::MultiLineString(
             MultiLineString::new(m.0.iter().map(|l| line(l, changed)).collect()),
         ),
-        Geometry::Polygon(poly) => match prune_polygon(poly, budget, sign) {
+        Geometry::Polygon(poly) => match prune_polygon(poly, budget, sign, shadow) {
             Some(mut q) => {
                 *changed = true;
                 if q.0.len() == 1 {
@@ -1226,7 +1262,7 @@ fn prune_geometry(
         Geometry::MultiPolygon(mp) => {
             let polys: Vec<Option<MultiPolygon>> =
                 mp.0.par_iter()
-                    .map(|poly| prune_polygon(poly, budget, sign))
+                    .map(|poly| prune_polygon(poly, budget, sign, shadow))
                     .collect();
             *changed |= polys.iter().any(Option::is_some);
             Geometry::MultiPolygon(MultiPolygon::new(
@@ -1239,7 +1275,7 @@ fn prune_geometry(
         }
         Geometry::GeometryCollection(gc) => Geometry::GeometryCollection(
             gc.0.iter()
-                .map(|g| prune_geometry(g, budget, side, sign, changed, notches))
+                .map(|g| prune_geometry(g, budget, side, sign, shadow, changed, notches))
                 .collect(),
         ),
         other => other.clone(),
@@ -1256,14 +1292,22 @@ fn prune_geometry(
 /// each notch a positive loop beside its chord — so it is made a valid multipolygon by one
 /// overlay instead of throwing the pruning away (which sent every vertex of a million-vertex
 /// self-similar border into the runs: 14 s instead of ~1 s).
-fn prune_polygon(poly: &Polygon, budget: &PruneBudget, sign: f64) -> Option<MultiPolygon> {
+fn prune_polygon(
+    poly: &Polygon,
+    budget: &PruneBudget,
+    sign: f64,
+    shadow: Option<Shadowing>,
+) -> Option<MultiPolygon> {
     let oriented = poly.orient(Direction::Default);
     let rings: Vec<&LineString> = std::iter::once(oriented.exterior())
         .chain(oriented.interiors())
         .collect();
     let pruned: Vec<Option<Vec<Coord>>> = rings
         .par_iter()
-        .map(|r| prune_ring(&r.0, sign, budget))
+        .map(|r| match shadow {
+            Some(s) => prune_ring_shadowed(&r.0, sign, budget, s.max_chord_m, s.radius_m),
+            None => prune_ring(&r.0, sign, budget),
+        })
         .collect();
     if pruned.iter().all(Option::is_none) {
         return None;
@@ -1287,7 +1331,7 @@ fn prune_polygon(poly: &Polygon, budget: &PruneBudget, sign: f64) -> Option<Mult
 /// The region the rings of `parts` enclose together under the positive fill rule (shells
 /// counter-clockwise, holes clockwise), as a valid multipolygon: their union, or a ring that
 /// crosses itself made valid.
-fn positive_union(parts: &[MultiPolygon]) -> MultiPolygon {
+pub(super) fn positive_union(parts: &[MultiPolygon]) -> MultiPolygon {
     use i_overlay::core::fill_rule::FillRule;
     use i_overlay::core::overlay_rule::OverlayRule;
     use i_overlay::i_float::adapter::FloatPointAdapter;

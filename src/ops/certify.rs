@@ -6,7 +6,13 @@
 //! 1. `S`: every ring simplified (Douglas–Peucker on the sphere, tolerance `e`), so that the
 //!    boundaries of `P` and `S` are within `e′ = 1.01 e + 1 m` of each other, and every point in
 //!    one polygon but not the other lies within `2 e′` of both boundaries (the section a chord
-//!    replaces lies in the `e`-band of the chord).
+//!    replaces lies in the `e`-band of the chord). Where the simplified rings cross each other
+//!    or themselves (a chord across a near-contact of a boundary with detail at every scale),
+//!    `S` is the region they enclose under the positive rule (winding number ≥ 1), which keeps
+//!    both properties: a section and its chord close a loop inside the chord's `e`-band, a
+//!    convex set, so at every point farther than `e′` from every chord that loop winds zero
+//!    times, and the simplified rings wind exactly as the source's do (1 inside `P`, 0 outside);
+//!    points where they wind otherwise lie within `e′` of a chord.
 //! 2. `F = buffer(S, d₁)` at a coarse tolerance `t_c`, with `d₁ = d − 2 e′ − 2 t_c − t`: every point
 //!    of `F` is within `d − e′ − t_c − t` of `P`, so `F ⊆ B` with that margin, and `F ⊇ P`
 //!    (every point of `P` is within `2 e′ ≤ d₁ − t_c` of `S`). `F` is the **filler**: it replaces
@@ -27,7 +33,7 @@
 //! The distances on the sphere are within 0.5 % of the ellipsoid's; the 1.01 factor and the
 //! metre added to `e` cover that over the chords used (`e` ≤ 2 km).
 
-use super::buffer::{BufferOptions, Side, buffer_geometry_unpruned};
+use super::buffer::{BufferOptions, Side, buffer_geometry_unpruned, positive_union};
 use super::validity::first_problem;
 use crate::geodesy::{MEAN_RADIUS_M, unit_vector};
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
@@ -55,23 +61,48 @@ fn parameters(d: f64, t: f64) -> (f64, f64, f64) {
 /// Builds the certificate for the outward buffer of `polygons` by `d` metres at tolerance
 /// `t`; `None` when it would not pay (the simplified source is not much smaller, the
 /// simplified polygon is not valid, or the distance is too small for the margins).
-pub(super) fn certificate(polygons: &[Polygon], d: f64, t: f64) -> Option<Certificate> {
+///
+/// `input_vertices`: the vertex count of the source before any pruning; the simplified source
+/// must have at most a quarter of the larger of that and `polygons`' own count (pruning that
+/// leaves few vertices does not make the coarse buffer any cheaper, nor the certificate less
+/// useful).
+pub(super) fn certificate(
+    polygons: &[Polygon],
+    d: f64,
+    t: f64,
+    input_vertices: usize,
+) -> Option<Certificate> {
     let (e, tc, lambda) = parameters(d, t);
     let e_eff = 1.01 * e + 1.0;
     let d1 = d - 2.0 * e_eff - 2.0 * tc - t;
     if d1 < 0.5 * d || d1 - tc < 2.0 * e_eff {
         return None;
     }
-    let source: usize = polygons.iter().map(ring_count).sum();
+    let source = polygons
+        .iter()
+        .map(ring_count)
+        .sum::<usize>()
+        .max(input_vertices);
     let simplified: Vec<Polygon> = polygons
         .par_iter()
         .map(|p| simplify_polygon(p, e))
         .collect();
     let simplified = MultiPolygon::new(simplified);
     let kept: usize = simplified.0.iter().map(ring_count).sum();
-    if 4 * kept > source || first_problem(&simplified).is_some() {
+    if 4 * kept > source {
         return None;
     }
+    let simplified = if first_problem(&simplified).is_none() {
+        simplified
+    } else {
+        // A chord across a near-contact (detail at every scale): the region the rings enclose
+        // under the positive rule has the same two properties (see step 1 of the method).
+        let region = positive_union(std::slice::from_ref(&simplified));
+        if first_problem(&region).is_some() {
+            return None;
+        }
+        region
+    };
     let coarse = BufferOptions {
         tolerance_m: tc,
         side: Side::Both,

@@ -27,6 +27,6 @@ pub use error::GeomError;
 pub use measure::{geodesic_area_m2, geodesic_length_m};
 pub use overlay::{Overlay, densify_geometry, difference, intersection, union_all};
 pub use planar::PlanarIndex;
-pub use prune::{PruneBudget, prune_line, prune_one_side, prune_ring};
+pub use prune::{PruneBudget, prune_line, prune_one_side, prune_ring, prune_ring_shadowed};
 pub use snap::{round_to, snap_ring};
 pub use validate::{check_coordinates, lines_of};

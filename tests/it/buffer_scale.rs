@@ -206,3 +206,62 @@ fn buffers_of_large_sources_are_identical_on_one_and_three_threads() {
         assert!(one == three, "{name}: 1 and 3 threads differ");
     }
 }
+
+/// Shadowed notches (`prune_ring_shadowed`, sources of ≥ 5,000 vertices growing): on a star whose
+/// noise (±1.5 km, vertices ~200 m apart) makes notch chords longer than the tolerance's budget
+/// allows, the rule must fire (fewer kept vertices than the budget's chords alone), and the
+/// buffer must keep the whole contract against the oracle (every output vertex and edge
+/// midpoint) and agree with the unpruned buffer (same parts, symmetric difference within the
+/// perimeter × 2 t band) — at 200 and 100 km, where many notches are shadowed, and at 20 km,
+/// where the longest shadowed chord (d/100 = 200 m) is shorter than the vertices are apart and
+/// the rule leaves nothing more out.
+#[test]
+fn shadowed_notches_keep_the_contract() {
+    use crate::common::oracle::{Case, check};
+    use geo::{Area, BooleanOps};
+    use iapz::ops::{PruneBudget, buffer_geometry_unpruned, prune_ring, prune_ring_shadowed};
+    let src = star(12_000, 1_500.0);
+    let Geometry::Polygon(poly) = &src else {
+        unreachable!("a star is a polygon")
+    };
+    let ring = &poly.exterior().0;
+    let options = BufferOptions::default();
+    for d in [200_000.0, 100_000.0, 20_000.0] {
+        let budget = PruneBudget {
+            distance_m: d - T,
+            notch_m: 0.25 * T,
+            convex_m: 0.15 * T,
+        };
+        let plain = prune_ring(ring, 1.0, &budget).map_or(ring.len(), |r| r.len());
+        let max_chord = (d / 100.0_f64).clamp(10.0, 2_000.0);
+        let shadowed = prune_ring_shadowed(ring, 1.0, &budget, max_chord, d + 0.9 * T)
+            .map_or(ring.len(), |r| r.len());
+        eprintln!("star 12k ±1.5 km, {d} m: budget keeps {plain}, shadowing {shadowed}");
+        assert!(
+            shadowed < plain || d < 100_000.0,
+            "{d} m: the shadow rule did not fire ({shadowed} of {plain})"
+        );
+        let out = buffer_geometry(&src, d, &options).unwrap();
+        let name = format!("star 12k ±1.5 km +{d} m");
+        check(&Case {
+            name: &name,
+            source: &src,
+            output: &out,
+            distance_m: d,
+            tolerance_m: T,
+            one_sided: false,
+        });
+        let full = buffer_geometry_unpruned(&src, d, &options).unwrap();
+        assert_eq!(out.0.len(), full.0.len(), "{name}: parts");
+        let holes = |m: &MultiPolygon| m.0.iter().map(|p| p.interiors().len()).sum::<usize>();
+        assert_eq!(holes(&out), holes(&full), "{name}: holes");
+        let m2 = |mp: &MultiPolygon| mp.unsigned_area() * 111_320.0 * 111_320.0;
+        let apart = m2(&out.difference(&full)) + m2(&full.difference(&out));
+        let band = 2.0 * T * perimeter(&full);
+        assert!(
+            apart <= band,
+            "{name}: pruned and unpruned differ by {apart:.0} m² (> {band:.0})"
+        );
+        round_trip(&out, "shadowed");
+    }
+}
