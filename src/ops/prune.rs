@@ -311,14 +311,13 @@ fn pseudo_angle(y: f64, x: f64) -> f64 {
         return 0.0;
     }
     // Quadrants I and II: (0 … 2] from the positive x axis; III and IV: (−2 … 0).
-    let p = if y >= 0.0 {
+    if y >= 0.0 {
         if x >= 0.0 { y / s } else { 2.0 - y / s }
     } else if x >= 0.0 {
         y / s
     } else {
         -2.0 - y / s
-    };
-    p
+    }
 }
 
 /// The unit vector along the chord `a → b` (unit vectors on the sphere) and the unit normal of
