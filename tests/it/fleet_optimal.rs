@@ -6,8 +6,8 @@ use crate::common;
 
 use geo::{BooleanOps, Coord, GeodesicArea, Geometry, MultiPolygon, Polygon};
 use iapz::plan::cap::{
-    CapReport, Demand, FIXING_GAP, FLEET_PROVEN, Goal, NODE_LIMIT, fleet_count, fleet_of, gap_pct,
-    min_cost_cover, min_cost_cover_fixing, min_cost_cover_for,
+    CapReport, Demand, FLEET_PROVEN, Goal, NODE_LIMIT, fleet_count, fleet_of, gap_pct,
+    min_cost_cover, min_cost_cover_for,
 };
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
@@ -382,91 +382,4 @@ fn a_search_stopped_at_the_rounded_fleet_publishes_the_least_rounded_fleet() {
     }
     // The cases exercise the early stop, not only searches that end at the optimum.
     assert!(stopped_early > 0, "no search stopped at the rounded fleet");
-}
-
-/// Reduced-cost fixing before the search ([`min_cost_cover_fixing`]) changes neither claim: the
-/// exact search still finds the brute-force optimum and the rounded-fleet search still publishes
-/// the least rounded fleet; the bound it reports (the restricted search's, or the least cost of a
-/// cover using a removed candidate) stays below the optimum. Both the first guess (within
-/// [`FIXING_GAP`] of the LP bound) and its fallbacks are exercised: costs up to 10 aircraft and
-/// penalty candidates leave many optima far above the LP bound.
-#[test]
-fn reduced_cost_fixing_keeps_the_optimum_and_the_rounded_fleet() {
-    let mut rng = Lcg(0x5851_f42d_4c95_7f2d);
-    let (mut within, mut beyond) = (0, 0);
-    for case in 0..80 {
-        let n = 10 + rng.below(20) as usize;
-        let k = 6 + rng.below(9) as usize;
-        let (lists, mut costs) = rng.instance(n, k);
-        let penalty = 100.0;
-        for c in costs.iter_mut() {
-            *c += rng.below(100) as f64 / 100.0;
-            if rng.below(8) == 0 {
-                *c = penalty;
-            }
-        }
-        let all = covers(&lists, &costs, n);
-        let best = all.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
-        let d = demand(n);
-        let exact = min_cost_cover_fixing(
-            &lists,
-            &costs,
-            &d,
-            1.0,
-            &[],
-            NODE_LIMIT,
-            &[],
-            Goal::Exact,
-            true,
-        )
-        .unwrap();
-        assert!((exact.cost - best).abs() < 1e-9, "case {case}: {exact:?}");
-        assert!(
-            exact.proven && exact.bound <= best + 1e-6,
-            "case {case}: {exact:?}"
-        );
-        let goal = Goal::RoundedFleet {
-            unserved_cost: penalty,
-        };
-        let o = min_cost_cover_fixing(&lists, &costs, &d, 1.0, &[], NODE_LIMIT, &[], goal, true)
-            .unwrap();
-        let unserved = |c: &[usize]| c.iter().filter(|&&j| costs[j] >= penalty).count();
-        let least = all
-            .iter()
-            .filter(|c| unserved(&c.0) <= unserved(&o.chosen))
-            .map(|c| fleet_count(fleet_of(&c.0, &costs, goal)).unwrap())
-            .min()
-            .unwrap();
-        assert!(o.settled(), "case {case}: {o:?}");
-        assert_eq!(
-            fleet_count(fleet_of(&o.chosen, &costs, goal)).unwrap(),
-            least
-        );
-        assert!(o.bound <= best + 1e-6, "case {case}: {} > {best}", o.bound);
-        for i in reachable(&lists, n) {
-            assert!(
-                o.chosen.iter().any(|&j| lists[j].contains(&i)),
-                "case {case}"
-            );
-        }
-        match best - lp_bound(&lists, &costs, n) < FIXING_GAP {
-            true => within += 1,
-            false => beyond += 1,
-        }
-    }
-    assert!(within > 0 && beyond > 0, "{within} within, {beyond} beyond");
-}
-
-/// The LP relaxation's optimum of the cover of every reachable point.
-fn lp_bound(lists: &[Vec<usize>], costs: &[f64], n: usize) -> f64 {
-    let mut p = Problem::new(OptimizationDirection::Minimize);
-    let x: Vec<_> = costs.iter().map(|&c| p.add_var(c, (0.0, 1.0))).collect();
-    for i in reachable(lists, n) {
-        let terms: Vec<_> = (0..lists.len())
-            .filter(|&j| lists[j].contains(&i))
-            .map(|j| (x[j], 1.0))
-            .collect();
-        p.add_constraint(terms.as_slice(), ComparisonOp::Ge, 1.0);
-    }
-    p.solve().unwrap().into_solution().unwrap().objective()
 }

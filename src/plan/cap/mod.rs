@@ -18,7 +18,6 @@
 
 mod assign;
 mod enablers;
-mod fixing;
 mod fleet;
 mod force;
 mod goal;
@@ -33,13 +32,12 @@ pub use assign::{
 pub use enablers::{
     AewReport, Orbit, TankerReport, Track, eastern_edge, racetrack, radar_horizon_km,
 };
-pub use fixing::FIXING_GAP;
 pub use fleet::{Assignment, aircraft_needed, assign, assign_to, time_on_station_h};
 pub use force::{ForceComparison, ForceReport, ForceTotal};
 pub use goal::{Goal, fleet_of, fleet_proven, rounding_slack};
 pub use optimal::{
     FLEET_PROVEN, NODE_LIMIT, Optimum, SENSITIVITY_NODE_LIMIT, gap_pct, min_cost_cover,
-    min_cost_cover_fixing, min_cost_cover_for,
+    min_cost_cover_for,
 };
 pub use report::{CapReport, Comparison, Optimality, SensitivityRow, StationReport, fleet_count};
 pub use stations::{
@@ -333,12 +331,8 @@ pub fn solve_with(
         let goal = Goal::RoundedFleet {
             unserved_cost: *unserved_cost,
         };
-        // After a settled program, the next one's optimum is expected near its LP bound: worth
-        // removing the candidates its duals rule out before the search.
-        let fixing = last.as_ref().is_some_and(|o| o.settled());
-        let optimum = min_cost_cover_fixing(
-            lists, costs, &demand, share, warm, limit, &seed_rows, goal, fixing,
-        );
+        let optimum =
+            min_cost_cover_for(lists, costs, &demand, share, warm, limit, &seed_rows, goal);
         if let Some(o) = &optimum {
             seed_rows = o.demand_rows.clone();
             last = Some(o.clone());

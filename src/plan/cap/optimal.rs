@@ -24,7 +24,6 @@
 //! fired on a loaded machine in the determinism test and changed the answer between runs).
 
 use super::Demand;
-use super::fixing::{Duals, FIXING_GAP, restrict};
 use super::goal::{Goal, fleet_proven, rounding_slack};
 use microlp::{
     ComparisonOp, OptimizationDirection, Problem, ResumeOptions, SolveOptions, SolveOutcome,
@@ -155,28 +154,6 @@ pub fn min_cost_cover_for(
     seed_rows: &[usize],
     goal: Goal,
 ) -> Option<Optimum> {
-    min_cost_cover_fixing(
-        lists, costs, demand, share, warm, node_limit, seed_rows, goal, false,
-    )
-}
-
-/// [`min_cost_cover_for`] that, when `fixing` and the cover is whole and searched, first removes
-/// the candidates the LP duals show cannot be in a cover within [`FIXING_GAP`] aircraft of the
-/// LP bound ([`super::fixing`]: the guess is checked, and the search redone on more candidates
-/// when the answer is not within it). Worth its extra LP when the optimum is expected near the LP
-/// bound — e.g. a repair round after a program that was settled.
-#[allow(clippy::too_many_arguments)]
-pub fn min_cost_cover_fixing(
-    lists: &[Vec<usize>],
-    costs: &[f64],
-    demand: &[Demand],
-    share: f64,
-    warm: &[usize],
-    node_limit: u64,
-    seed_rows: &[usize],
-    goal: Goal,
-    fixing: bool,
-) -> Option<Optimum> {
     if share < 1.0 {
         let rows = coverers(lists, demand.len());
         return partial_cover(&rows, costs, demand, share, warm, node_limit, goal);
@@ -207,9 +184,7 @@ pub fn min_cost_cover_fixing(
         Some(c) if cost_of(&c) < cost_of(&cheap) => c,
         _ => cheap,
     };
-    let mut o = whole_cover(
-        &rows, &sub_costs, &seed, node_limit, seed_rows, goal, fixing,
-    )?;
+    let mut o = whole_cover(&rows, &sub_costs, &seed, node_limit, seed_rows, goal)?;
     o.chosen = o.chosen.iter().map(|&k| keep[k]).collect();
     o.chosen.sort_unstable();
     o.cost = o.chosen.iter().map(|&j| costs[j]).sum();
@@ -382,7 +357,6 @@ fn coverers(lists: &[Vec<usize>], n_demand: usize) -> Vec<Vec<usize>> {
     rows
 }
 
-#[allow(clippy::too_many_arguments)]
 fn whole_cover(
     rows: &[Vec<usize>],
     costs: &[f64],
@@ -390,7 +364,6 @@ fn whole_cover(
     node_limit: u64,
     seed_rows: &[usize],
     goal: Goal,
-    fixing: bool,
 ) -> Option<Optimum> {
     let reachable: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].is_empty()).collect();
     // A search gets every row (see the module documentation). Without one, start with the
@@ -415,8 +388,7 @@ fn whole_cover(
     let cost_of = |v: &[usize]| v.iter().map(|&k| costs[k]).sum::<f64>();
     let mut incumbent = warm.to_vec();
     for round in 1..=MAX_ROUNDS {
-        let (mut opt, n) =
-            solve_reduced(rows, &active, costs, &incumbent, node_limit, goal, fixing)?;
+        let (mut opt, n) = solve_reduced(rows, &active, costs, &incumbent, node_limit, goal)?;
         nodes += n;
         let chosen = &opt.chosen;
         let missing: Vec<usize> = reachable
@@ -454,7 +426,6 @@ fn solve_reduced(
     warm: &[usize],
     node_limit: u64,
     goal: Goal,
-    fixing: bool,
 ) -> Option<(Optimum, u64)> {
     let r = reduce(rows, active, costs);
     let sub_costs: Vec<f64> = r.cols.iter().map(|&j| costs[j]).collect();
@@ -465,97 +436,19 @@ fn solve_reduced(
         opt.chosen.sort_unstable();
         return Some((opt, 0));
     }
-    let duals = fixing.then(|| Duals::of(&r.rows, &sub_costs)).flatten();
-    let (mut opt, n) = match duals {
-        Some(d) => search_fixed(&r.rows, &sub_costs, &sub_warm, node_limit, goal, &d)?,
-        None => search(&r.rows, &sub_costs, &sub_warm, node_limit, goal)?,
-    };
-    opt.chosen = opt.chosen.iter().map(|&k| r.cols[k]).collect();
-    opt.chosen.sort_unstable();
-    Some((opt, n))
-}
-
-/// Branch and bound over the cover program with `rows` (each the columns covering it), seeded
-/// with `warm` when it covers every row.
-fn search(
-    rows: &[Vec<usize>],
-    costs: &[f64],
-    warm: &[usize],
-    node_limit: u64,
-    goal: Goal,
-) -> Option<(Optimum, u64)> {
     let mut p = Problem::new(OptimizationDirection::Minimize);
-    let x: Vec<_> = costs.iter().map(|c| p.add_binary_var(*c)).collect();
-    for row in rows {
+    let x: Vec<_> = sub_costs.iter().map(|c| p.add_binary_var(*c)).collect();
+    for row in &r.rows {
         let terms: Vec<_> = row.iter().map(|&k| (x[k], 1.0)).collect();
         p.add_constraint(terms.as_slice(), ComparisonOp::Ge, 1.0);
     }
-    let all: Vec<usize> = (0..rows.len()).collect();
-    run(&p, &x, costs, warm, rows, &all, node_limit, goal)
-}
-
-/// [`search`] over the columns the duals keep ([`super::fixing`]): first those within
-/// [`FIXING_GAP`] of the LP bound, then, when the answer's claim needs more, those within its
-/// own threshold, then all. Every stage keeps the columns of its warm start, gets the nodes the
-/// earlier ones left (at least one), and is seeded with the previous stage's answer. The bound
-/// returned holds for the whole program.
-fn search_fixed(
-    rows: &[Vec<usize>],
-    costs: &[f64],
-    warm: &[usize],
-    node_limit: u64,
-    goal: Goal,
-    duals: &Duals,
-) -> Option<(Optimum, u64)> {
-    let mut threshold = duals.bound + FIXING_GAP;
-    let mut warm = warm.to_vec();
-    let mut nodes = 0;
-    for _ in 0..1 {
-        let kept = duals.kept(threshold, &warm);
-        if kept.len() == costs.len() {
-            break;
-        }
-        let (sub_rows, sub_costs, sub_warm) = restrict(rows, costs, &kept, &warm);
-        let left = node_limit.saturating_sub(nodes).max(1);
-        let (mut o, n) = search(&sub_rows, &sub_costs, &sub_warm, left, goal)?;
-        nodes += n;
-        o.chosen = o.chosen.iter().map(|&k| kept[k]).collect();
-        let claim = claimed_threshold(&o.chosen, costs, goal);
-        if claim <= threshold {
-            let bound = o.bound.min(duals.floor_without(&kept));
-            return Some((with_bound(o, bound, costs, goal), nodes));
-        }
-        threshold = claim;
-        warm = o.chosen;
-    }
-    let (o, n) = search(rows, costs, &warm, node_limit, goal)?;
-    Some((o, nodes + n))
-}
-
-/// The cost at or below which a cover would beat `chosen`: `z − s` for a rounded fleet
-/// ([`rounding_slack`]), `z` for the least cost.
-fn claimed_threshold(chosen: &[usize], costs: &[f64], goal: Goal) -> f64 {
-    let cost: f64 = chosen.iter().map(|&j| costs[j]).sum();
-    match rounding_slack(chosen, costs, goal) {
-        Some(s) if s > 0.0 => cost - s,
-        _ => cost,
-    }
-}
-
-/// `o` with the lower `bound` of the whole program: `proven` and the stop re-derived from it.
-fn with_bound(mut o: Optimum, bound: f64, costs: &[f64], goal: Goal) -> Optimum {
-    let bound = bound.min(o.cost);
-    let proven = gap_pct(o.cost, bound) < 1e-4;
-    let claims = o.stop == "optimal" || o.stop == FLEET_PROVEN;
-    if !proven && fleet_proven(&o.chosen, costs, bound, goal) {
-        o.stop = FLEET_PROVEN.to_string();
-    } else if !proven && claims {
-        // The restricted search's proof does not reach the whole program.
-        o.stop = "node limit".to_string();
-    }
-    o.bound = bound;
-    o.proven = proven;
-    o
+    let all: Vec<usize> = (0..r.rows.len()).collect();
+    let (mut opt, n) = run(
+        &p, &x, &sub_costs, &sub_warm, &r.rows, &all, node_limit, goal,
+    )?;
+    opt.chosen = opt.chosen.iter().map(|&k| r.cols[k]).collect();
+    opt.chosen.sort_unstable();
+    Some((opt, n))
 }
 
 /// The program without search: a Lagrangian bound and heuristic (Beasley's subgradient method
