@@ -285,11 +285,13 @@ pub fn solve_with(
         ),
     };
     let mut round_no = 0;
+    let whole_zone = matches!(cap.cover, CapCover::Zone { share } if share >= 1.0);
     // Repair rounds search with a twentieth of the node limit: their answers only say where the
     // slivers are (half the limit, 300 nodes, ran to the limit at 250 km in every round and
-    // gave the same fleets in the shipped study). The last program (no slivers left, or no
-    // rounds left) is searched again with the whole limit, from the cheap answer, unless that
-    // answer is already settled (proven optimal, or its rounded fleet proven).
+    // gave the same fleets in the shipped study). A program whose answer leaves no slivers is
+    // searched again with the whole limit, from the cheap answer, unless that answer is already
+    // settled (proven optimal, or its rounded fleet proven); the last round's program gets the
+    // whole limit at once.
     let mut full = node_limit == 0;
     // The rows the last program needed: still needed after slivers are added (the demand only
     // grows), so the next program starts from them instead of rediscovering them.
@@ -314,6 +316,12 @@ pub fn solve_with(
             Some(o) => &o.chosen,
             None => &greedy.chosen,
         };
+        // A program no repair round can follow (the last round, or a cover that is not of the
+        // whole zone) is searched with the whole limit at once: searching it with the repair
+        // share first and then again from its root spent the short search for nothing.
+        if !whole_zone || round_no >= REPAIR_ROUNDS {
+            full = true;
+        }
         let limit = match full {
             true => node_limit,
             false => (node_limit / REPAIR_SEARCH_SHARE).max(1),
@@ -337,7 +345,6 @@ pub fn solve_with(
         };
         let (discs, uncovered) = measure(s, zone, &placement.stations, r, &mut circles)?;
         let uncovered_km2 = geodesic_area_m2(&Geometry::MultiPolygon(uncovered.clone())) / 1e6;
-        let whole_zone = matches!(cap.cover, CapCover::Zone { share } if share >= 1.0);
         round_no += 1;
         if whole_zone && uncovered_km2 > 0.01 && round_no <= REPAIR_ROUNDS {
             let before = demand.len();
