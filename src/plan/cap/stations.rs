@@ -104,30 +104,56 @@ fn chord2(arc_m: f64) -> f64 {
 
 /// For each candidate, the indices of the demand points within `radius_m` (geodesic), found
 /// with an R-tree of unit vectors and confirmed with the exact distance.
+///
+/// The lists of the last calls on this thread are kept (see [`super::reach_memo`]): a call
+/// whose candidates and demand extend an earlier call's (a repair round adds slivers to both;
+/// two variants sharing a zone start from the same points) computes only the new pairs.
 pub fn reach_lists(candidates: &[Coord], demand: &[Demand], radius_m: f64) -> Vec<Vec<usize>> {
+    let locations: Vec<Coord> = demand.iter().map(|d| d.location).collect();
+    super::reach_memo::lists(candidates, &locations, radius_m, &|cands, old, new_from| {
+        within(cands, &locations, old, new_from, radius_m)
+    })
+}
+
+/// For each of `candidates`, the indices ≥ `new_from` of the `demand` points within `radius_m`
+/// (geodesic), appended to its list in `old` (index-aligned; missing lists start empty).
+fn within(
+    candidates: &[Coord],
+    demand: &[Coord],
+    old: &[Vec<usize>],
+    new_from: usize,
+    radius_m: f64,
+) -> Vec<Vec<usize>> {
     let tree = RTree::bulk_load(
-        demand
+        demand[new_from..]
             .iter()
             .enumerate()
-            .map(|(i, d)| GeomWithData::new(unit_vector(d.location), i))
+            .map(|(i, d)| GeomWithData::new(unit_vector(*d), new_from + i))
             .collect(),
     );
-    // Sphere and ellipsoid (and geodetic latitudes used as spherical ones) differ by well under
-    // 1 %: beyond 1.02 r surely out, within 0.98 r surely in, in between the exact distance decides.
-    let bound = chord2(radius_m * 1.02);
-    let inner = chord2(radius_m * 0.98);
+    // Sphere and ellipsoid (geodetic latitudes used as spherical ones) differ by less than the
+    // ratio of their radii of curvature: the ellipsoid's meridional and prime-vertical radii
+    // lie between a(1 − e²) = 6,335.4 km and a/√(1 − e²) = 6,399.6 km, the sphere's is 6,371.0
+    // km, so every path's length, and the geodesic distance, is 0.99441 to 1.00449 times the
+    // sphere's. Beyond 1.006 r surely out, within 0.995 r surely in, in between the exact
+    // distance decides.
+    let bound = chord2(radius_m * 1.006);
+    let inner = chord2(radius_m * 0.995);
     candidates
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(j, c)| {
             let cu = unit_vector(*c);
-            let mut v: Vec<usize> = tree
-                .locate_within_distance(cu, bound)
-                .filter(|g| {
-                    g.distance_2(&cu) <= inner || distance(*c, demand[g.data].location) <= radius_m
-                })
-                .map(|g| g.data)
-                .collect();
-            v.sort_unstable();
+            let mut v: Vec<usize> = old.get(j).cloned().unwrap_or_default();
+            let start = v.len();
+            v.extend(
+                tree.locate_within_distance(cu, bound)
+                    .filter(|g| {
+                        g.distance_2(&cu) <= inner || distance(*c, demand[g.data]) <= radius_m
+                    })
+                    .map(|g| g.data),
+            );
+            v[start..].sort_unstable();
             v
         })
         .collect()
@@ -272,6 +298,40 @@ mod tests {
             assert_eq!(*l, brute);
             assert!(!l.is_empty());
         }
+    }
+
+    #[test]
+    fn extending_a_call_gives_the_lists_of_a_fresh_one() {
+        let point = |i: usize, x0: f64| Coord {
+            x: x0 + (i % 25) as f64 * 0.23,
+            y: 45.0 + (i / 25) as f64 * 0.31,
+        };
+        let demand: Vec<Demand> = (0..500)
+            .map(|i| Demand {
+                location: point(i, 22.0),
+                weight_m2: 1.0,
+            })
+            .collect();
+        let cands: Vec<Coord> = (0..120).map(|i| point(i * 4 + 1, 22.1)).collect();
+        let r = 150_000.0;
+        // the first call is kept; the second (more candidates, more demand) extends it, the
+        // third repeats it
+        let first = reach_lists(&cands[..70], &demand[..300], r);
+        let second = reach_lists(&cands, &demand, r);
+        let third = reach_lists(&cands, &demand, r);
+        for (j, c) in cands.iter().enumerate() {
+            let brute = |n: usize| -> Vec<usize> {
+                (0..n)
+                    .filter(|&i| distance(*c, demand[i].location) <= r)
+                    .collect()
+            };
+            if j < 70 {
+                assert_eq!(first[j], brute(300), "candidate {j}");
+            }
+            assert_eq!(second[j], brute(500), "candidate {j}");
+            assert_eq!(third[j], second[j]);
+        }
+        assert!(second.iter().any(|l| l.iter().any(|&i| i >= 300)));
     }
 
     #[test]

@@ -1,0 +1,105 @@
+//! The reach lists of the last few calls on this thread, so that a call extending one of them
+//! computes only the new pairs.
+//!
+//! A CAP solve's repair rounds add sliver points to the end of both the candidates and the
+//! demand, and rebuild the reach lists; two study variants over the same zone and radius (the
+//! low and high combat radii) start from the same points. Each old candidate's list then only
+//! gains the new demand points within reach (their indices follow every old one, so the list
+//! stays sorted), and only the new candidates are matched against the whole demand: the same
+//! lists as computed afresh, pair for pair.
+//!
+//! Kept per thread (no lock, nothing shared between threads: the result never depends on what
+//! another thread computed) and bounded: [`KEEP`] entries, a few MB each for the shipped
+//! study's programs (1,600 candidates × 1,100 demand points).
+
+use geo::Coord;
+use std::cell::RefCell;
+
+/// Entries kept per thread: the solve's last program, the other variant's first, and one more
+/// for the enablers' smaller queries.
+const KEEP: usize = 3;
+
+/// One call: its radius, points and lists.
+struct Entry {
+    radius_bits: u64,
+    candidates: Vec<Coord>,
+    demand: Vec<Coord>,
+    lists: Vec<Vec<usize>>,
+}
+
+thread_local! {
+    static RECENT: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `compute(candidates, old, new_from)` returns, for each of `candidates`, its list in `old`
+/// (empty when missing) followed by the demand points of index ≥ `new_from` within reach.
+pub(crate) type Compute<'a> = dyn Fn(&[Coord], &[Vec<usize>], usize) -> Vec<Vec<usize>> + 'a;
+
+/// The reach lists of `candidates` over `demand` at `radius_m`, metres, computed by `compute`
+/// only for the pairs that no kept call on this thread already holds.
+pub(crate) fn lists(
+    candidates: &[Coord],
+    demand: &[Coord],
+    radius_m: f64,
+    compute: &Compute,
+) -> Vec<Vec<usize>> {
+    let radius_bits = radius_m.to_bits();
+    let known = RECENT.with(|r| {
+        let recent = r.borrow();
+        recent
+            .iter()
+            .filter(|e| {
+                e.radius_bits == radius_bits
+                    && is_prefix(&e.candidates, candidates)
+                    && is_prefix(&e.demand, demand)
+            })
+            .max_by_key(|e| e.candidates.len() * e.demand.len())
+            .map(|e| (e.demand.len(), e.lists.clone()))
+    });
+    let lists = match known {
+        None => compute(candidates, &[], 0),
+        Some((n_demand, old)) => {
+            let n_old = old.len();
+            let mut lists = match n_demand == demand.len() {
+                true => old,
+                false => compute(&candidates[..n_old], &old, n_demand),
+            };
+            if candidates.len() > n_old {
+                lists.extend(compute(&candidates[n_old..], &[], 0));
+            }
+            lists
+        }
+    };
+    remember(Entry {
+        radius_bits,
+        candidates: candidates.to_vec(),
+        demand: demand.to_vec(),
+        lists: lists.clone(),
+    });
+    lists
+}
+
+/// Keeps `e` as the most recent entry, dropping the oldest beyond [`KEEP`] (and any entry it
+/// extends: `e` answers everything that one did).
+fn remember(e: Entry) {
+    RECENT.with(|r| {
+        let mut recent = r.borrow_mut();
+        recent.retain(|old| {
+            !(old.radius_bits == e.radius_bits
+                && is_prefix(&old.candidates, &e.candidates)
+                && is_prefix(&old.demand, &e.demand))
+        });
+        if recent.len() >= KEEP {
+            recent.remove(0);
+        }
+        recent.push(e);
+    });
+}
+
+/// Whether `a` is `b`'s beginning, coordinate bits for bits.
+fn is_prefix(a: &[Coord], b: &[Coord]) -> bool {
+    a.len() <= b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(p, q)| p.x.to_bits() == q.x.to_bits() && p.y.to_bits() == q.y.to_bits())
+}
