@@ -197,9 +197,6 @@ pub fn greedy_cover_lists(
         .map(|(d, _)| d.weight_m2)
         .sum();
     let reachable_count = unreachable.iter().filter(|u| !**u).count();
-    let mut covered = vec![false; demand.len()];
-    let (mut weight, mut count) = (0.0, 0usize);
-    let mut chosen: Vec<usize> = Vec::new();
     let done = |w: f64, n: usize| {
         if share >= 1.0 {
             n >= reachable_count
@@ -207,20 +204,45 @@ pub fn greedy_cover_lists(
             w >= share * reachable_weight - 1e-6
         }
     };
+    let mut chosen = greedy_picks(lists, demand, &done);
+    prune(&mut chosen, lists, demand, &done);
+    let covered = held_by(chosen.iter().map(|&k| &lists[k]), demand.len());
+    Placement {
+        stations: chosen.iter().map(|&k| candidates[k]).collect(),
+        chosen,
+        covered,
+        unreachable,
+    }
+}
+
+/// The greedy's picks until `done(covered weight m², covered points)`: each takes the largest
+/// uncovered weight, then the most uncovered points, ties to the lowest index.
+fn greedy_picks(
+    lists: &[Vec<usize>],
+    demand: &[Demand],
+    done: &dyn Fn(f64, usize) -> bool,
+) -> Vec<usize> {
+    let mut covered = vec![false; demand.len()];
+    let (mut weight, mut count) = (0.0, 0usize);
+    let mut chosen: Vec<usize> = Vec::new();
+    let gain = |l: &Vec<usize>, covered: &[bool]| {
+        l.iter()
+            .filter(|&&i| !covered[i])
+            .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+    };
+    // Gains only shrink as points are covered, so a gain computed earlier bounds the current
+    // one: a candidate whose fresh gain still tops every other's earlier one is the pick (lazy
+    // greedy: the same picks as scanning every candidate each time, far fewer gains computed).
+    let mut heap: std::collections::BinaryHeap<Gain> = lists
+        .iter()
+        .enumerate()
+        .map(|(k, l)| Gain::new(gain(l, &covered), k))
+        .filter(|g| g.points > 0)
+        .collect();
     while !done(weight, count) {
-        let gain = |l: &Vec<usize>| {
-            l.iter()
-                .filter(|&&i| !covered[i])
-                .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+        let Some(k) = next_pick(&mut heap, &|k| gain(&lists[k], &covered)) else {
+            break;
         };
-        let mut best: Option<(usize, (f64, usize))> = None;
-        for (k, l) in lists.iter().enumerate() {
-            let g = gain(l);
-            if g.1 > 0 && best.is_none_or(|(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
-                best = Some((k, g));
-            }
-        }
-        let Some((k, _)) = best else { break };
         for &i in &lists[k] {
             if !covered[i] {
                 covered[i] = true;
@@ -230,14 +252,69 @@ pub fn greedy_cover_lists(
         }
         chosen.push(k);
     }
-    prune(&mut chosen, lists, demand, &done);
-    let covered = held_by(chosen.iter().map(|&k| &lists[k]), demand.len());
-    Placement {
-        stations: chosen.iter().map(|&k| candidates[k]).collect(),
-        chosen,
-        covered,
-        unreachable,
+    chosen
+}
+
+/// A candidate's gain as last computed: uncovered weight (m²) and points; ordered by weight,
+/// then points, then the lower index first.
+#[derive(Debug, Clone, Copy)]
+struct Gain {
+    weight: f64,
+    points: usize,
+    index: usize,
+}
+
+impl Gain {
+    fn new((weight, points): (f64, usize), index: usize) -> Gain {
+        Gain {
+            weight,
+            points,
+            index,
+        }
     }
+}
+
+impl Ord for Gain {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.weight
+            .total_cmp(&other.weight)
+            .then(self.points.cmp(&other.points))
+            .then(other.index.cmp(&self.index))
+    }
+}
+
+impl PartialOrd for Gain {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Gain {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Gain {}
+
+/// The candidate with the largest current gain (`fresh` computes it), or None when no
+/// candidate covers anything more: pops earlier gains, refreshes them, and takes the first
+/// whose fresh gain is still at least every remaining earlier one.
+fn next_pick(
+    heap: &mut std::collections::BinaryHeap<Gain>,
+    fresh: &dyn Fn(usize) -> (f64, usize),
+) -> Option<usize> {
+    while let Some(top) = heap.pop() {
+        let now = Gain::new(fresh(top.index), top.index);
+        if now.points == 0 {
+            continue; // covers nothing more, ever
+        }
+        if heap.peek().is_none_or(|next| now >= *next) {
+            return Some(now.index);
+        }
+        heap.push(now);
+    }
+    None
 }
 
 /// Drops chosen stations, latest first, without which the target still holds (greedy keeps
@@ -332,6 +409,67 @@ mod tests {
             assert_eq!(third[j], second[j]);
         }
         assert!(second.iter().any(|l| l.iter().any(|&i| i >= 300)));
+    }
+
+    /// The greedy's picks by scanning every candidate at every pick (before the lazy heap).
+    fn scanned_picks(
+        lists: &[Vec<usize>],
+        demand: &[Demand],
+        done: &dyn Fn(f64, usize) -> bool,
+    ) -> Vec<usize> {
+        let mut covered = vec![false; demand.len()];
+        let (mut weight, mut count) = (0.0, 0usize);
+        let mut chosen = Vec::new();
+        while !done(weight, count) {
+            let gain = |l: &Vec<usize>| {
+                l.iter()
+                    .filter(|&&i| !covered[i])
+                    .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+            };
+            let mut best: Option<(usize, (f64, usize))> = None;
+            for (k, l) in lists.iter().enumerate() {
+                let g = gain(l);
+                if g.1 > 0 && best.is_none_or(|(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
+                    best = Some((k, g));
+                }
+            }
+            let Some((k, _)) = best else { break };
+            for &i in &lists[k] {
+                if !covered[i] {
+                    covered[i] = true;
+                    weight += demand[i].weight_m2;
+                    count += 1;
+                }
+            }
+            chosen.push(k);
+        }
+        chosen
+    }
+
+    #[test]
+    fn lazy_greedy_picks_what_a_full_scan_picks() {
+        // weights of 1, 2 and 0 (boundary samples): many ties between equal discs
+        let demand: Vec<Demand> = (0..600)
+            .map(|i| Demand {
+                location: Coord {
+                    x: 22.0 + (i % 30) as f64 * 0.2,
+                    y: 46.0 + (i / 30) as f64 * 0.2,
+                },
+                weight_m2: [1.0, 2.0, 0.0][i % 3],
+            })
+            .collect();
+        let cands: Vec<Coord> = demand.iter().step_by(2).map(|d| d.location).collect();
+        let total: f64 = demand.iter().map(|d| d.weight_m2).sum();
+        for r in [40_000.0, 90_000.0] {
+            let lists = reach_lists(&cands, &demand, r);
+            let every = |_: f64, n: usize| n >= demand.len();
+            let most = |w: f64, _: usize| w >= 0.8 * total;
+            for done in [&every as &dyn Fn(f64, usize) -> bool, &most] {
+                let lazy = greedy_picks(&lists, &demand, done);
+                assert!(lazy.len() > 3, "{}", lazy.len());
+                assert_eq!(lazy, scanned_picks(&lists, &demand, done), "r {r}");
+            }
+        }
     }
 
     #[test]
