@@ -3,21 +3,23 @@
 //!
 //! A CAP solve's repair rounds add sliver points to the end of both the candidates and the
 //! demand, and rebuild the reach lists; two study variants over the same zone and radius (the
-//! low and high combat radii) start from the same points. Each old candidate's list then only
-//! gains the new demand points within reach (their indices follow every old one, so the list
-//! stays sorted), and only the new candidates are matched against the whole demand: the same
-//! lists as computed afresh, pair for pair.
+//! low and high combat radii) start from the same points. The candidates and demand points a
+//! call shares with a kept one (their common beginnings) keep their pairs: each shared
+//! candidate's kept list, cut to the shared demand, only gains the new demand points within
+//! reach (their indices follow every shared one, so the list stays sorted), and only the new
+//! candidates are matched against the whole demand: the same lists as computed afresh, pair
+//! for pair.
 //!
 //! Kept per thread (no lock, nothing shared between threads: the result never depends on what
-//! another thread computed) and bounded: [`KEEP`] entries, a few MB each for the shipped
-//! study's programs (1,600 candidates × 1,100 demand points).
+//! another thread computed) and bounded: [`KEEP`] entries, at most a few MB each for the shipped
+//! study's programs (1,600 candidates × 1,100 demand points, ~330 points a list).
 
 use geo::Coord;
 use std::cell::RefCell;
 
-/// Entries kept per thread: the solve's last program, the other variant's first, and one more
-/// for the enablers' smaller queries.
-const KEEP: usize = 3;
+/// Entries kept per thread: a solve's last program and the enablers' three smaller queries of
+/// this variant and the one before.
+const KEEP: usize = 8;
 
 /// One call: its radius, points and lists.
 struct Entry {
@@ -44,17 +46,26 @@ pub(crate) fn lists(
     compute: &Compute,
 ) -> Vec<Vec<usize>> {
     let radius_bits = radius_m.to_bits();
+    // The kept call sharing the most pairs: its first candidates' lists, cut to the demand
+    // both calls share (lists are sorted).
     let known = RECENT.with(|r| {
         let recent = r.borrow();
         recent
             .iter()
-            .filter(|e| {
-                e.radius_bits == radius_bits
-                    && is_prefix(&e.candidates, candidates)
-                    && is_prefix(&e.demand, demand)
+            .filter(|e| e.radius_bits == radius_bits)
+            .map(|e| {
+                let shared = (
+                    common_prefix(&e.candidates, candidates),
+                    common_prefix(&e.demand, demand),
+                );
+                (e, shared)
             })
-            .max_by_key(|e| e.candidates.len() * e.demand.len())
-            .map(|e| (e.demand.len(), e.lists.clone()))
+            .max_by_key(|(_, (c, d))| c * d)
+            .filter(|(_, (c, d))| c * d > 0)
+            .map(|(e, (c, d))| {
+                let cut = |l: &Vec<usize>| l[..l.partition_point(|&i| i < d)].to_vec();
+                (d, e.lists[..c].iter().map(cut).collect::<Vec<_>>())
+            })
     });
     let lists = match known {
         None => compute(candidates, &[], 0),
@@ -98,8 +109,13 @@ fn remember(e: Entry) {
 
 /// Whether `a` is `b`'s beginning, coordinate bits for bits.
 fn is_prefix(a: &[Coord], b: &[Coord]) -> bool {
-    a.len() <= b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(p, q)| p.x.to_bits() == q.x.to_bits() && p.y.to_bits() == q.y.to_bits())
+    a.len() <= b.len() && common_prefix(a, b) == a.len()
+}
+
+/// How many first coordinates `a` and `b` share, bits for bits.
+fn common_prefix(a: &[Coord], b: &[Coord]) -> usize {
+    a.iter()
+        .zip(b)
+        .take_while(|(p, q)| p.x.to_bits() == q.x.to_bits() && p.y.to_bits() == q.y.to_bits())
+        .count()
 }

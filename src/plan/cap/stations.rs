@@ -392,10 +392,12 @@ mod tests {
         let cands: Vec<Coord> = (0..120).map(|i| point(i * 4 + 1, 22.1)).collect();
         let r = 150_000.0;
         // the first call is kept; the second (more candidates, more demand) extends it, the
-        // third repeats it
+        // third repeats it, the fourth takes part of it
         let first = reach_lists(&cands[..70], &demand[..300], r);
         let second = reach_lists(&cands, &demand, r);
         let third = reach_lists(&cands, &demand, r);
+        // shorter than a kept call: its lists cut to the shared demand
+        let fourth = reach_lists(&cands[..50], &demand[..200], r);
         for (j, c) in cands.iter().enumerate() {
             let brute = |n: usize| -> Vec<usize> {
                 (0..n)
@@ -407,6 +409,9 @@ mod tests {
             }
             assert_eq!(second[j], brute(500), "candidate {j}");
             assert_eq!(third[j], second[j]);
+            if j < 50 {
+                assert_eq!(fourth[j], brute(200), "candidate {j}");
+            }
         }
         assert!(second.iter().any(|l| l.iter().any(|&i| i >= 300)));
     }
