@@ -11,8 +11,8 @@
 //! for pair.
 //!
 //! Kept per thread (no lock, nothing shared between threads: the result never depends on what
-//! another thread computed) and bounded: [`KEEP`] entries, at most a few MB each for the shipped
-//! study's programs (1,600 candidates × 1,100 demand points, ~330 points a list).
+//! another thread computed) and bounded: [`KEEP`] entries and [`KEPT_PAIRS`] pairs (a few MB for each of the
+//! shipped study's programs: 1,600 candidates × 1,100 demand points, ~330 points a list).
 
 use geo::Coord;
 use std::cell::RefCell;
@@ -21,12 +21,19 @@ use std::cell::RefCell;
 /// this variant and the one before.
 const KEEP: usize = 8;
 
+/// Pairs kept per thread at most (8 bytes each: 32 MB): the shipped study's programs hold
+/// ~0.5 million each; a call of more (a scenario's programs may reach
+/// [`crate::scenario::bounds::MAX_CAP_PAIRS`]) is not kept.
+const KEPT_PAIRS: usize = 4_000_000;
+
 /// One call: its radius, points and lists.
 struct Entry {
     radius_bits: u64,
     candidates: Vec<Coord>,
     demand: Vec<Coord>,
     lists: Vec<Vec<usize>>,
+    /// Pairs in `lists`.
+    pairs: usize,
 }
 
 thread_local! {
@@ -81,17 +88,21 @@ pub(crate) fn lists(
             lists
         }
     };
-    remember(Entry {
-        radius_bits,
-        candidates: candidates.to_vec(),
-        demand: demand.to_vec(),
-        lists: lists.clone(),
-    });
+    let pairs: usize = lists.iter().map(Vec::len).sum();
+    if pairs <= KEPT_PAIRS {
+        remember(Entry {
+            radius_bits,
+            candidates: candidates.to_vec(),
+            demand: demand.to_vec(),
+            lists: lists.clone(),
+            pairs,
+        });
+    }
     lists
 }
 
-/// Keeps `e` as the most recent entry, dropping the oldest beyond [`KEEP`] (and any entry it
-/// extends: `e` answers everything that one did).
+/// Keeps `e` as the most recent entry, dropping the oldest beyond [`KEEP`] entries or
+/// [`KEPT_PAIRS`] pairs (and any entry it extends: `e` answers everything that one did).
 fn remember(e: Entry) {
     RECENT.with(|r| {
         let mut recent = r.borrow_mut();
@@ -100,10 +111,10 @@ fn remember(e: Entry) {
                 && is_prefix(&old.candidates, &e.candidates)
                 && is_prefix(&old.demand, &e.demand))
         });
-        if recent.len() >= KEEP {
+        recent.push(e);
+        while recent.len() > KEEP || recent.iter().map(|e| e.pairs).sum::<usize>() > KEPT_PAIRS {
             recent.remove(0);
         }
-        recent.push(e);
     });
 }
 
