@@ -58,6 +58,7 @@ pub struct Cache {
     zone_stage: Table<(ThreatsKey, u64), ZoneStage>,
     oblasts: Table<u64, OblastRows>,
     ground: Table<u64, super::ground::Ground>,
+    ground_report: Table<u64, super::ground::GroundReport>,
     hits: AtomicUsize,
     /// How many times an entry's value was computed (`make` called), by the caller that
     /// inserted it or by one that found it being computed.
@@ -111,6 +112,7 @@ impl Cache {
             + self.zone_stage.lock().map(|m| m.len()).unwrap_or(0)
             + self.oblasts.lock().map(|m| m.len()).unwrap_or(0)
             + self.ground.lock().map(|m| m.len()).unwrap_or(0)
+            + self.ground_report.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     /// Whether nothing was computed yet.
@@ -324,16 +326,24 @@ impl Cache {
         controlled: &MultiPolygon,
         make: impl Fn() -> Result<super::ground::Ground>,
     ) -> Result<super::ground::Ground> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        format!("{ground:?}").hash(&mut h);
-        geometry_fingerprint(controlled).hash(&mut h);
-        data_fingerprint(s).hash(&mut h);
-        s.tolerance_m.to_bits().hash(&mut h);
-        for c in &s.data.cities {
-            format!("{c:?}").hash(&mut h);
-        }
-        self.memo(&self.ground, h.finish(), make)
-            .map(|v| (*v).clone())
+        let key = ground_key(s, ground, controlled).finish();
+        self.memo(&self.ground, key, make).map(|v| (*v).clone())
+    }
+
+    /// The ground force's report, keyed by what [`Cache::ground`] is and the strip (its
+    /// manning): the same for every variant that differs only in the stand-off, the bases or
+    /// `[cap]`.
+    pub(crate) fn ground_report(
+        &self,
+        s: &Resolved,
+        ground: &crate::scenario::GroundResolved,
+        controlled: &MultiPolygon,
+        strip: Option<&MultiPolygon>,
+        make: impl Fn() -> super::ground::GroundReport,
+    ) -> super::ground::GroundReport {
+        let mut h = ground_key(s, ground, controlled);
+        strip.map(geometry_fingerprint).hash(&mut h);
+        (*self.memo_infallible(&self.ground_report, h.finish(), make)).clone()
     }
 
     /// [`Cache::memo`] for a value that cannot fail to compute.
@@ -411,6 +421,24 @@ fn threats_key(s: &Resolved, fingerprint: u64) -> ThreatsKey {
         s.tolerance_m.to_bits(),
         fingerprint,
     )
+}
+
+/// The ground force's key: every `[ground]` value, the held territory, the data (line of
+/// contact), the towns and the tolerance.
+fn ground_key(
+    s: &Resolved,
+    ground: &crate::scenario::GroundResolved,
+    controlled: &MultiPolygon,
+) -> std::collections::hash_map::DefaultHasher {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{ground:?}").hash(&mut h);
+    geometry_fingerprint(controlled).hash(&mut h);
+    data_fingerprint(s).hash(&mut h);
+    s.tolerance_m.to_bits().hash(&mut h);
+    for c in &s.data.cities {
+        format!("{c:?}").hash(&mut h);
+    }
+    h
 }
 
 /// An entry: being computed by a thread, or done.

@@ -1,6 +1,6 @@
 //! Serving a station from a base: transit, time on station, and the aircraft a 24/7 patrol takes.
 
-use crate::geodesy::distance;
+use crate::geodesy::{MEAN_RADIUS_M, distance};
 use crate::scenario::bounds::MIN_ON_STATION_H;
 use crate::scenario::{BaseAircraft, CapPerformance, CapResolved};
 use geo::Coord;
@@ -82,6 +82,10 @@ pub fn assign(
     tankers: bool,
 ) -> Option<Assignment> {
     let served = bases.iter().enumerate().filter_map(|(i, b)| {
+        // a base surely out of range needs no geodesic (`serve` refuses it either way)
+        if distance_lower_bound(b.airfield.location, station) > b.radius_m {
+            return None;
+        }
         serve(
             distance(b.airfield.location, station),
             b,
@@ -132,6 +136,18 @@ pub fn assign_to(
     .map(|a| Assignment { base, ..a })
 }
 
+/// A lower bound of the geodesic distance `a` → `b`, metres: the great-circle distance on the
+/// mean sphere (geodetic latitudes used as spherical ones) times 0.994. The ellipsoid's radii of
+/// curvature are at least a(1 − e²) = 6,335.4 km against the sphere's 6,371.0 km, so every
+/// path on it, the geodesic included, is at least 0.99441 times as long as on the sphere.
+fn distance_lower_bound(a: Coord, b: Coord) -> f64 {
+    let (p1, p2) = (a.y.to_radians(), b.y.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.x - a.x).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    0.994 * 2.0 * MEAN_RADIUS_M * h.sqrt().min(1.0).asin()
+}
+
 fn serve(
     distance_m: f64,
     base: &BaseAircraft,
@@ -175,4 +191,39 @@ fn serve(
             availability,
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lower_bound_never_exceeds_the_geodesic() {
+        // meridians (the ellipsoid's shortest radius at the equator) and parallels, near and far
+        let mut worst: f64 = 0.0;
+        for i in 0..400 {
+            let t = f64::from(i);
+            let a = Coord {
+                x: (t * 7.3) % 360.0 - 180.0,
+                y: (t * 3.7) % 170.0 - 85.0,
+            };
+            for (dx, dy) in [
+                (0.0, 0.5),
+                (0.0, 20.0),
+                (3.0, 0.0),
+                (40.0, 30.0),
+                (0.01, -0.01),
+            ] {
+                let b = Coord {
+                    x: a.x + dx,
+                    y: (a.y + dy).clamp(-89.0, 89.0),
+                };
+                let (lower, exact) = (distance_lower_bound(a, b), distance(a, b));
+                assert!(lower <= exact, "{a:?} → {b:?}: {lower} > {exact}");
+                worst = worst.max(lower / exact);
+            }
+        }
+        // and not uselessly loose: within 1 % somewhere
+        assert!(worst > 0.99, "{worst}");
+    }
 }

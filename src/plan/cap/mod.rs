@@ -22,6 +22,7 @@ mod fleet;
 mod force;
 mod goal;
 mod optimal;
+mod reach_memo;
 mod report;
 mod stations;
 

@@ -104,30 +104,56 @@ fn chord2(arc_m: f64) -> f64 {
 
 /// For each candidate, the indices of the demand points within `radius_m` (geodesic), found
 /// with an R-tree of unit vectors and confirmed with the exact distance.
+///
+/// The lists of the last calls on this thread are kept (see [`super::reach_memo`]): a call
+/// whose candidates and demand extend an earlier call's (a repair round adds slivers to both;
+/// two variants sharing a zone start from the same points) computes only the new pairs.
 pub fn reach_lists(candidates: &[Coord], demand: &[Demand], radius_m: f64) -> Vec<Vec<usize>> {
+    let locations: Vec<Coord> = demand.iter().map(|d| d.location).collect();
+    super::reach_memo::lists(candidates, &locations, radius_m, &|cands, old, new_from| {
+        within(cands, &locations, old, new_from, radius_m)
+    })
+}
+
+/// For each of `candidates`, the indices ≥ `new_from` of the `demand` points within `radius_m`
+/// (geodesic), appended to its list in `old` (index-aligned; missing lists start empty).
+fn within(
+    candidates: &[Coord],
+    demand: &[Coord],
+    old: &[Vec<usize>],
+    new_from: usize,
+    radius_m: f64,
+) -> Vec<Vec<usize>> {
     let tree = RTree::bulk_load(
-        demand
+        demand[new_from..]
             .iter()
             .enumerate()
-            .map(|(i, d)| GeomWithData::new(unit_vector(d.location), i))
+            .map(|(i, d)| GeomWithData::new(unit_vector(*d), new_from + i))
             .collect(),
     );
-    // Sphere and ellipsoid (and geodetic latitudes used as spherical ones) differ by well under
-    // 1 %: beyond 1.02 r surely out, within 0.98 r surely in, in between the exact distance decides.
-    let bound = chord2(radius_m * 1.02);
-    let inner = chord2(radius_m * 0.98);
+    // Sphere and ellipsoid (geodetic latitudes used as spherical ones) differ by less than the
+    // ratio of their radii of curvature: the ellipsoid's meridional and prime-vertical radii
+    // lie between a(1 − e²) = 6,335.4 km and a/√(1 − e²) = 6,399.6 km, the sphere's is 6,371.0
+    // km, so every path's length, and the geodesic distance, is 0.99441 to 1.00449 times the
+    // sphere's. Beyond 1.006 r surely out, within 0.995 r surely in, in between the exact
+    // distance decides.
+    let bound = chord2(radius_m * 1.006);
+    let inner = chord2(radius_m * 0.995);
     candidates
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(j, c)| {
             let cu = unit_vector(*c);
-            let mut v: Vec<usize> = tree
-                .locate_within_distance(cu, bound)
-                .filter(|g| {
-                    g.distance_2(&cu) <= inner || distance(*c, demand[g.data].location) <= radius_m
-                })
-                .map(|g| g.data)
-                .collect();
-            v.sort_unstable();
+            let mut v: Vec<usize> = old.get(j).cloned().unwrap_or_default();
+            let start = v.len();
+            v.extend(
+                tree.locate_within_distance(cu, bound)
+                    .filter(|g| {
+                        g.distance_2(&cu) <= inner || distance(*c, demand[g.data]) <= radius_m
+                    })
+                    .map(|g| g.data),
+            );
+            v[start..].sort_unstable();
             v
         })
         .collect()
@@ -171,9 +197,6 @@ pub fn greedy_cover_lists(
         .map(|(d, _)| d.weight_m2)
         .sum();
     let reachable_count = unreachable.iter().filter(|u| !**u).count();
-    let mut covered = vec![false; demand.len()];
-    let (mut weight, mut count) = (0.0, 0usize);
-    let mut chosen: Vec<usize> = Vec::new();
     let done = |w: f64, n: usize| {
         if share >= 1.0 {
             n >= reachable_count
@@ -181,20 +204,45 @@ pub fn greedy_cover_lists(
             w >= share * reachable_weight - 1e-6
         }
     };
+    let mut chosen = greedy_picks(lists, demand, &done);
+    prune(&mut chosen, lists, demand, &done);
+    let covered = held_by(chosen.iter().map(|&k| &lists[k]), demand.len());
+    Placement {
+        stations: chosen.iter().map(|&k| candidates[k]).collect(),
+        chosen,
+        covered,
+        unreachable,
+    }
+}
+
+/// The greedy's picks until `done(covered weight m², covered points)`: each takes the largest
+/// uncovered weight, then the most uncovered points, ties to the lowest index.
+fn greedy_picks(
+    lists: &[Vec<usize>],
+    demand: &[Demand],
+    done: &dyn Fn(f64, usize) -> bool,
+) -> Vec<usize> {
+    let mut covered = vec![false; demand.len()];
+    let (mut weight, mut count) = (0.0, 0usize);
+    let mut chosen: Vec<usize> = Vec::new();
+    let gain = |l: &Vec<usize>, covered: &[bool]| {
+        l.iter()
+            .filter(|&&i| !covered[i])
+            .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+    };
+    // Gains only shrink as points are covered, so a gain computed earlier bounds the current
+    // one: a candidate whose fresh gain still tops every other's earlier one is the pick (lazy
+    // greedy: the same picks as scanning every candidate each time, far fewer gains computed).
+    let mut heap: std::collections::BinaryHeap<Gain> = lists
+        .iter()
+        .enumerate()
+        .map(|(k, l)| Gain::new(gain(l, &covered), k))
+        .filter(|g| g.points > 0)
+        .collect();
     while !done(weight, count) {
-        let gain = |l: &Vec<usize>| {
-            l.iter()
-                .filter(|&&i| !covered[i])
-                .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+        let Some(k) = next_pick(&mut heap, &|k| gain(&lists[k], &covered)) else {
+            break;
         };
-        let mut best: Option<(usize, (f64, usize))> = None;
-        for (k, l) in lists.iter().enumerate() {
-            let g = gain(l);
-            if g.1 > 0 && best.is_none_or(|(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
-                best = Some((k, g));
-            }
-        }
-        let Some((k, _)) = best else { break };
         for &i in &lists[k] {
             if !covered[i] {
                 covered[i] = true;
@@ -204,14 +252,69 @@ pub fn greedy_cover_lists(
         }
         chosen.push(k);
     }
-    prune(&mut chosen, lists, demand, &done);
-    let covered = held_by(chosen.iter().map(|&k| &lists[k]), demand.len());
-    Placement {
-        stations: chosen.iter().map(|&k| candidates[k]).collect(),
-        chosen,
-        covered,
-        unreachable,
+    chosen
+}
+
+/// A candidate's gain as last computed: uncovered weight (m²) and points; ordered by weight,
+/// then points, then the lower index first.
+#[derive(Debug, Clone, Copy)]
+struct Gain {
+    weight: f64,
+    points: usize,
+    index: usize,
+}
+
+impl Gain {
+    fn new((weight, points): (f64, usize), index: usize) -> Gain {
+        Gain {
+            weight,
+            points,
+            index,
+        }
     }
+}
+
+impl Ord for Gain {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.weight
+            .total_cmp(&other.weight)
+            .then(self.points.cmp(&other.points))
+            .then(other.index.cmp(&self.index))
+    }
+}
+
+impl PartialOrd for Gain {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Gain {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Gain {}
+
+/// The candidate with the largest current gain (`fresh` computes it), or None when no
+/// candidate covers anything more: pops earlier gains, refreshes them, and takes the first
+/// whose fresh gain is still at least every remaining earlier one.
+fn next_pick(
+    heap: &mut std::collections::BinaryHeap<Gain>,
+    fresh: &dyn Fn(usize) -> (f64, usize),
+) -> Option<usize> {
+    while let Some(top) = heap.pop() {
+        let now = Gain::new(fresh(top.index), top.index);
+        if now.points == 0 {
+            continue; // covers nothing more, ever
+        }
+        if heap.peek().is_none_or(|next| now >= *next) {
+            return Some(now.index);
+        }
+        heap.push(now);
+    }
+    None
 }
 
 /// Drops chosen stations, latest first, without which the target still holds (greedy keeps
@@ -271,6 +374,106 @@ mod tests {
                 .collect();
             assert_eq!(*l, brute);
             assert!(!l.is_empty());
+        }
+    }
+
+    #[test]
+    fn extending_a_call_gives_the_lists_of_a_fresh_one() {
+        let point = |i: usize, x0: f64| Coord {
+            x: x0 + (i % 25) as f64 * 0.23,
+            y: 45.0 + (i / 25) as f64 * 0.31,
+        };
+        let demand: Vec<Demand> = (0..500)
+            .map(|i| Demand {
+                location: point(i, 22.0),
+                weight_m2: 1.0,
+            })
+            .collect();
+        let cands: Vec<Coord> = (0..120).map(|i| point(i * 4 + 1, 22.1)).collect();
+        let r = 150_000.0;
+        // the first call is kept; the second (more candidates, more demand) extends it, the
+        // third repeats it, the fourth takes part of it
+        let first = reach_lists(&cands[..70], &demand[..300], r);
+        let second = reach_lists(&cands, &demand, r);
+        let third = reach_lists(&cands, &demand, r);
+        // shorter than a kept call: its lists cut to the shared demand
+        let fourth = reach_lists(&cands[..50], &demand[..200], r);
+        for (j, c) in cands.iter().enumerate() {
+            let brute = |n: usize| -> Vec<usize> {
+                (0..n)
+                    .filter(|&i| distance(*c, demand[i].location) <= r)
+                    .collect()
+            };
+            if j < 70 {
+                assert_eq!(first[j], brute(300), "candidate {j}");
+            }
+            assert_eq!(second[j], brute(500), "candidate {j}");
+            assert_eq!(third[j], second[j]);
+            if j < 50 {
+                assert_eq!(fourth[j], brute(200), "candidate {j}");
+            }
+        }
+        assert!(second.iter().any(|l| l.iter().any(|&i| i >= 300)));
+    }
+
+    /// The greedy's picks by scanning every candidate at every pick (before the lazy heap).
+    fn scanned_picks(
+        lists: &[Vec<usize>],
+        demand: &[Demand],
+        done: &dyn Fn(f64, usize) -> bool,
+    ) -> Vec<usize> {
+        let mut covered = vec![false; demand.len()];
+        let (mut weight, mut count) = (0.0, 0usize);
+        let mut chosen = Vec::new();
+        while !done(weight, count) {
+            let gain = |l: &Vec<usize>| {
+                l.iter()
+                    .filter(|&&i| !covered[i])
+                    .fold((0.0, 0usize), |(w, n), &i| (w + demand[i].weight_m2, n + 1))
+            };
+            let mut best: Option<(usize, (f64, usize))> = None;
+            for (k, l) in lists.iter().enumerate() {
+                let g = gain(l);
+                if g.1 > 0 && best.is_none_or(|(_, b)| g.0 > b.0 || (g.0 == b.0 && g.1 > b.1)) {
+                    best = Some((k, g));
+                }
+            }
+            let Some((k, _)) = best else { break };
+            for &i in &lists[k] {
+                if !covered[i] {
+                    covered[i] = true;
+                    weight += demand[i].weight_m2;
+                    count += 1;
+                }
+            }
+            chosen.push(k);
+        }
+        chosen
+    }
+
+    #[test]
+    fn lazy_greedy_picks_what_a_full_scan_picks() {
+        // weights of 1, 2 and 0 (boundary samples): many ties between equal discs
+        let demand: Vec<Demand> = (0..600)
+            .map(|i| Demand {
+                location: Coord {
+                    x: 22.0 + (i % 30) as f64 * 0.2,
+                    y: 46.0 + (i / 30) as f64 * 0.2,
+                },
+                weight_m2: [1.0, 2.0, 0.0][i % 3],
+            })
+            .collect();
+        let cands: Vec<Coord> = demand.iter().step_by(2).map(|d| d.location).collect();
+        let total: f64 = demand.iter().map(|d| d.weight_m2).sum();
+        for r in [40_000.0, 90_000.0] {
+            let lists = reach_lists(&cands, &demand, r);
+            let every = |_: f64, n: usize| n >= demand.len();
+            let most = |w: f64, _: usize| w >= 0.8 * total;
+            for done in [&every as &dyn Fn(f64, usize) -> bool, &most] {
+                let lazy = greedy_picks(&lists, &demand, done);
+                assert!(lazy.len() > 3, "{}", lazy.len());
+                assert_eq!(lazy, scanned_picks(&lists, &demand, done), "r {r}");
+            }
         }
     }
 

@@ -76,7 +76,13 @@ pub fn add_to(
         Some(c) => c.ground(s, ground, &g.controlled, || compute(s, g, ground))?,
         None => compute(s, g, ground)?,
     };
-    let report = build_report(s, g, ground, &computed);
+    // the same for every variant with this ground force and strip
+    let report = match cache {
+        Some(c) => c.ground_report(s, ground, &g.controlled, g.strip.as_ref(), || {
+            build_report(s, g, ground, &computed)
+        }),
+        None => build_report(s, g, ground, &computed),
+    };
     plan.layers.extend(layers(s, ground, &computed, &report));
     plan.report.ground = Some(report);
     Ok(())
