@@ -133,10 +133,13 @@ const SHADOW_WINDOW: usize = 32;
 const SHADOW_SPAN: usize = 128;
 
 impl Rule {
-    /// Longest chord any test may pass, metres.
-    fn reach(&self) -> f64 {
-        self.shadow
-            .map_or(self.max_chord, |s| s.max_chord.max(self.max_chord))
+    /// Whether a chord of `len` (metres) over `edges` source edges may be tested: within the
+    /// budget's chord, or a shadowed chord's reach over at most [`SHADOW_SPAN`] edges.
+    fn in_reach(&self, len: f64, edges: usize) -> bool {
+        len <= self.max_chord
+            || self
+                .shadow
+                .is_some_and(|s| len <= s.max_chord && edges <= SHADOW_SPAN)
     }
 }
 
@@ -145,7 +148,7 @@ fn chord_ok(pts: &[V3], i: usize, j: usize, rule: &Rule) -> bool {
     let (a, b) = (pts[i], pts[j]);
     let ab = sub(b, a);
     let len = norm(ab);
-    if len > rule.reach() || len == 0.0 || (len > rule.max_chord && j - i > SHADOW_SPAN) {
+    if len == 0.0 || !rule.in_reach(len, j - i) {
         return false;
     }
     let along = [ab[0] / len, ab[1] / len, ab[2] / len];
@@ -272,12 +275,9 @@ const HULL_SCAN: usize = 4_096;
 fn hull_step(pts: &[V3], i: usize, last: usize, rule: &Rule) -> Option<usize> {
     let a = pts[i];
     let end = last.min(i + HULL_SCAN);
-    // Shadowed chords reach past the budget's chord only over at most SHADOW_SPAN edges.
-    let within = |k: usize| {
-        let len = norm(sub(pts[k], a));
-        len <= rule.max_chord || (len <= rule.reach() && k - i <= SHADOW_SPAN)
-    };
-    let reach = (i + 1..=end).take_while(|&k| within(k)).last()?;
+    let reach = (i + 1..=end)
+        .take_while(|&k| rule.in_reach(norm(sub(pts[k], a)), k - i))
+        .last()?;
     // A frame at `a`: along the chord to the last vertex in reach, and outward of it.
     let (along, unit_n, _) = chord_frame(a, pts[reach])?;
     let out = [
