@@ -15,6 +15,18 @@ use serde_json::{Map, Value};
 /// mode and limits of `options`. `file` names the source in errors. Files and standard input are
 /// read through [`crate::io::read_layers`] / [`crate::io::read_path`].
 pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<ReadResult> {
+    read_features_scanned(bytes, file, options, false)
+}
+
+/// [`read_features`] of bytes that already went through a [`Prescan`] with these options and
+/// passed its checks, as a file's bytes did while they were read (`prescanned`): the scan, a
+/// pass over every byte, is not made twice.
+pub(crate) fn read_features_scanned(
+    bytes: &[u8],
+    file: &str,
+    options: &ReadOptions,
+    prescanned: bool,
+) -> Result<ReadResult> {
     let mut warnings = Vec::new();
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::input(
@@ -39,9 +51,13 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
         )
         .with_hint("split the file, or raise the limit with --max-bytes N"));
     }
-    let mut scan = Prescan::default();
-    scan.feed(text.as_bytes());
-    scan.check(file, options)?;
+    if !prescanned {
+        // The byte-order mark makes no difference to the scan: none of its bytes is a quote,
+        // a bracket or a control byte.
+        let mut scan = Prescan::default();
+        scan.feed(text.as_bytes());
+        scan.check(file, options)?;
+    }
     let raw = if options.mode == Mode::Trusted {
         // data iapz validated when it was built: straight into geojson types, no JSON tree
         let gj: geojson::GeoJson =
