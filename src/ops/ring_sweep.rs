@@ -336,7 +336,7 @@ impl Status {
         let neighbours = [self.before(place), self.at_or_after(place)];
         let (c, i) = place;
         if self.chunks.is_empty() {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            self.chunks.push(Vec::new());
         }
         let chunk = &mut self.chunks[c];
         chunk.insert(i, s);
