@@ -15,6 +15,18 @@ use serde_json::{Map, Value};
 /// mode and limits of `options`. `file` names the source in errors. Files and standard input are
 /// read through [`crate::io::read_layers`] / [`crate::io::read_path`].
 pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<ReadResult> {
+    read_features_scanned(bytes, file, options, false)
+}
+
+/// [`read_features`] of bytes that already went through a [`Prescan`] with these options and
+/// passed its checks, as a file's bytes did while they were read (`prescanned`): the scan, a
+/// pass over every byte, is not made twice.
+pub(crate) fn read_features_scanned(
+    bytes: &[u8],
+    file: &str,
+    options: &ReadOptions,
+    prescanned: bool,
+) -> Result<ReadResult> {
     let mut warnings = Vec::new();
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::input(
@@ -39,9 +51,13 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
         )
         .with_hint("split the file, or raise the limit with --max-bytes N"));
     }
-    let mut scan = Prescan::default();
-    scan.feed(text.as_bytes());
-    scan.check(file, options)?;
+    if !prescanned {
+        // The byte-order mark makes no difference to the scan: none of its bytes is a quote,
+        // a bracket or a control byte.
+        let mut scan = Prescan::default();
+        scan.feed(text.as_bytes());
+        scan.check(file, options)?;
+    }
     let raw = if options.mode == Mode::Trusted {
         // data iapz validated when it was built: straight into geojson types, no JSON tree
         let gj: geojson::GeoJson =
@@ -93,6 +109,7 @@ pub fn read_features(bytes: &[u8], file: &str, options: &ReadOptions) -> Result<
             ));
         }
         let geom = super::tidy::finish(geom, file, &label, options.mode, &mut warnings)?;
+
         features.push(Feature {
             geometry: geom,
             properties,
@@ -403,42 +420,65 @@ impl Prescan {
         }
     }
 
+    /// Bytes [`Prescan::step`] must see outside strings when no `[` was just met: a quote, a
+    /// bracket, and bytes below 0x20 (line feeds and control bytes). For any other byte there
+    /// the step does nothing, so [`Prescan::feed`] skips it (numbers, commas and spaces: nearly
+    /// all of a file of coordinates).
+    const SEEN: [bool; 256] = {
+        let mut seen = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            seen[b] = true;
+            b += 1;
+        }
+        seen[b'"' as usize] = true;
+        seen[b'[' as usize] = true;
+        seen
+    };
+
     pub(crate) fn feed(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.note_control(b);
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    self.matched = usize::MAX;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                    self.matched = usize::MAX;
-                } else if b == b'"' {
-                    self.in_string = false;
-                    if self.matched == Self::FEATURE.len() {
-                        self.features += 1;
-                    }
-                } else if self.matched < Self::FEATURE.len() && Self::FEATURE[self.matched] == b {
-                    self.matched += 1;
-                } else {
-                    self.matched = usize::MAX;
-                }
-                continue;
+            if self.in_string || self.after_open || Self::SEEN[b as usize] {
+                self.step(b);
             }
-            if self.after_open && !b.is_ascii_whitespace() {
-                self.after_open = false;
-                if b.is_ascii_digit() || b == b'-' {
-                    self.positions += 1;
+        }
+    }
+
+    /// The scan of one byte.
+    fn step(&mut self, b: u8) {
+        self.note_control(b);
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+                self.matched = usize::MAX;
+            } else if b == b'\\' {
+                self.escaped = true;
+                self.matched = usize::MAX;
+            } else if b == b'"' {
+                self.in_string = false;
+                if self.matched == Self::FEATURE.len() {
+                    self.features += 1;
                 }
+            } else if self.matched < Self::FEATURE.len() && Self::FEATURE[self.matched] == b {
+                self.matched += 1;
+            } else {
+                self.matched = usize::MAX;
             }
-            match b {
-                b'"' => {
-                    self.in_string = true;
-                    self.matched = 0;
-                }
-                b'[' => self.after_open = true,
-                _ => {}
+            return;
+        }
+        if self.after_open && !b.is_ascii_whitespace() {
+            self.after_open = false;
+            if b.is_ascii_digit() || b == b'-' {
+                self.positions += 1;
             }
+        }
+        match b {
+            b'"' => {
+                self.in_string = true;
+                self.matched = 0;
+            }
+            b'[' => self.after_open = true,
+            _ => {}
         }
     }
 
@@ -660,4 +700,64 @@ pub fn feature_collection<'a>(features: impl IntoIterator<Item = &'a Feature>) -
 /// All layers in one FeatureCollection (each feature carries its `layer` property).
 pub fn layers_collection(layers: &[Layer]) -> String {
     feature_collection(layers.iter().flat_map(|l| l.features.iter()))
+}
+
+#[cfg(test)]
+mod prescan_tests {
+    use super::Prescan;
+
+    #[test]
+    fn skipping_bytes_scans_as_every_byte_does() {
+        // Random text over the bytes the scan reacts to and some it ignores, fed in random
+        // chunks: the same state as a step for every byte.
+        let tokens: [&[u8]; 20] = [
+            b"\"Feature\"",
+            b"\"Featur\"",
+            b"\"Features\"",
+            b"\"F\\eature\"",
+            b"\"",
+            b"[",
+            b"[ ",
+            b"]",
+            b"0",
+            b"-2.5",
+            b"1e7",
+            b" ",
+            b"\n",
+            b"\t",
+            b"\r",
+            b"\\",
+            b"\x01",
+            b",",
+            b":",
+            b"x",
+        ];
+        let mut state = 0x853c_49e6_748f_ea9b_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut counted = 0;
+        for _ in 0..2_000 {
+            let len = next(100);
+            let text: Vec<u8> = (0..len)
+                .flat_map(|_| tokens[next(tokens.len())])
+                .copied()
+                .collect();
+            let mut every = Prescan::default();
+            text.iter().for_each(|&b| every.step(b));
+            let mut fast = Prescan::default();
+            let mut rest = &text[..];
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at(1 + next(rest.len()));
+                fast.feed(chunk);
+                rest = tail;
+            }
+            assert_eq!(format!("{fast:?}"), format!("{every:?}"), "{text:?}");
+            counted += usize::from(every.features > 0 && every.positions > 0);
+        }
+        assert!(counted > 500, "{counted}");
+    }
 }

@@ -197,7 +197,9 @@ pub fn read_layers(path: &Path, options: &ReadOptions) -> Result<Input> {
     let source = open(path, &name, options)?;
     let input = match source {
         Source::GeoPackage => gpkg::read_layers(path, options)?,
-        Source::Text(format, bytes) => parse(&bytes, &name, stem_name(path), format, options)?,
+        Source::Text(format, bytes) => {
+            parse(&bytes, &name, stem_name(path), format, options, true)?
+        }
     };
     only_layer(input, &name, options)
 }
@@ -209,9 +211,12 @@ pub fn read_path(path: impl AsRef<Path>, options: &ReadOptions) -> Result<ReadRe
     let path = path.as_ref();
     let name = display_name(path);
     match open(path, &name, options)? {
-        Source::Text(Format::GeoJson, bytes) => geojson::read_features(&bytes, &name, options),
+        // `open` scanned the bytes as it read them.
+        Source::Text(Format::GeoJson, bytes) => {
+            geojson::read_features_scanned(&bytes, &name, options, true)
+        }
         Source::Text(format, bytes) => {
-            let input = parse(&bytes, &name, stem_name(path), format, options)?;
+            let input = parse(&bytes, &name, stem_name(path), format, options, true)?;
             Ok(flatten(only_layer(input, &name, options)?))
         }
         Source::GeoPackage => Ok(flatten(only_layer(
@@ -234,7 +239,14 @@ pub fn read_bytes(
     if bytes.len() as u64 > options.max_bytes {
         return Err(too_many_bytes(name, options.max_bytes));
     }
-    let input = parse(bytes, name, stem_name(Path::new(name)), format, options)?;
+    let input = parse(
+        bytes,
+        name,
+        stem_name(Path::new(name)),
+        format,
+        options,
+        false,
+    )?;
     only_layer(input, name, options)
 }
 
@@ -411,16 +423,19 @@ fn check_geopackage_file(path: &Path, name: &str, options: &ReadOptions) -> Resu
     Ok(())
 }
 
+/// `prescanned`: the bytes were read by [`open`], which scanned them (see
+/// [`geojson::read_features_scanned`]).
 fn parse(
     bytes: &[u8],
     name: &str,
     default_layer: String,
     format: Format,
     options: &ReadOptions,
+    prescanned: bool,
 ) -> Result<Input> {
     match format {
         Format::GeoJson => {
-            let read = geojson::read_features(bytes, name, options)?;
+            let read = geojson::read_features_scanned(bytes, name, options, prescanned)?;
             Ok(Input {
                 format,
                 layers: group_by_layer(read.features, &default_layer),

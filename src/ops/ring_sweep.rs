@@ -1,7 +1,9 @@
-//! Whether a closed ring crosses or touches itself, in O(n log n) in the worst case: a
-//! Shamos–Hoey sweep (Shamos & Hoey 1976, "Geometric intersection problems") over the ring's
+//! Whether a closed ring crosses or touches itself, in O(n log n) comparisons in the worst case:
+//! a Shamos–Hoey sweep (Shamos & Hoey 1976, "Geometric intersection problems") over the ring's
 //! vertices in lexicographic order, with exact orientation tests (geo's `RobustKernel`, Shewchuk's
-//! adaptive predicates), so the answer does not depend on rounding.
+//! adaptive predicates), so the answer does not depend on rounding. The sweep's status is a
+//! sorted vector in chunks ([`Status`]): one binary search per edge entering or leaving it, and
+//! none for the second edge at a vertex, which goes (or is) beside the first.
 //!
 //! The question answered is the one [`crate::ops::validity`] has always asked (geo's): is there a
 //! pair of edges `i < j` that intersect (closed segments: crossing, touching or overlapping) where
@@ -31,8 +33,6 @@ use geo::{Coord, Intersects, Line};
 use rayon::prelude::*;
 use std::cell::Cell;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
-use std::ops::Bound::{Excluded, Unbounded};
 
 /// Where a closed ring (`ring[0] == ring[last]`, every coordinate finite) meets itself, if it
 /// does: a point shared by two edges that geo's rule says must not meet (lon/lat degrees).
@@ -225,59 +225,197 @@ struct Segment {
     edge: u32,
 }
 
-/// A segment in the sweep's status: ordered bottom to top where the sweep line crosses it.
-/// Comparing two segments one of which has its left end *on* the other is an intersection: it
-/// is noted in `found` (a comparison cannot return it), and the sweep stops.
-struct Active<'a> {
-    seg: Segment,
-    found: &'a Cell<Option<(Segment, Segment)>>,
-}
-
-impl Active<'_> {
-    /// `Greater` when `self` is above `other` (orientation: counter-clockwise is above a
-    /// segment directed left to right; a vertical segment points up, so the sweep line is
-    /// tilted by an infinitesimal angle and points to its left are above it).
-    fn order(&self, other: &Self) -> Ordering {
-        let (a, b) = (self.seg, other.seg);
-        if a.edge == b.edge {
-            return Ordering::Equal;
+/// The sweep's order of two segments of its status: `Greater` when `a` is above `b` where the
+/// sweep line crosses them (orientation: counter-clockwise is above a segment directed left to
+/// right; a vertical segment points up, so the sweep line is tilted by an infinitesimal angle
+/// and points to its left are above it). Comparing two segments one of which has its left end
+/// *on* the other is an intersection: it is noted in `found` (a comparison cannot return it),
+/// and the sweep stops.
+fn seg_order(a: Segment, b: Segment, found: &Cell<Option<(Segment, Segment)>>) -> Ordering {
+    if a.edge == b.edge {
+        return Ordering::Equal;
+    }
+    let above = |o: Orientation| match o {
+        Orientation::CounterClockwise => Some(Ordering::Greater),
+        Orientation::Clockwise => Some(Ordering::Less),
+        Orientation::Collinear => None,
+    };
+    let decided = if a.left == b.left {
+        // Two edges leaving one vertex: by where their right ends are.
+        above(orient(b.left, b.right, a.right))
+    } else if lex(a.left, b.left) == Ordering::Greater {
+        above(orient(b.left, b.right, a.left))
+    } else {
+        above(orient(a.left, a.right, b.left)).map(Ordering::reverse)
+    };
+    decided.unwrap_or_else(|| {
+        if found.get().is_none() {
+            found.set(Some((a, b)));
         }
-        let above = |o: Orientation| match o {
-            Orientation::CounterClockwise => Some(Ordering::Greater),
-            Orientation::Clockwise => Some(Ordering::Less),
-            Orientation::Collinear => None,
-        };
-        let decided = if a.left == b.left {
-            // Two edges leaving one vertex: by where their right ends are.
-            above(orient(b.left, b.right, a.right))
-        } else if lex(a.left, b.left) == Ordering::Greater {
-            above(orient(b.left, b.right, a.left))
-        } else {
-            above(orient(a.left, a.right, b.left)).map(Ordering::reverse)
-        };
-        decided.unwrap_or_else(|| {
-            if self.found.get().is_none() {
-                self.found.set(Some((a, b)));
-            }
-            a.edge.cmp(&b.edge)
-        })
-    }
+        a.edge.cmp(&b.edge)
+    })
 }
 
-impl PartialEq for Active<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.order(other) == Ordering::Equal
-    }
+/// Most segments in one chunk of the [`Status`]; a fuller chunk is split in two.
+const CHUNK: usize = 512;
+
+/// The sweep's status: its segments bottom to top in [`seg_order`], as sorted chunks (a sorted
+/// vector cut into pieces of at most [`CHUNK`]). One binary search finds a segment's place and
+/// both its neighbours (a balanced tree needs a search for each: three times the comparisons),
+/// and the chunks bound the moves of an insertion or removal when very many edges cross the
+/// sweep line (a comb), so the sweep stays O(n log n) in comparisons and O(n·CHUNK) in moves
+/// of a few words.
+struct Status {
+    chunks: Vec<Vec<Segment>>,
 }
-impl Eq for Active<'_> {}
-impl PartialOrd for Active<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+
+/// Where a segment is (or would go) in the [`Status`]: chunk and place in it.
+type Place = (usize, usize);
+
+impl Status {
+    fn new() -> Status {
+        Status { chunks: Vec::new() }
     }
-}
-impl Ord for Active<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.order(other)
+
+    /// The first place whose segment is not below `s` (the end when every segment is).
+    fn lower_bound(&self, s: Segment, found: &Cell<Option<(Segment, Segment)>>) -> Place {
+        let below = |t: &Segment| seg_order(*t, s, found) == Ordering::Less;
+        let c = self
+            .chunks
+            .partition_point(|chunk| below(chunk.last().expect("chunks are never empty")));
+        if c == self.chunks.len() {
+            return match self.chunks.last() {
+                Some(last) => (c - 1, last.len()),
+                None => (0, 0),
+            };
+        }
+        (c, self.chunks[c].partition_point(below))
+    }
+
+    /// The segment before `place`, if any.
+    fn before(&self, (c, i): Place) -> Option<Segment> {
+        if i > 0 {
+            Some(self.chunks[c][i - 1])
+        } else {
+            c.checked_sub(1)
+                .map(|p| *self.chunks[p].last().expect("not empty"))
+        }
+    }
+
+    /// The segment at `place` or, past the end of its chunk, the first of the next chunk.
+    fn at_or_after(&self, (c, i): Place) -> Option<Segment> {
+        let chunk = self.chunks.get(c)?;
+        match chunk.get(i) {
+            Some(s) => Some(*s),
+            None => self.chunks.get(c + 1).map(|n| n[0]),
+        }
+    }
+
+    /// Whether `s` goes at `place`: above the segment before it and below the one there.
+    /// In a status sorted by a consistent order this is the one place a search would find.
+    fn fits(&self, place: Place, s: Segment, found: &Cell<Option<(Segment, Segment)>>) -> bool {
+        self.before(place)
+            .is_none_or(|b| seg_order(b, s, found) == Ordering::Less)
+            && self
+                .at_or_after(place)
+                .is_none_or(|a| seg_order(a, s, found) == Ordering::Greater)
+    }
+
+    /// Inserts `s` at `hint` if it [fits](Self::fits) there, else where a search puts it;
+    /// returns its neighbours below and above, and its place.
+    fn insert(
+        &mut self,
+        s: Segment,
+        hint: Option<Place>,
+        found: &Cell<Option<(Segment, Segment)>>,
+    ) -> ([Option<Segment>; 2], Place) {
+        let place = match hint.map(|h| self.normalised(h)) {
+            Some(h) if self.fits(h, s, found) => h,
+            _ => self.lower_bound(s, found),
+        };
+        let neighbours = [self.before(place), self.at_or_after(place)];
+        let (c, i) = place;
+        if self.chunks.is_empty() {
+            self.chunks.push(Vec::new());
+        }
+        let chunk = &mut self.chunks[c];
+        chunk.insert(i, s);
+        if chunk.len() > CHUNK {
+            let upper = chunk.split_off(CHUNK / 2);
+            self.chunks.insert(c + 1, upper);
+            if i >= CHUNK / 2 {
+                return (neighbours, (c + 1, i - CHUNK / 2));
+            }
+        }
+        (neighbours, place)
+    }
+
+    /// A place past the end of the last chunk as the end of that chunk.
+    fn normalised(&self, (c, i): Place) -> Place {
+        if c > 0 && c == self.chunks.len() {
+            (c - 1, self.chunks[c - 1].len())
+        } else {
+            (c, i)
+        }
+    }
+
+    /// Removes `s`, looked up first beside `hint` (where a neighbour of it was removed),
+    /// then by a search; returns the segments that were its neighbours below and above and the
+    /// place between them (`None` when `s` is not in the status).
+    fn remove(
+        &mut self,
+        s: Segment,
+        hint: Option<Place>,
+        found: &Cell<Option<(Segment, Segment)>>,
+    ) -> Option<([Option<Segment>; 2], Place)> {
+        let is_s = |t: Option<Segment>| t.is_some_and(|t| t.edge == s.edge);
+        let beside = hint.and_then(|h| {
+            let h = self.normalised(h);
+            if is_s(self.at_or_after(h)) {
+                Some(h)
+            } else if is_s(self.before(h)) {
+                Some(if h.1 > 0 {
+                    (h.0, h.1 - 1)
+                } else {
+                    (h.0 - 1, self.chunks[h.0 - 1].len() - 1)
+                })
+            } else {
+                None
+            }
+        });
+        let place = match beside {
+            Some(h) => h,
+            None => {
+                let place = self.lower_bound(s, found);
+                if is_s(self.at_or_after(place)) {
+                    place
+                } else {
+                    // An order made inconsistent by an intersection the comparisons noted (the
+                    // sweep stops at once): find the segment by its edge.
+                    self.chunks.iter().enumerate().find_map(|(c, chunk)| {
+                        chunk.iter().position(|t| t.edge == s.edge).map(|i| (c, i))
+                    })?
+                }
+            }
+        };
+        // At the end of its chunk: the first of the next.
+        let (c, i) = if place.1 == self.chunks[place.0].len() {
+            (place.0 + 1, 0)
+        } else {
+            place
+        };
+        let below = self.before((c, i));
+        let above = self.at_or_after((c, i + 1));
+        self.chunks[c].remove(i);
+        if self.chunks[c].is_empty() {
+            self.chunks.remove(c);
+            return Some(([below, above], (c, 0)));
+        }
+        Some(([below, above], (c, i)))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Segment> + '_ {
+        self.chunks.iter().flatten().copied()
     }
 }
 
@@ -288,8 +426,6 @@ struct Sweep<'a> {
     found: Cell<Option<(Segment, Segment)>>,
 }
 
-// The keys' `Cell` is a side channel for what comparisons come upon, never read by the order.
-#[allow(clippy::mutable_key_type)]
 impl<'a> Sweep<'a> {
     fn new(d: &'a [Coord], links: &'a Links) -> Self {
         Sweep {
@@ -326,15 +462,15 @@ impl<'a> Sweep<'a> {
     /// cross the slab's left side, every neighbouring pair tested.
     fn run(&self, order: &[u32], rank: &[u32], ranks: std::ops::Range<usize>) -> Option<Coord> {
         let m = self.d.len();
-        let mut status: BTreeSet<Active> = BTreeSet::new();
+        let mut status = Status::new();
         let crossing_left_side = (0..m).filter(|&e| {
             let (a, b) = (rank[e] as usize, rank[self.links.next[e] as usize] as usize);
             a.min(b) < ranks.start && ranks.start <= a.max(b)
         });
         for e in crossing_left_side {
-            status.insert(self.key(self.segment(e)));
+            status.insert(self.segment(e), None, &self.found);
         }
-        let ordered: Vec<Segment> = status.iter().map(|a| a.seg).collect();
+        let ordered: Vec<Segment> = status.iter().collect();
         let pairs = ordered.windows(2).map(|w| (w[0], w[1]));
         if let Some(at) = self.first_meeting(pairs) {
             return Some(at);
@@ -343,51 +479,35 @@ impl<'a> Sweep<'a> {
             let v = v as usize;
             let v_at = self.d[v];
             let incident = [self.segment(self.links.prev[v] as usize), self.segment(v)];
+            // The place of the edge last removed or inserted here: the other edge at this
+            // vertex goes (or is) beside it while no two edges cross (see `Status::fits`).
+            let mut hint = None;
             for &s in incident.iter().filter(|s| s.right == v_at) {
-                if let Some(at) = self.remove(&mut status, s) {
+                let ([below, above], place) = status
+                    .remove(s, hint, &self.found)
+                    .map_or(([None, None], None), |(n, p)| (n, Some(p)));
+                hint = place;
+                if let Some(at) = self.first_meeting(below.zip(above).into_iter()) {
                     return Some(at);
                 }
             }
+            let mut first: Option<Segment> = None;
             for &s in incident.iter().filter(|s| s.left == v_at) {
-                if let Some(at) = self.insert(&mut status, s) {
+                // Two edges leaving the vertex: the second goes just above or below the first.
+                if let (Some(f), Some((c, i))) = (first, hint)
+                    && seg_order(s, f, &self.found) == Ordering::Greater
+                {
+                    hint = Some((c, i + 1));
+                }
+                let (neighbours, place) = status.insert(s, hint, &self.found);
+                (first, hint) = (Some(s), Some(place));
+                let pairs = neighbours.into_iter().flatten().map(|n| (s, n));
+                if let Some(at) = self.first_meeting(pairs) {
                     return Some(at);
                 }
             }
         }
         None
-    }
-
-    fn key(&self, seg: Segment) -> Active<'_> {
-        Active {
-            seg,
-            found: &self.found,
-        }
-    }
-
-    fn neighbours(&self, status: &BTreeSet<Active>, key: &Active) -> [Option<Segment>; 2] {
-        [
-            status.range(..key).next_back().map(|a| a.seg),
-            status
-                .range((Excluded(key), Unbounded))
-                .next()
-                .map(|a| a.seg),
-        ]
-    }
-
-    fn insert<'s>(&'s self, status: &mut BTreeSet<Active<'s>>, s: Segment) -> Option<Coord> {
-        let key = self.key(s);
-        let [below, above] = self.neighbours(status, &key);
-        status.insert(self.key(s));
-        let pairs = [below, above].into_iter().flatten().map(|n| (s, n));
-        self.first_meeting(pairs)
-    }
-
-    fn remove<'s>(&'s self, status: &mut BTreeSet<Active<'s>>, s: Segment) -> Option<Coord> {
-        let key = self.key(s);
-        let [below, above] = self.neighbours(status, &key);
-        status.remove(&key);
-        let pairs = below.zip(above);
-        self.first_meeting(pairs.into_iter())
     }
 
     /// A meeting among `pairs`, or one a comparison came upon (checked with the same test).
@@ -562,6 +682,62 @@ mod tests {
                 assert_eq!(got.is_some(), want, "case {case}, {slabs} slabs");
             }
         }
+    }
+
+    /// A comb: a zigzag of `teeth` edges up and down between x ≈ 0 and x ≈ 10 (every edge
+    /// crosses x = 5, so the status holds them all: many chunks), closed around on the right.
+    fn comb(rng: &mut Rng, teeth: usize) -> Vec<Coord> {
+        let mut ring: Vec<Coord> = (0..=teeth)
+            .map(|i| Coord {
+                x: if i % 2 == 0 { 0.0 } else { 10.0 } + rng.below(4) as f64 * 0.5,
+                y: i as f64,
+            })
+            .collect();
+        ring.extend([
+            Coord {
+                x: 20.0,
+                y: teeth as f64,
+            },
+            Coord { x: 20.0, y: -1.0 },
+            Coord { x: 0.0, y: -1.0 },
+        ]);
+        ring.push(ring[0]);
+        ring
+    }
+
+    #[test]
+    fn agrees_on_combs_whose_status_fills_many_chunks() {
+        let mut rng = Rng(0x6a09_e667_f3bc_c908);
+        let (mut crossing, mut simple) = (0, 0);
+        for case in 0..24 {
+            let teeth = 2 * CHUNK + 300 * case;
+            let mut ring = comb(&mut rng, teeth);
+            // Move a tooth's tip: a little (still simple), across the next teeth, or onto
+            // the tip after next.
+            let k = 1 + rng.below(teeth as u64 - 3) as usize;
+            match case % 4 {
+                1 => {
+                    ring[k] = Coord {
+                        x: 5.0,
+                        y: ring[k].y + 3.5,
+                    }
+                }
+                2 => ring[k].y += 0.5,
+                3 => ring[k] = ring[k + 2],
+                _ => {}
+            }
+            let want = pairwise(&ring);
+            for slabs in [1, 3, 8] {
+                let got = ring_crossing_in_slabs(&ring, Some(slabs));
+                assert_eq!(got.is_some(), want, "case {case}, {slabs} slabs");
+            }
+            if want {
+                crossing += 1;
+            } else {
+                simple += 1;
+            }
+        }
+        assert!(crossing > 5 && simple > 5, "{crossing} {simple}");
     }
 
     #[test]
