@@ -546,6 +546,17 @@ mod tests {
         })
     }
 
+    /// Asserts that the sweep cut into each of `slabs` slabs gives `pairwise`'s verdict on
+    /// `ring` (`what` names the case, formatted only on a failure); returns that verdict.
+    fn assert_agrees(ring: &[Coord], slabs: &[usize], what: impl Fn() -> String) -> bool {
+        let want = pairwise(ring);
+        for &k in slabs {
+            let got = ring_crossing_in_slabs(ring, Some(k));
+            assert_eq!(got.is_some(), want, "{}, {k} slabs", what());
+        }
+        want
+    }
+
     /// xorshift64: deterministic.
     struct Rng(u64);
     impl Rng {
@@ -603,12 +614,7 @@ mod tests {
             let n = 3 + (case % 9);
             let grid = 2 + (case as u64 % 5);
             let ring = grid_ring(&mut rng, n, grid);
-            let want = pairwise(&ring);
-            for slabs in [1, 2, 3, 8] {
-                let got = ring_crossing_in_slabs(&ring, Some(slabs));
-                assert_eq!(got.is_some(), want, "{slabs} slabs: {ring:?}");
-            }
-            if want {
+            if assert_agrees(&ring, &[1, 2, 3, 8], || format!("{ring:?}")) {
                 crossing += 1;
             } else {
                 simple += 1;
@@ -641,11 +647,7 @@ mod tests {
                 },
             };
             ring[n] = ring[0];
-            let want = pairwise(&ring);
-            for slabs in [1, 4, 8] {
-                let got = ring_crossing_in_slabs(&ring, Some(slabs));
-                assert_eq!(got.is_some(), want, "{slabs} slabs: {ring:?}");
-            }
+            assert_agrees(&ring, &[1, 4, 8], || format!("{ring:?}"));
         }
     }
 
@@ -676,11 +678,7 @@ mod tests {
                 };
                 ring[n] = ring[0];
             }
-            let want = pairwise(&ring);
-            for slabs in [1, 5, 8] {
-                let got = ring_crossing_in_slabs(&ring, Some(slabs));
-                assert_eq!(got.is_some(), want, "case {case}, {slabs} slabs");
-            }
+            assert_agrees(&ring, &[1, 5, 8], || format!("case {case}"));
         }
     }
 
@@ -726,12 +724,7 @@ mod tests {
                 3 => ring[k] = ring[k + 2],
                 _ => {}
             }
-            let want = pairwise(&ring);
-            for slabs in [1, 3, 8] {
-                let got = ring_crossing_in_slabs(&ring, Some(slabs));
-                assert_eq!(got.is_some(), want, "case {case}, {slabs} slabs");
-            }
-            if want {
+            if assert_agrees(&ring, &[1, 3, 8], || format!("case {case}")) {
                 crossing += 1;
             } else {
                 simple += 1;
