@@ -949,12 +949,9 @@ fn buffer_with(
             MERGE_SHARE * options.tolerance_m,
         ));
     }
-    let filled = build(&Params {
-        // Smaller sources keep their whole slices: the default plan's buffers (threats of a few
-        // thousand vertices) stay byte-identical, and at W3's size the cut saves ~10 ms.
-        cut: cull && source_vertices >= CUT_MIN_VERTICES,
-        ..p
-    });
+    // Every outward polygon buffer has its slices cut, whatever its size: at W3's 1,173
+    // vertices the cut takes 0.10 s of CPU to 0.04 s (2026-12-02).
+    let filled = build(&Params { cut: cull, ..p });
     finish(merge_close_vertices(
         filled,
         MERGE_SHARE * options.tolerance_m,
@@ -1006,9 +1003,6 @@ fn line_ends(geom: &Geometry) -> geo::MultiPoint {
         .map(|c| geo::Point(*c))
         .collect()
 }
-
-/// Sources from this many vertices on have their slices cut ([`cut_slice`]).
-const CUT_MIN_VERTICES: usize = 5_000;
 
 /// Sources from this many vertices on are checked for deep runs (below, the coarse buffers
 /// cost more than they save).

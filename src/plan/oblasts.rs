@@ -24,7 +24,8 @@ use serde::Serialize;
 use std::fmt::Write;
 
 /// A city off the mapped land (a river bank, a coast drawn at 1:10,000,000) belongs to the part
-/// nearest to it; parts within this many metres of that nearest distance tie, metres.
+/// nearest to it; parts within this many metres of that nearest distance tie (the first in the
+/// order zone, occupied, band, rest wins), metres.
 const TIE_M: f64 = 1.0;
 
 /// Figures of one oblast (or Kyiv city, Crimea, Sevastopol); shares are % of its area.
@@ -224,10 +225,18 @@ fn distance_m(g: &Option<GeometryDistance>, at: Coord) -> f64 {
 /// the zone, the band and the rest (occupied territory's distance is in `f`).
 fn place(c: &City, parts: &[Option<GeometryDistance>], f: &CityFixed) -> Placed {
     let d = |i: usize| distance_m(&parts[i], c.location);
-    let dists = [d(0), d(1), f.to_occupied_m, d(2)];
+    // Within TIE_M of the nearest, the first part in this order wins. A town the line of
+    // contact runs through (Kupiansk, Kostiantynivka and Enerhodar are vertices of it) is on
+    // the edge the band shares with the occupied territory: it counts as occupied, whichever
+    // side the overlay's grid puts it on by a few millimetres.
+    let order = [Part::Zone, Part::Occupied, Part::Band, Part::Rest];
+    let dists = [d(0), f.to_occupied_m, d(1), d(2)];
     let nearest = dists.iter().copied().fold(f64::INFINITY, f64::min);
-    let k = dists.iter().position(|x| *x <= nearest).unwrap_or(3);
-    let part = [Part::Zone, Part::Band, Part::Occupied, Part::Rest][k];
+    let k = dists
+        .iter()
+        .position(|x| *x <= nearest + TIE_M)
+        .unwrap_or(3);
+    let part = order[k];
     // On the mapped land the strip holds a town or not (a town on the line of contact, the
     // strip's edge, does not count); off it, the town goes with the nearest land.
     let in_strip = f
@@ -417,4 +426,47 @@ pub fn to_markdown(rows: &[OblastFigures], people: &PopulationFigures) -> String
         );
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon};
+
+    fn town(lon: f64) -> City {
+        City {
+            geonameid: 1,
+            name: "test".into(),
+            location: coord! { x: lon, y: 49.5 },
+            population: 1,
+            admin1: "UP07".into(),
+            source: String::new(),
+            as_of: String::new(),
+        }
+    }
+
+    /// Where a town between the band (30–31°E) and occupied territory (east of 31°E) goes,
+    /// given its distance to the occupied territory, metres.
+    fn part_of(lon: f64, to_occupied_m: f64) -> Part {
+        let band = Geometry::Polygon(polygon![
+            (x: 30.0, y: 49.0), (x: 31.0, y: 49.0), (x: 31.0, y: 50.0), (x: 30.0, y: 50.0)
+        ]);
+        let parts = [None, Some(GeometryDistance::new(&band)), None];
+        let f = CityFixed {
+            oblast: 0,
+            to_occupied_m,
+            to_strip_m: None,
+        };
+        place(&town(lon), &parts, &f).part
+    }
+
+    #[test]
+    fn a_town_on_the_line_of_contact_counts_as_occupied_whatever_the_grid_says() {
+        // On the shared edge, and a few millimetres off it to either side (the overlay's grid).
+        assert_eq!(part_of(31.0, 0.0), Part::Occupied);
+        assert_eq!(part_of(31.0 - 5e-8, 0.004), Part::Occupied);
+        assert_eq!(part_of(31.0 + 5e-8, 0.0), Part::Occupied);
+        // Inside the band by more than the tie distance: the band's.
+        assert_eq!(part_of(30.9999, 7.2), Part::Band);
+    }
 }
