@@ -85,7 +85,7 @@ pub struct Solution {
     /// tankers as configured; unservable stations at the penalty cost).
     pub greedy_stations: usize,
     pub greedy_cost: f64,
-    /// Candidate stations and demand points of the last program.
+    /// Candidate stations and demand points of the program the published answer solved.
     pub candidates: usize,
     pub demand_points: usize,
     /// Branch-and-bound nodes allowed per program.
@@ -231,7 +231,8 @@ fn check_work(s: &Resolved, zone_km2: f64, cap: &CapResolved, sensitivity: bool)
 /// Places stations for `cap` over `zone` and measures what they cover. When the whole zone must
 /// be covered and the exact discs still miss slivers the grid did not see, samples of those
 /// slivers are added as demand and as candidates, and the cover is redone (at most
-/// [`REPAIR_ROUNDS`] times).
+/// [`REPAIR_ROUNDS`] times); the answer published is the last round's unless an earlier one is
+/// no dearer and leaves less uncovered (`best_round`).
 pub fn solve(
     s: &Resolved,
     zone: &MultiPolygon,
