@@ -414,6 +414,8 @@ struct Round {
     greedy_stations: usize,
     greedy_cost: f64,
     candidates: usize,
+    /// Demand points of its program: the first this many of the loop's demand, which only
+    /// grows by appending.
     demand_points: usize,
 }
 
@@ -650,7 +652,7 @@ fn layers(s: &Resolved, cap: &CapResolved, main: &Solution, report: &CapReport) 
 mod tests {
     use super::*;
 
-    fn round(cost: f64, uncovered_km2: f64, demand_points: usize) -> Round {
+    fn answer(cost: f64, uncovered_km2: f64, demand_points: usize) -> Round {
         Round {
             placement: Placement {
                 stations: vec![],
@@ -673,7 +675,7 @@ mod tests {
         let rounds = rounds
             .iter()
             .enumerate()
-            .map(|(i, &(cost, unc))| round(cost, unc, i))
+            .map(|(i, &(cost, unc))| answer(cost, unc, i))
             .collect();
         best_round(rounds).demand_points
     }
