@@ -9,7 +9,8 @@
 //! 40,233.6 m, of 1k, 10k and 100k vertices; 1M as well with `IAPZ_BENCH_1M=1` (slow). And the
 //! self-similar "detailed borders" of `tests/it/fractal.rs` (detail at every scale, as national
 //! and OpenStreetMap boundaries have) of 1,024, 8,192 and 131,072 vertices (+ 1,048,576 with
-//! `IAPZ_BENCH_1M=1`) +200 km, and the detailed line one-sided by 40,233.6 m.
+//! `IAPZ_BENCH_1M=1`) +200 km, and the detailed line one-sided by 40,233.6 m; and one source of
+//! many rings, the 8,192-vertex detailed border with 24 detailed islets of 512 vertices +200 km.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Coord, CoordsIter, Geometry, LineString, Polygon, point};
@@ -153,7 +154,15 @@ fn scaling(c: &mut Criterion) {
             ),
         ]
     });
-    for (kind, n, geom, d, options) in stars.chain(detailed) {
+    // Many rings: a detailed border with 24 detailed islets (8,192 + 24 × 512 vertices).
+    let islets = std::iter::once((
+        "detailed border with 24 islets +200 km",
+        8_192 + 24 * 512,
+        fractal::archipelago(9, 24).into(),
+        200_000.0,
+        both,
+    ));
+    for (kind, n, geom, d, options) in stars.chain(detailed).chain(islets) {
         let name = format!("{kind} {n}");
         let out = buffer_geometry(&geom, d, &options).expect(&name);
         eprintln!("{name}: {} output vertices", out.coords_iter().count());

@@ -23,7 +23,7 @@
 //! refused with [`GeomError`] rather than guessed at.
 
 use super::certify::{Certificate, certificate};
-use super::cull::{NEIGHBOURS, cut_slice};
+use super::cull::{NEIGHBOURS, OtherRings, cut_slice};
 use super::error::GeomError;
 use super::prune::{PruneBudget, prune_line, prune_one_side, prune_ring, prune_ring_shadowed};
 use super::validate::check_coordinates;
@@ -344,9 +344,15 @@ enum Join {
 /// is covered by both strips whenever the turn is under 90° and each sub-edge is longer than
 /// `d·sin(turn)`; with a factor 2 (and 45°) to spare the chord is safe, and it avoids a spike of length `d` to the vertex.
 ///
-/// `near`: ECEF positions of the path's vertices around `v` (see [`cut_slice`]), empty unless
-/// `p.cut`.
-fn join(v: Coord, prev: EdgeAz, next: EdgeAz, sign: f64, p: &Params, near: &[[f64; 3]]) -> Join {
+/// `near`: ECEF positions of the path's vertices around `v` and the index of the other rings'
+/// (see [`cut_slice`]), empty unless `p.cut`.
+fn join(
+    v: Coord,
+    (prev, next): (EdgeAz, EdgeAz),
+    sign: f64,
+    p: &Params,
+    near: (&[[f64; 3]], Option<&OtherRings>),
+) -> Join {
     let turn = wrap_degrees(next.start - prev.end); // > 0: right turn
     let gap = -turn * sign; // turning away from the side opens a gap there
     if gap > 1e-9 {
@@ -420,7 +426,13 @@ fn offset_chain(
                 None
             };
             if let Some(j) = prev {
-                match join(path[i], az[j], az[i], sign, p, &near.around(i)) {
+                match join(
+                    path[i],
+                    (az[j], az[i]),
+                    sign,
+                    p,
+                    (&near.around(i), near.others),
+                ) {
                     Join::Arc(a) => part.extend(a),
                     Join::Vertex => part.push(path[i]),
                     Join::Direct => {}
@@ -447,10 +459,12 @@ fn end_caps(path: &[Coord], az: &[EdgeAz], p: &Params) -> [Polygon; 2] {
 }
 
 /// ECEF positions (metres) of a whole path's vertices, for cutting slices (empty when slices
-/// are not cut); `offset`: where in it the part of the path being built starts.
+/// are not cut); `offset`: where in it the part of the path being built starts; and the index
+/// of every vertex when the source has other rings.
 struct Near<'a> {
     xyz: &'a [[f64; 3]],
     offset: usize,
+    others: Option<&'a OtherRings>,
 }
 
 impl Near<'_> {
@@ -502,14 +516,22 @@ fn run_contour(
     p: &Params,
 ) -> Vec<Coord> {
     let mut ring = vec![path[s]];
-    match prev.map(|j| join(path[s], az[j], az[s], sign, p, &near.around(s))) {
+    match prev.map(|j| {
+        join(
+            path[s],
+            (az[j], az[s]),
+            sign,
+            p,
+            (&near.around(s), near.others),
+        )
+    }) {
         Some(Join::Arc(a)) => ring.extend(a),
         _ if ends.flat_start => ring.extend(radial(path[s], az[s].start + 90.0 * sign, p)),
         _ => {}
     }
     let inner = Near {
-        xyz: near.xyz,
         offset: near.offset + s,
+        ..*near
     };
     ring.extend(offset_chain(
         &path[s..=e],
@@ -537,16 +559,30 @@ fn run_contour(
 }
 
 /// Run contours along a path. `closed`: a ring (first == last vertex), joined all round.
-fn path_runs(path: &[Coord], closed: bool, sign: f64, flat: bool, p: &Params) -> Vec<Vec<Coord>> {
+fn path_runs(
+    path: &[Coord],
+    closed: bool,
+    sign: f64,
+    flat: bool,
+    p: &Params,
+    context: Context,
+) -> Vec<Vec<Coord>> {
     let az = edge_azimuths(path);
-    let xyz: Vec<[f64; 3]> = if p.cut {
-        path.par_iter().map(|&c| ecef(c)).collect()
-    } else {
-        Vec::new()
+    let own: Vec<[f64; 3]> = match (p.cut, context.ring) {
+        (true, None) => path.par_iter().map(|&c| ecef(c)).collect(),
+        _ => Vec::new(),
     };
-    let near = Near {
-        xyz: &xyz,
-        offset: 0,
+    let near = match context.ring.filter(|_| p.cut) {
+        Some((xyz, offset)) => Near {
+            xyz,
+            offset,
+            others: context.others,
+        },
+        None => Near {
+            xyz: &own,
+            offset: 0,
+            others: context.others.filter(|_| p.cut),
+        },
     };
     let n = az.len();
     let starts: Vec<usize> = (0..n).step_by(RUN).collect();
@@ -570,6 +606,16 @@ fn path_runs(path: &[Coord], closed: bool, sign: f64, flat: bool, p: &Params) ->
         .collect()
 }
 
+/// Where a path's slices find the candidates they are cut against (see [`cut_slice`]).
+#[derive(Clone, Copy, Default)]
+struct Context<'a> {
+    /// The ECEF vertices of the whole ring the path is a run of, and the index of the path's
+    /// first vertex in it; `None`: the path is a whole ring (its own vertices).
+    ring: Option<(&'a [[f64; 3]], usize)>,
+    /// Every vertex of a source of several rings.
+    others: Option<&'a OtherRings>,
+}
+
 /// Interior points of the geodesic from `v` along `az` to the offset radius, outward.
 fn radial(v: Coord, az: f64, p: &Params) -> Vec<Coord> {
     let n = (p.radius / p.edge_chord(v.y)).ceil() as usize;
@@ -590,8 +636,9 @@ fn line_contours(line: &LineString, side: Side, p: &Params) -> Vec<Vec<Coord>> {
     match side {
         Side::Both => {
             let az = edge_azimuths(&path);
-            let mut contours = path_runs(&path, false, 1.0, false, p);
-            contours.extend(path_runs(&path, false, -1.0, false, p));
+            let none = Context::default();
+            let mut contours = path_runs(&path, false, 1.0, false, p, none);
+            contours.extend(path_runs(&path, false, -1.0, false, p, none));
             contours.extend(
                 end_caps(&path, &az, p)
                     .into_iter()
@@ -599,7 +646,7 @@ fn line_contours(line: &LineString, side: Side, p: &Params) -> Vec<Vec<Coord>> {
             );
             contours
         }
-        one => path_runs(&path, false, side_sign(one), true, p),
+        one => path_runs(&path, false, side_sign(one), true, p, Context::default()),
     }
 }
 
@@ -628,6 +675,7 @@ fn polygon_contours(
     poly: &Polygon,
     sign: f64,
     p: &Params,
+    others: Option<&OtherRings>,
     body: &mut Vec<Vec<Coord>>,
 ) -> Vec<Vec<Coord>> {
     let prepared = prepared_polygon(poly, p);
@@ -638,16 +686,21 @@ fn polygon_contours(
     body.extend(rings.iter().map(|r| r.0.clone()));
     rings
         .iter()
-        .flat_map(|r| path_runs(&r.0, true, sign, false, p))
+        .flat_map(|r| {
+            let context = Context { ring: None, others };
+            path_runs(&r.0, true, sign, false, p, context)
+        })
         .collect()
 }
 
-/// Contours of the pieces (each a closed counter-clockwise run) and of the source polygons.
+/// Contours of the pieces (each a closed counter-clockwise run) and of the source polygons;
+/// `others`: the index of every source vertex, when the polygons' slices are cut against other
+/// rings (see [`cut_slice`]).
 fn contours(
     geom: &Geometry,
     p: &Params,
-    side: Side,
-    sign: f64,
+    (side, sign): (Side, f64),
+    others: Option<&OtherRings>,
     body: &mut Vec<Vec<Coord>>,
 ) -> Vec<Vec<Coord>> {
     match geom {
@@ -666,17 +719,17 @@ fn contours(
             .iter()
             .flat_map(|ls| line_contours(ls, side, p))
             .collect(),
-        Geometry::Polygon(poly) => polygon_contours(poly, sign, p, body),
+        Geometry::Polygon(poly) => polygon_contours(poly, sign, p, others, body),
         Geometry::MultiPolygon(mp) => {
             mp.0.iter()
-                .flat_map(|poly| polygon_contours(poly, sign, p, body))
+                .flat_map(|poly| polygon_contours(poly, sign, p, others, body))
                 .collect()
         }
-        Geometry::Rect(r) => polygon_contours(&r.to_polygon(), sign, p, body),
-        Geometry::Triangle(t) => polygon_contours(&t.to_polygon(), sign, p, body),
+        Geometry::Rect(r) => polygon_contours(&r.to_polygon(), sign, p, others, body),
+        Geometry::Triangle(t) => polygon_contours(&t.to_polygon(), sign, p, others, body),
         Geometry::GeometryCollection(gc) => {
             gc.0.iter()
-                .flat_map(|g| contours(g, p, side, sign, body))
+                .flat_map(|g| contours(g, p, (side, sign), others, body))
                 .collect()
         }
         _ => vec![],
@@ -871,7 +924,7 @@ pub fn buffer_geometry(
     distance_m: f64,
     options: &BufferOptions,
 ) -> Result<MultiPolygon, GeomError> {
-    buffer_with(geom, distance_m, options, true)
+    buffer_with(geom, distance_m, options, Economy::Full)
 }
 
 /// [`buffer_geometry`] without leaving any source vertex out: the reference the pruning is
@@ -881,15 +934,38 @@ pub fn buffer_geometry_unpruned(
     distance_m: f64,
     options: &BufferOptions,
 ) -> Result<MultiPolygon, GeomError> {
-    buffer_with(geom, distance_m, options, false)
+    buffer_with(geom, distance_m, options, Economy::None)
+}
+
+/// [`buffer_geometry_unpruned`] with its slices cut (see [`cut_slice`]): the certificate's
+/// coarse buffers, whose simplified sources leave nothing to prune but turn through thousands
+/// of degrees (a 100k star's: 151,000° of arc, 76,000 piece vertices uncut, 15,000 cut).
+pub(super) fn buffer_geometry_cut(
+    geom: &Geometry,
+    distance_m: f64,
+    options: &BufferOptions,
+) -> Result<MultiPolygon, GeomError> {
+    buffer_with(geom, distance_m, options, Economy::Cut)
+}
+
+/// What [`buffer_with`] may leave out before building the pieces; the union is the same.
+#[derive(Clone, Copy, PartialEq)]
+enum Economy {
+    /// Nothing: every vertex's whole piece (the reference the others are tested against).
+    None,
+    /// The parts of outward polygon slices nearer other vertices ([`cut_slice`]).
+    Cut,
+    /// The pruning ([`super::prune`]), deep runs ([`super::certify`]) and cut slices.
+    Full,
 }
 
 fn buffer_with(
     geom: &Geometry,
     distance_m: f64,
     options: &BufferOptions,
-    prune: bool,
+    economy: Economy,
 ) -> Result<MultiPolygon, GeomError> {
+    let prune = economy == Economy::Full;
     use geo::CoordsIter;
     options.validate(distance_m)?;
     let p = Params::new(distance_m, options)?;
@@ -925,25 +1001,31 @@ fn buffer_with(
         None => (std::borrow::Cow::Borrowed(geom), p, Vec::new()),
     };
     let geom: &Geometry = &geom;
+    let cull = economy != Economy::None && sign > 0.0 && cullable(geom, options.side);
+    // The vertices of other rings are no ring neighbours: only an index finds them.
+    let others = (cull && source_vertices >= OTHER_RINGS_MIN_VERTICES && rings(geom) >= 2)
+        .then(|| OtherRings::new(geom.coords_iter()));
     let build = |p: &Params| {
         let mut body = Vec::new();
-        let cs = contours(geom, p, options.side, sign, &mut body);
+        let cs = contours(geom, p, (options.side, sign), others.as_ref(), &mut body);
         let notches = notch_rings(filled_notches, side_sign(options.side), p);
         drop_slivers(overlay_pieces(cs, body, notches, sign), p.tolerance)
     };
-    let cull = prune && sign > 0.0 && cullable(geom, options.side);
     // Whole runs of the boundary deep inside the buffer are left out (see `super::certify`).
     let certified = (cull && source_vertices >= CERTIFY_MIN_VERTICES)
         .then(|| outward_polygons(geom))
         .flatten()
         .and_then(|polys| {
             certificate(&polys, p.distance, p.tolerance, source_vertices)
-                .map(|c| kept_runs(&polys, &c, &p))
+                .map(|c| kept_runs(&polys, &c))
         });
-    if let Some((runs, filler)) = certified {
+    if let Some(kept) = certified {
         let p = Params { cut: true, ..p };
-        let cs = certified_contours(&runs, sign, &p);
-        let filled = drop_slivers(overlay_pieces(cs, filler, Vec::new(), sign), p.tolerance);
+        let cs = certified_contours(&kept, others.as_ref(), sign, &p);
+        let filled = drop_slivers(
+            overlay_pieces(cs, kept.filler, Vec::new(), sign),
+            p.tolerance,
+        );
         return finish(merge_close_vertices(
             filled,
             MERGE_SHARE * options.tolerance_m,
@@ -956,6 +1038,23 @@ fn buffer_with(
         filled,
         MERGE_SHARE * options.tolerance_m,
     ))
+}
+
+/// Sources of several rings from this many vertices on have their slices cut against the other
+/// rings' vertices ([`OtherRings`]); below, the default plan's buffers stay byte-identical (its
+/// threat buffer's vertices would move along their arcs, within the tolerance, and its patrol
+/// placement with them).
+const OTHER_RINGS_MIN_VERTICES: usize = 5_000;
+
+/// Rings of the polygons in `geom` (shells and holes).
+fn rings(geom: &Geometry) -> usize {
+    match geom {
+        Geometry::Polygon(p) => 1 + p.interiors().len(),
+        Geometry::MultiPolygon(mp) => mp.0.iter().map(|p| 1 + p.interiors().len()).sum(),
+        Geometry::Rect(_) | Geometry::Triangle(_) => 1,
+        Geometry::GeometryCollection(gc) => gc.0.iter().map(rings).sum(),
+        _ => 0,
+    }
 }
 
 /// Lines from this many vertices on are buffered on both sides as two one-sided buffers
@@ -981,10 +1080,22 @@ fn two_sides(
     distance_m: f64,
     options: &BufferOptions,
 ) -> Result<MultiPolygon, GeomError> {
-    let one = |side| buffer_with(geom, distance_m, &BufferOptions { side, ..*options }, true);
+    let one = |side| {
+        buffer_with(
+            geom,
+            distance_m,
+            &BufferOptions { side, ..*options },
+            Economy::Full,
+        )
+    };
     let (left, right) = rayon::join(|| one(Side::Left), || one(Side::Right));
     let ends = line_ends(geom);
-    let caps = buffer_with(&Geometry::MultiPoint(ends), distance_m, options, true)?;
+    let caps = buffer_with(
+        &Geometry::MultiPoint(ends),
+        distance_m,
+        options,
+        Economy::Full,
+    )?;
     let union = positive_union(&[left?, right?, caps]);
     finish(drop_slivers(union, options.tolerance_m))
 }
@@ -1023,16 +1134,40 @@ fn outward_polygons(geom: &Geometry) -> Option<Vec<Polygon>> {
 }
 
 /// A source path to build pieces along: a whole ring (`true`: closed) or a run between deep
-/// edges (`false`: open, flat ends).
-type Run = (Vec<Coord>, bool);
+/// edges (`false`: open, flat ends), with the index of its ring and of its first vertex in it.
+type Run = (Vec<Coord>, bool, usize, usize);
 
-/// The runs of every ring that are not deep, and the filler's rings (the body of the union).
-fn kept_runs(polys: &[Polygon], cert: &Certificate, _p: &Params) -> (Vec<Run>, Vec<Vec<Coord>>) {
-    let runs = polys
+/// What a certified buffer builds pieces along.
+struct Kept {
+    /// The runs of every ring that are not deep.
+    runs: Vec<Run>,
+    /// The filler's rings (the body of the union).
+    filler: Vec<Vec<Coord>>,
+    /// Each ring's vertices in ECEF: the candidates its runs' slices are cut against (a run's
+    /// own few vertices left most of its slices whole: 126,000 piece vertices for a 100k star's
+    /// 875 runs at +200 km, where its ring's take 39,000).
+    xyz: Vec<Vec<[f64; 3]>>,
+}
+
+/// The runs, filler and ring vertices of `polys` under `cert` (see [`Kept`]).
+fn kept_runs(polys: &[Polygon], cert: &Certificate) -> Kept {
+    let rings: Vec<&LineString> = polys
         .iter()
         .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
         .filter(|r| r.0.len() >= 4)
-        .flat_map(|r| runs_between_deep_edges(&r.0, &cert.deep_edges(&r.0)))
+        .collect();
+    let runs = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(k, r)| {
+            runs_between_deep_edges(&r.0, &cert.deep_edges(&r.0))
+                .into_iter()
+                .map(move |(run, closed, first)| (run, closed, k, first))
+        })
+        .collect();
+    let xyz = rings
+        .iter()
+        .map(|r| r.0.par_iter().map(|&c| ecef(c)).collect())
         .collect();
     let filler = cert
         .filler
@@ -1041,28 +1176,31 @@ fn kept_runs(polys: &[Polygon], cert: &Certificate, _p: &Params) -> (Vec<Run>, V
         .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
         .map(|r| r.0.clone())
         .collect();
-    (runs, filler)
+    Kept { runs, filler, xyz }
 }
 
-/// Maximal runs of a closed ring's edges that are not deep (`deep[k]`: edge `k` → `k + 1`).
-fn runs_between_deep_edges(ring: &[Coord], deep: &[bool]) -> Vec<Run> {
+/// Maximal runs of a closed ring's edges that are not deep (`deep[k]`: edge `k` → `k + 1`),
+/// each with the index of its first vertex.
+fn runs_between_deep_edges(ring: &[Coord], deep: &[bool]) -> Vec<(Vec<Coord>, bool, usize)> {
     let m = deep.len();
     let Some(first) = deep.iter().position(|&x| x) else {
-        return vec![(ring.to_vec(), true)];
+        return vec![(ring.to_vec(), true, 0)];
     };
     let mut runs = Vec::new();
     let mut current: Vec<Coord> = Vec::new();
+    let mut start = 0;
     // Starting after a deep edge and ending on it, every run is closed off.
     for step in 1..=m {
         let k = (first + step) % m;
         if deep[k] {
             if current.len() >= 2 {
-                runs.push((std::mem::take(&mut current), false));
+                runs.push((std::mem::take(&mut current), false, start));
             }
             current.clear();
         } else {
             if current.is_empty() {
                 current.push(ring[k]);
+                start = k;
             }
             current.push(ring[k + 1]);
         }
@@ -1070,21 +1208,31 @@ fn runs_between_deep_edges(ring: &[Coord], deep: &[bool]) -> Vec<Run> {
     runs
 }
 
-/// Run contours along the kept runs (outward side `sign`).
+/// Run contours along the kept runs (outward side `sign`), their slices cut against their
+/// rings' vertices ([`Kept::xyz`]) and `others`.
 ///
 /// An open run's ends are cut by one straight lon/lat segment from the end vertex to its
 /// offset point, not by the densified normal geodesic: the end vertex is deep, so its whole
 /// disc of radius `d + t + λ/2` lies inside the filler `F`, and the sliver between the segment
 /// and the geodesic (up to ~1 km wide at 200 km) lies in that disc — the union is unchanged,
 /// and a 200 km normal no longer costs 77 GeographicLib solutions and overlay vertices.
-fn certified_contours(runs: &[Run], sign: f64, p: &Params) -> Vec<Vec<Coord>> {
-    runs.iter()
-        .flat_map(|(run, closed)| {
+fn certified_contours(
+    kept: &Kept,
+    others: Option<&OtherRings>,
+    sign: f64,
+    p: &Params,
+) -> Vec<Vec<Coord>> {
+    let xyz = &kept.xyz;
+    kept.runs
+        .iter()
+        .flat_map(|(run, closed, ring, first)| {
             let path = subdivide(run, p);
             if path.len() < 2 {
                 return Vec::new();
             }
-            path_runs(&path, *closed, sign, false, p)
+            // A subdivided run's indices are no longer its ring's: it uses its own vertices.
+            let ring = (path.len() == run.len()).then(|| (xyz[*ring].as_slice(), *first));
+            path_runs(&path, *closed, sign, false, p, Context { ring, others })
         })
         .collect()
 }

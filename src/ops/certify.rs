@@ -33,7 +33,9 @@
 //! The distances on the sphere are within 0.5 % of the ellipsoid's; the 1.01 factor and the
 //! metre added to `e` cover that over the chords used (`e` ≤ 2 km).
 
-use super::buffer::{BufferOptions, Side, buffer_geometry_unpruned, positive_union};
+use super::buffer::{
+    BufferOptions, Side, buffer_geometry_cut, buffer_geometry_unpruned, positive_union,
+};
 use super::validity::first_problem;
 use crate::geodesy::{MEAN_RADIUS_M, unit_vector};
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
@@ -107,7 +109,7 @@ pub(super) fn certificate(
         tolerance_m: tc,
         side: Side::Both,
     };
-    let filler = buffer_geometry_unpruned(&Geometry::MultiPolygon(simplified), d1, &coarse).ok()?;
+    let filler = buffer_geometry_cut(&Geometry::MultiPolygon(simplified), d1, &coarse).ok()?;
     let d2 = d + 2.0 * t + tc + 0.5 * lambda;
     let deep =
         buffer_geometry_unpruned(&Geometry::MultiPolygon(filler.clone()), -d2, &coarse).ok()?;

@@ -11,7 +11,7 @@
 //! lon/lat by an affine map around 30°E 50°N, which keeps straight edges straight and hence keeps
 //! the ring simple. Deterministic (fixed seeds); shared with `benches/buffer.rs`.
 
-use geo::{Coord, Line, LineString, Polygon};
+use geo::{Coord, Line, LineString, MultiPolygon, Polygon};
 use std::collections::HashMap;
 
 /// Deterministic noise in [0, 1).
@@ -68,6 +68,42 @@ pub fn detailed_line(levels: u32, seed: u64) -> LineString {
             .map(to_lonlat)
             .collect(),
     )
+}
+
+/// [`border`] of `levels` and seed 1 with `islets` detailed islets off its coast: an outline of
+/// many rings, as a country with its islands or a threat of several territories. Islet `k` is
+/// `border(levels − 4, k + 2)` scaled to 3–8 % (a radius of 12–32 km) and centred 560–860 km
+/// from the border's centre, `360° / islets` apart: beyond the border's farthest reach (~530 km
+/// at these seeds; the test checks the parts are disjoint), some within 200 km of its coast and
+/// of each other, some farther. Affine maps of simple rings: every ring is simple.
+pub fn archipelago(levels: u32, islets: usize) -> MultiPolygon {
+    let mut parts = vec![border(levels, 1)];
+    for k in 0..islets {
+        let t = std::f64::consts::TAU * k as f64 / islets as f64;
+        let scale = 0.03 + 0.05 * ((k * 7) % 11) as f64 / 10.0;
+        let centre = 560.0 + 300.0 * ((k * 5) % 9) as f64 / 8.0;
+        let shift = Coord {
+            x: centre * t.cos(),
+            y: centre * t.sin(),
+        };
+        let islet = border(levels.saturating_sub(4).max(2), k as u64 + 2);
+        let moved = islet
+            .exterior()
+            .0
+            .iter()
+            .map(|&c| to_lonlat(from_lonlat(c) * scale + shift))
+            .collect::<Vec<_>>();
+        parts.push(Polygon::new(LineString::new(moved), vec![]));
+    }
+    MultiPolygon::new(parts)
+}
+
+/// The inverse of [`to_lonlat`].
+fn from_lonlat(c: Coord) -> Coord {
+    Coord {
+        x: (c.x - 30.0) * 111.32 * 50f64.to_radians().cos(),
+        y: (c.y - 50.0) * 111.2,
+    }
 }
 
 /// Plane km around (30°E, 50°N) to lon/lat: affine, so simple rings stay simple.
