@@ -1012,7 +1012,7 @@ fn buffer_with(
         drop_slivers(overlay_pieces(cs, body, notches, sign), p.tolerance)
     };
     // Whole runs of the boundary deep inside the buffer are left out (see `super::certify`).
-    let certified = (cull && source_vertices >= CERTIFY_MIN_VERTICES)
+    let certified = (prune && cull && source_vertices >= CERTIFY_MIN_VERTICES)
         .then(|| outward_polygons(geom))
         .flatten()
         .and_then(|polys| {
