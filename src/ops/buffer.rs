@@ -938,7 +938,7 @@ pub fn buffer_geometry_unpruned(
 }
 
 /// [`buffer_geometry_unpruned`] with its slices cut (see [`cut_slice`]): the certificate's
-/// coarse buffers, whose simplified sources leave nothing to prune but turn through thousands
+/// coarse filler, whose simplified source leaves nothing to prune but turns through thousands
 /// of degrees (a 100k star's: 151,000° of arc, 76,000 piece vertices uncut, 15,000 cut).
 pub(super) fn buffer_geometry_cut(
     geom: &Geometry,

@@ -52,7 +52,7 @@ const MAX_CANDIDATE_M: f64 = 50_000.0;
 /// orthographic projection onto the tangent plane shortens distances there by at most
 /// `1 − cos(600 km / R)` < 0.5 %, inside the bound's 5 % margin. (A candidate beyond twice the
 /// radius cannot bound the cell within it anyway: its bisector is `|u| / 2` away at least.)
-pub(super) const MAX_PROBED_M: f64 = 600_000.0;
+const MAX_PROBED_M: f64 = 600_000.0;
 
 /// Every vertex of a source of several rings (ECEF, metres), so that a slice can be cut against
 /// the vertices of the *other* rings, which are not among its ring neighbours (see the module
