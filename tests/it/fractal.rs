@@ -72,10 +72,11 @@ pub fn detailed_line(levels: u32, seed: u64) -> LineString {
 
 /// [`border`] of `levels` and seed 1 with `islets` detailed islets off its coast: an outline of
 /// many rings, as a country with its islands or a threat of several territories. Islet `k` is
-/// `border(levels − 4, k + 2)` scaled to 3–8 % (a radius of 12–32 km) and centred 560–860 km
-/// from the border's centre, `360° / islets` apart: beyond the border's farthest reach (~530 km
-/// at these seeds; the test checks the parts are disjoint), some within 200 km of its coast and
-/// of each other, some farther. Affine maps of simple rings: every ring is simple.
+/// `border(levels − 4, k + 2)` scaled to 3–8 % (radii of 14–37 km) and centred 560–860 km from
+/// the border's centre, `360° / islets` apart: beyond the border's farthest reach (460 km; the
+/// nearest islet vertex is 528 km out, and the test checks the parts are disjoint). With 24
+/// islets, 7 lie within 200 km of the coast (76–425 km from it) and many within 200 km of each
+/// other. Affine maps of simple rings: every ring is simple.
 pub fn archipelago(levels: u32, islets: usize) -> MultiPolygon {
     let mut parts = vec![border(levels, 1)];
     for k in 0..islets {
