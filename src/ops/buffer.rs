@@ -965,8 +965,8 @@ fn buffer_with(
     options: &BufferOptions,
     economy: Economy,
 ) -> Result<MultiPolygon, GeomError> {
-    let prune = economy == Economy::Full;
     use geo::CoordsIter;
+    let prune = economy == Economy::Full;
     options.validate(distance_m)?;
     let p = Params::new(distance_m, options)?;
     check_coordinates(geom)?;
